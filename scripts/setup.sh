@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Rehearsal builds and tests with, only when missing.
+# Idempotent and silent when everything is present; prints what it installs otherwise.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev            # Asio and Beast (header-only parts)
+  nlohmann-json3-dev
+  libyaml-cpp-dev
+  libcli11-dev
+  libssl-dev libsqlite3-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  nodejs npm                  # official SDK conformance tests (later issues)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node may come from outside Debian's packages on some machines; accept any working node+npm.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]}")
+fi
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,48 @@
+// What a mock (or any HTTP endpoint in a simulation) is to a transport: a function of
+// (request, now) -> response. The in-memory transport calls it under virtual time; the Beast
+// server calls it from its threads under the real clock. Implementations must not read clocks
+// or block; they keep their state and use `now` for limits and timestamps.
+#pragma once
+
+#include <mutex>
+
+#include "sim/http.h"
+#include "sim/time.h"
+
+namespace rh::sim {
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual Response Handle(const Request& request, Moment now) = 0;
+};
+
+// Serializes calls to a Service that is not thread-safe, for hosting it on a multi-threaded
+// server. Calls are never reentrant, so a plain mutex suffices.
+class SerializedService final : public Service {
+ public:
+  explicit SerializedService(Service& inner) : inner_(inner) {}
+  Response Handle(const Request& request, Moment now) override {
+    std::lock_guard lock(mu_);
+    return inner_.Handle(request, now);
+  }
+
+ private:
+  Service& inner_;
+  std::mutex mu_;
+};
+
+// Adapts a lambda to a Service, for tests and small fixtures.
+template <class F>
+class FunctionService final : public Service {
+ public:
+  explicit FunctionService(F f) : f_(std::move(f)) {}
+  Response Handle(const Request& request, Moment now) override { return f_(request, now); }
+
+ private:
+  F f_;
+};
+template <class F>
+FunctionService(F) -> FunctionService<F>;
+
+}  // namespace rh::sim

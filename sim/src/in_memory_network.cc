@@ -1,0 +1,176 @@
+#include "sim/in_memory_network.h"
+
+#include <coroutine>
+
+namespace rh::sim {
+
+namespace {
+
+// The state of one exchange, shared by the awaiting coroutine and the scheduled events that
+// complete it (the response, or the timeout, whichever comes first).
+struct ExchangeState {
+  std::coroutine_handle<> waiter;
+  std::optional<SendResult> result;
+  std::optional<TimerId> timeout_timer;
+};
+
+struct AwaitExchange {
+  std::shared_ptr<ExchangeState> state;
+  bool await_ready() const noexcept { return state->result.has_value(); }
+  void await_suspend(std::coroutine_handle<> h) const noexcept { state->waiter = h; }
+  SendResult await_resume() const { return std::move(*state->result); }
+};
+
+}  // namespace
+
+class InMemoryNetwork::Client final : public HttpClient {
+ public:
+  Client(InMemoryNetwork& net, std::string caller) : net_(net), caller_(std::move(caller)) {}
+  Task<SendResult> Send(Request request, SendOptions options) override {
+    return net_.Exchange(caller_, std::move(request), options);
+  }
+
+ private:
+  InMemoryNetwork& net_;
+  std::string caller_;
+};
+
+InMemoryNetwork::InMemoryNetwork(Scheduler& scheduler, Rng rng, Trace* trace)
+    : scheduler_(scheduler), rng_(rng), trace_(trace) {}
+
+InMemoryNetwork::~InMemoryNetwork() = default;
+
+void InMemoryNetwork::AddHost(const std::string& host, Service& service, HostOptions options) {
+  hosts_.insert_or_assign(host, HostEntry{&service, options, rng_.Fork("latency." + host),
+                                          rng_.Fork("faults." + host)});
+}
+
+void InMemoryNetwork::RemoveHost(const std::string& host) { hosts_.erase(host); }
+
+bool InMemoryNetwork::HasHost(const std::string& host) const { return hosts_.contains(host); }
+
+std::unique_ptr<HttpClient> InMemoryNetwork::MakeClient(std::string caller) {
+  return std::make_unique<Client>(*this, std::move(caller));
+}
+
+Duration InMemoryNetwork::DrawLatency(HostEntry& host) {
+  const LinkProfile& link = host.options.link;
+  if (link.jitter_sigma <= 0.0) return link.base;
+  return host.latency_rng.LogNormalDuration(link.base, link.jitter_sigma);
+}
+
+Task<SendResult> InMemoryNetwork::Exchange(const std::string& caller, Request request,
+                                           SendOptions options) {
+  const std::uint64_t id = ++next_exchange_id_;
+  const std::string host(request.Host());
+  const Instant sent_at = scheduler_.Now();
+  if (trace_ != nullptr) {
+    trace_->Record(sent_at, caller, "http.request",
+                   {{"id", id},
+                    {"to", host},
+                    {"method", MethodName(request.method)},
+                    {"target", request.target}});
+  }
+
+  auto state = std::make_shared<ExchangeState>();
+  auto finish = [this, state, id, caller](SendResult result) {
+    if (state->result.has_value()) return;  // the timeout or the response came first
+    if (trace_ != nullptr) {
+      if (result.has_value()) {
+        trace_->Record(scheduler_.Now(), caller, "http.response",
+                       {{"id", id},
+                        {"status", result->status},
+                        {"bytes", static_cast<std::int64_t>(result->body.size())}});
+      } else {
+        trace_->Record(scheduler_.Now(), caller, "http.error",
+                       {{"id", id},
+                        {"error", TransportErrorKindName(result.error().kind)},
+                        {"detail", result.error().detail}});
+      }
+    }
+    if (state->timeout_timer) scheduler_.Cancel(*state->timeout_timer);
+    state->result.emplace(std::move(result));
+    if (state->waiter) {
+      auto waiter = std::exchange(state->waiter, nullptr);
+      waiter.resume();
+    }
+  };
+
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) {
+    // Refused at once, as a closed port on loopback refuses.
+    finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectFailed,
+                                         "no service at host '" + host + "'"}));
+    co_return co_await AwaitExchange{state};
+  }
+  HostEntry& entry = it->second;
+
+  state->timeout_timer = scheduler_.ScheduleAt(sent_at + options.timeout, [finish] {
+    finish(MakeUnexpected(TransportError{TransportErrorKind::kTimeout, "no response in time"}));
+  });
+
+  const FaultOutcome fault = faults_.Decide(host, request, sent_at, entry.fault_rng);
+  if (trace_ != nullptr && !fault.fired.empty()) {
+    std::string names;
+    for (const auto& n : fault.fired) names += (names.empty() ? "" : ",") + n;
+    trace_->Record(sent_at, host, "http.fault", {{"id", id}, {"rules", names}});
+  }
+  const Duration there = DrawLatency(entry) + fault.extra_latency;
+  const Duration back = DrawLatency(entry);
+  // A copy: the plan may change while the request is in flight.
+  std::optional<FaultRule> terminal;
+  if (fault.terminal != nullptr) terminal = *fault.terminal;
+
+  scheduler_.ScheduleAt(sent_at + there, [this, host, request = std::move(request), terminal,
+                                          back, finish, id]() mutable {
+    if (terminal) {
+      switch (terminal->kind) {
+        case FaultKind::kDropBeforeHandling:
+          finish(MakeUnexpected(
+              TransportError{TransportErrorKind::kConnectionReset, "connection reset by fault"}));
+          return;
+        case FaultKind::kNoResponse:
+          return;  // the client's timeout ends it
+        case FaultKind::kErrorStatus: {
+          Response r;
+          r.status = terminal->status;
+          r.headers = terminal->headers;
+          r.body = terminal->body;
+          scheduler_.ScheduleAfter(back, [finish, r = std::move(r)]() mutable { finish(std::move(r)); });
+          return;
+        }
+        default:
+          break;  // kDropAfterHandling: handled below, after the service ran
+      }
+    }
+    auto it2 = hosts_.find(host);
+    if (it2 == hosts_.end()) {
+      finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset,
+                                           "host '" + host + "' went away"}));
+      return;
+    }
+    Response response;
+    if (request.body.size() > it2->second.options.body_limit) {
+      response = Response::Text(413, "request body too large\n");
+    } else {
+      response = it2->second.service->Handle(request, scheduler_.clock().MomentNow());
+    }
+    if (trace_ != nullptr) {
+      trace_->Record(scheduler_.Now(), host, "http.handled", {{"id", id}, {"status", response.status}});
+    }
+    if (terminal && terminal->kind == FaultKind::kDropAfterHandling) {
+      scheduler_.ScheduleAfter(back, [finish] {
+        finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset,
+                                             "connection reset after the request was handled"}));
+      });
+      return;
+    }
+    scheduler_.ScheduleAfter(back, [finish, response = std::move(response)]() mutable {
+      finish(std::move(response));
+    });
+  });
+
+  co_return co_await AwaitExchange{state};
+}
+
+}  // namespace rh::sim
