@@ -14,8 +14,10 @@ struct ExchangeState {
   std::optional<TimerId> timeout_timer;
 };
 
+// Holds a raw pointer on purpose: GCC 12 can destroy a co_await operand's temporaries twice, so
+// awaiters here carry nothing with a non-trivial destructor; the coroutine frame owns the state.
 struct AwaitExchange {
-  std::shared_ptr<ExchangeState> state;
+  ExchangeState* state;
   bool await_ready() const noexcept { return state->result.has_value(); }
   void await_suspend(std::coroutine_handle<> h) const noexcept { state->waiter = h; }
   SendResult await_resume() const { return std::move(*state->result); }
@@ -101,7 +103,8 @@ Task<SendResult> InMemoryNetwork::Exchange(const std::string& caller, Request re
     // Refused at once, as a closed port on loopback refuses.
     finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectFailed,
                                          "no service at host '" + host + "'"}));
-    co_return co_await AwaitExchange{state};
+    SendResult refused = co_await AwaitExchange{state.get()};
+    co_return refused;
   }
   HostEntry& entry = it->second;
 
@@ -170,7 +173,8 @@ Task<SendResult> InMemoryNetwork::Exchange(const std::string& caller, Request re
     });
   });
 
-  co_return co_await AwaitExchange{state};
+  SendResult result = co_await AwaitExchange{state.get()};
+  co_return result;
 }
 
 }  // namespace rh::sim

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -146,6 +147,17 @@ struct DetachedTask {
 // escaping it is passed to `on_error`; without one it is a bug and terminates.
 void Detach(Task<void> task, std::function<void(std::exception_ptr)> on_error = {});
 
+// Runs a coroutine lambda with its closure kept alive. `[&]() -> Task<> {...}()` is a trap: the
+// closure, and so every capture, dies at the end of that full expression while the coroutine may
+// still be suspended. Spawn moves the lambda into a frame that lives until its coroutine ends,
+// then starts it now, like Detach.
+template <class F>
+  requires std::is_invocable_r_v<Task<void>, F&>
+void Spawn(F lambda, std::function<void(std::exception_ptr)> on_error = {}) {
+  auto holder = [](F f) -> Task<void> { co_await f(); };
+  Detach(holder(std::move(lambda)), std::move(on_error));
+}
+
 // Awaits every task; results in input order. Tasks start one after another on the awaiting
 // coroutine's thread and run concurrently from their first suspension on. Safe when tasks resume
 // on other threads (the last to finish resumes the awaiter). An exception in any task is
@@ -171,11 +183,14 @@ inline DetachedTask RunForWhenAll(Task<void> task, std::shared_ptr<WhenAllState>
   if (state->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) state->awaiter.resume();
 }
 
+// Raw pointers only: GCC 12 may destroy temporaries of a co_await operand twice, so awaiters
+// carry nothing with a non-trivial destructor (the coroutine frame owns the state).
 struct WhenAllAwaiter {
-  std::shared_ptr<WhenAllState> state;
+  std::shared_ptr<WhenAllState>* state_owner;
   std::vector<Task<void>>* tasks;
   bool await_ready() noexcept { return tasks->empty(); }
   bool await_suspend(std::coroutine_handle<> h) {
+    auto& state = *state_owner;
     state->awaiter = h;
     // One extra count held while starting, so a task finishing inline cannot resume us early.
     state->remaining.store(tasks->size() + 1, std::memory_order_relaxed);
@@ -183,14 +198,14 @@ struct WhenAllAwaiter {
     return state->remaining.fetch_sub(1, std::memory_order_acq_rel) != 1;
   }
   void await_resume() {
-    if (state->first_error) std::rethrow_exception(state->first_error);
+    if ((*state_owner)->first_error) std::rethrow_exception((*state_owner)->first_error);
   }
 };
 }  // namespace detail
 
 inline Task<void> WhenAll(std::vector<Task<void>> tasks) {
   auto state = std::make_shared<detail::WhenAllState>();
-  co_await detail::WhenAllAwaiter{state, &tasks};
+  co_await detail::WhenAllAwaiter{&state, &tasks};
 }
 
 template <class T>
