@@ -1,0 +1,48 @@
+# The README's two commands, and a few more for developers.
+#   make demo   set up, build, run the main job and print where its output is
+#   make test   set up, build, run every test (and the sanitizer pass); what CI runs
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+OUT        ?= out
+CMAKE_FLAGS ?=
+
+REHEARSE := $(BUILD)/apps/rehearse/rehearse
+
+.PHONY: all setup configure build demo test test-fast test-sanitize bench clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+configure: setup
+	@test -f $(BUILD)/build.ninja || cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@mkdir -p $(OUT)
+	@$(REHEARSE) sim-check --seed 1 --days 7 --shoppers 200 --trace $(OUT)/sample-world-trace.jsonl
+	@$(REHEARSE) live-check --requests 20000 --connections 16
+	@echo "demo: trace written to $(OUT)/sample-world-trace.jsonl"
+
+test-fast: build
+	@ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure
+
+# The socket and scheduler tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: setup
+	@test -f $(ASAN_BUILD)/build.ninja || cmake -S . -B $(ASAN_BUILD) -G Ninja -DREHEARSAL_SANITIZE=ON \
+	  -DREHEARSAL_BUILD_BENCHMARKS=OFF -DREHEARSAL_BUILD_APPS=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target sanitize_tests
+	@ctest --test-dir $(ASAN_BUILD) -j$(JOBS) -L sanitize --output-on-failure
+
+test: test-fast test-sanitize
+
+bench: build
+	@$(BUILD)/bench/bench_sim
+	@if [ -x $(BUILD)/bench/bench_live ]; then $(BUILD)/bench/bench_live; fi
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
