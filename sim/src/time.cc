@@ -1,6 +1,7 @@
 #include "sim/time.h"
 
 #include <charconv>
+#include <algorithm>
 #include <cstdio>
 
 namespace rh::sim {
@@ -20,6 +21,32 @@ std::string FormatRfc3339Utc(WallTime t) {
                 static_cast<int>(hms.seconds().count()),
                 static_cast<int>(hms.subseconds().count()));
   return buf;
+}
+
+std::string FormatRfc3339(WallTime t, std::chrono::minutes utc_offset, int fraction_digits) {
+  using namespace std::chrono;
+  const WallTime local = t + utc_offset;
+  const auto day = floor<days>(local);
+  const year_month_day ymd(day);
+  const auto since_midnight = local - day;
+  const hh_mm_ss hms(duration_cast<seconds>(since_midnight));
+  const auto nanos = (since_midnight - duration_cast<seconds>(since_midnight)).count();
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                        static_cast<int>(hms.seconds().count()));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (fraction_digits > 0) {
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+    out.append(buf, static_cast<std::size_t>(1 + std::min(fraction_digits, 9)));
+  }
+  const auto off = utc_offset.count();
+  const auto abs_off = off < 0 ? -off : off;
+  std::snprintf(buf, sizeof buf, "%c%02lld:%02lld", off < 0 ? '-' : '+', static_cast<long long>(abs_off / 60),
+                static_cast<long long>(abs_off % 60));
+  out += buf;
+  return out;
 }
 
 namespace {

@@ -46,6 +46,10 @@ double ToSeconds(Duration d);
 // no locale, no time zone database.
 std::string FormatRfc3339Utc(WallTime t);
 
+// ISO 8601 / RFC 3339 in a fixed UTC offset with `fraction_digits` (0, 3, 6 or 9) decimals:
+// Shopify writes "2026-11-23T04:00:00-05:00", Gorgias "2026-11-23T09:00:00.201204+00:00".
+std::string FormatRfc3339(WallTime t, std::chrono::minutes utc_offset, int fraction_digits);
+
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)"; false on anything else.
 bool ParseRfc3339(std::string_view text, WallTime& out);
 
