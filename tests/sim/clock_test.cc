@@ -60,3 +60,21 @@ TEST(Rfc3339, RefusesMalformedText) {
 
 }  // namespace
 }  // namespace rh::sim
+
+namespace rh::sim {
+namespace {
+
+TEST(Rfc3339, FormatsInAFixedOffsetWithChosenPrecision) {
+  const WallTime t = DefaultSimEpoch() + Hours(9) + Ms(30'201) + std::chrono::microseconds(4);
+  EXPECT_EQ(FormatRfc3339(t, std::chrono::minutes(-300), 0), "2026-11-23T04:00:30-05:00");
+  EXPECT_EQ(FormatRfc3339(t, std::chrono::minutes(0), 6), "2026-11-23T09:00:30.201004+00:00");
+  EXPECT_EQ(FormatRfc3339(t, std::chrono::minutes(330), 3), "2026-11-23T14:30:30.201+05:30");
+  // Across midnight backwards.
+  EXPECT_EQ(FormatRfc3339(DefaultSimEpoch(), std::chrono::minutes(-480), 0), "2026-11-22T16:00:00-08:00");
+  WallTime back;
+  ASSERT_TRUE(ParseRfc3339(FormatRfc3339(t, std::chrono::minutes(-300), 6), back));
+  EXPECT_EQ(back, DefaultSimEpoch() + Hours(9) + Ms(30'201) + std::chrono::microseconds(4));
+}
+
+}  // namespace
+}  // namespace rh::sim
