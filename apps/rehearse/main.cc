@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "live_check.h"
 #include "rehearsal/build_info.h"
 #include "sim/sample_world.h"
 #include "sim/trace.h"
@@ -74,7 +75,15 @@ int main(int argc, char** argv) {
   sim_check->add_option("--shoppers", shoppers, "Simulated shoppers")->capture_default_str()->check(CLI::Range(1, 100000));
   sim_check->add_option("--trace", trace_path, "Write the trace (JSONL) to this file");
 
+  rh::app::LiveCheckOptions live;
+  auto* live_check = app.add_subcommand(
+      "live-check", "Serve on loopback with the live HTTP server and load it with the pool client");
+  live_check->add_option("--requests", live.requests, "Requests to send")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  live_check->add_option("--connections", live.connections, "Concurrent keep-alive connections")->capture_default_str()->check(CLI::Range(1, 10'000));
+  live_check->add_option("--server-threads", live.server_threads, "Server threads")->capture_default_str()->check(CLI::Range(1, 256));
+
   CLI11_PARSE(app, argc, argv);
   if (sim_check->parsed()) return RunSimCheck(seed, days, shoppers, trace_path);
+  if (live_check->parsed()) return rh::app::RunLiveCheck(live);
   return 0;
 }

@@ -1,0 +1,16 @@
+# Installs the pinned npm packages once; skips when package-lock.json has not changed since.
+file(SHA256 ${DIR}/package-lock.json lock_hash)
+set(stamp ${DIR}/node_modules/.rehearsal-lock-hash)
+if(EXISTS ${stamp})
+  file(READ ${stamp} installed_hash)
+  if(installed_hash STREQUAL lock_hash)
+    message(STATUS "official clients already installed")
+    return()
+  endif()
+endif()
+execute_process(COMMAND ${NPM} ci --no-audit --no-fund --loglevel=error
+                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "npm ci failed (${rc}) in ${DIR}")
+endif()
+file(WRITE ${stamp} ${lock_hash})
