@@ -23,6 +23,13 @@ struct AwaitExchange {
   SendResult await_resume() const { return std::move(*state->result); }
 };
 
+Task<void> HandleThenReply(Service& service, Request request, Moment now,
+                           std::function<void(Response)> reply) {
+  Task<Response> handling = service.HandleAsync(std::move(request), now);
+  Response response = co_await std::move(handling);
+  reply(std::move(response));
+}
+
 }  // namespace
 
 class InMemoryNetwork::Client final : public HttpClient {
@@ -152,25 +159,32 @@ Task<SendResult> InMemoryNetwork::Exchange(const std::string& caller, Request re
                                            "host '" + host + "' went away"}));
       return;
     }
-    Response response;
-    if (request.body.size() > it2->second.options.body_limit) {
-      response = Response::Text(413, "request body too large\n");
-    } else {
-      response = it2->second.service->Handle(request, scheduler_.clock().MomentNow());
-    }
-    if (trace_ != nullptr) {
-      trace_->Record(scheduler_.Now(), host, "http.handled", {{"id", id}, {"status", response.status}});
-    }
-    if (terminal && terminal->kind == FaultKind::kDropAfterHandling) {
-      scheduler_.ScheduleAfter(back, [finish] {
-        finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset,
-                                             "connection reset after the request was handled"}));
+    // What happens once the service has answered: trace it, hold it for its modelled service
+    // time, and send it back over the link (or lose it, under a drop-after fault).
+    auto on_handled = [this, host, terminal, back, finish, id](Response response) {
+      if (trace_ != nullptr) {
+        trace_->Record(scheduler_.Now(), host, "http.handled", {{"id", id}, {"status", response.status}});
+      }
+      const Duration leave_after = response.service_time + back;
+      if (terminal && terminal->kind == FaultKind::kDropAfterHandling) {
+        scheduler_.ScheduleAfter(leave_after, [finish] {
+          finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset,
+                                               "connection reset after the request was handled"}));
+        });
+        return;
+      }
+      scheduler_.ScheduleAfter(leave_after, [finish, response = std::move(response)]() mutable {
+        finish(std::move(response));
       });
+    };
+    if (request.body.size() > it2->second.options.body_limit) {
+      on_handled(Response::Text(413, "request body too large\n"));
       return;
     }
-    scheduler_.ScheduleAfter(back, [finish, response = std::move(response)]() mutable {
-      finish(std::move(response));
-    });
+    // A synchronous service answers inline, within this event; an asynchronous one (a proxy)
+    // answers when its own awaits complete.
+    Detach(HandleThenReply(*it2->second.service, std::move(request), scheduler_.clock().MomentNow(),
+                           std::move(on_handled)));
   });
 
   SendResult result = co_await AwaitExchange{state.get()};

@@ -180,3 +180,44 @@ TEST(SampleWorld, SevenVirtualDaysRun) {
 
 }  // namespace
 }  // namespace rh::sim
+
+namespace rh::sim {
+namespace {
+
+// Answers after waiting on the scheduler itself, as a recording proxy waits on its upstream.
+class SlowProxy final : public Service {
+ public:
+  explicit SlowProxy(Scheduler& s) : scheduler_(s) {}
+  Response Handle(const Request&, Moment) override { return Response::Text(500, "sync path used"); }
+  Task<Response> HandleAsync(Request request, Moment) override {
+    co_await SleepFor(scheduler_, Sec(2));
+    co_return Response::Text(200, "proxied " + request.target);
+  }
+
+ private:
+  Scheduler& scheduler_;
+};
+
+TEST_F(InMemoryNetworkTest, AsynchronousServicesAnswerWhenTheirOwnWaitsEnd) {
+  SlowProxy proxy(scheduler);
+  network.AddHost("proxy", proxy, {LinkProfile{Ms(10), 0.0}});
+  SendResult r = SendAndRun("proxy");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->body, "proxied /");
+  EXPECT_EQ(scheduler.Now(), Instant(Sec(2) + Ms(20)));
+}
+
+TEST_F(InMemoryNetworkTest, ServiceTimeHoldsTheResponseBeforeItLeaves) {
+  FunctionService slow([](const Request&, Moment) {
+    Response r = Response::Text(200, "thought about it");
+    r.service_time = Ms(750);
+    return r;
+  });
+  network.AddHost("llm", slow, {LinkProfile{Ms(10), 0.0}});
+  SendResult r = SendAndRun("llm");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(scheduler.Now(), Instant(Ms(770)));
+}
+
+}  // namespace
+}  // namespace rh::sim

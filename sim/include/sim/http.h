@@ -3,6 +3,7 @@
 // Beast, so every layer can include it cheaply.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,6 +68,9 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Modelled processing time: the transport holds the response this long before it leaves (an
+  // LLM's time to first token plus generation, say). Zero for ordinary handlers. Not sent.
+  std::chrono::nanoseconds service_time{0};
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body);

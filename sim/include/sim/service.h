@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "sim/http.h"
+#include "sim/task.h"
 #include "sim/time.h"
 
 namespace rh::sim {
@@ -15,10 +16,15 @@ class Service {
  public:
   virtual ~Service() = default;
   virtual Response Handle(const Request& request, Moment now) = 0;
+  // For the rare service that must wait for something itself (a recording proxy that forwards
+  // to a real upstream). Transports always call this; the default answers at once from Handle,
+  // so ordinary services stay plain functions.
+  virtual Task<Response> HandleAsync(Request request, Moment now) { co_return Handle(request, now); }
 };
 
 // Serializes calls to a Service that is not thread-safe, for hosting it on a multi-threaded
-// server. Calls are never reentrant, so a plain mutex suffices.
+// server. Calls are never reentrant, so a plain mutex suffices. Only for synchronous services:
+// it serializes Handle, not the waits of a HandleAsync.
 class SerializedService final : public Service {
  public:
   explicit SerializedService(Service& inner) : inner_(inner) {}
