@@ -1,0 +1,220 @@
+// Loopback requests per second of the live transport: HttpServer hosting a fixed-body Service
+// (one server thread), against a bare Beast server that writes the same response straight from
+// Beast types with no Request/Response conversion and no Service call. Both are driven by the
+// in-process LiveHttpClient on its own runtime thread, at 1 and 16 keep-alive connections, so the
+// ratio of the two shows what our conversion and session logic cost (DESIGN.md asks 0.7x or
+// better for a whole stateful mock). Each run is kept to about a second.
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sim/live/http_client.h"
+#include "sim/live/http_server.h"
+#include "sim/live/runtime.h"
+#include "sim/service.h"
+#include "sim/task.h"
+
+namespace rh::sim::live {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Both servers answer exactly these bytes.
+constexpr std::string_view kBody = R"({"ok":true,"service":"bench"})";
+constexpr std::string_view kContentType = "application/json; charset=utf-8";
+// Requests per benchmark iteration, shared out over the connections.
+constexpr int kBatch = 1600;
+
+// ---------------------------------------------------------------------------------------------
+// The bare Beast baseline, after Beast's http_server_async example: read a request, answer the
+// fixed body, keep the connection alive, with the same 30 s idle expiry our server sets.
+
+class BareSession : public std::enable_shared_from_this<BareSession> {
+ public:
+  explicit BareSession(tcp::socket&& socket) : stream_(std::move(socket)) {}
+  void Run() {
+    stream_.socket().set_option(tcp::no_delay(true));
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&BareSession::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    request_ = {};
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, request_,
+                     beast::bind_front_handler(&BareSession::OnRead, shared_from_this()));
+  }
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) return Close();
+    response_ = {http::status::ok, request_.version()};
+    response_.set(http::field::content_type, kContentType);
+    response_.body() = kBody;
+    response_.keep_alive(request_.keep_alive());
+    response_.prepare_payload();
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&BareSession::OnWrite, shared_from_this()));
+  }
+  void OnWrite(beast::error_code ec, std::size_t) {
+    if (ec || !response_.keep_alive()) return Close();
+    Read();
+  }
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+};
+
+class BareServer {
+ public:
+  BareServer() : acceptor_(asio::make_strand(io_)) {
+    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    Accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~BareServer() {
+    io_.stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
+      if (ec) return;
+      std::make_shared<BareSession>(std::move(s))->Run();
+      Accept();
+    });
+  }
+
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The driver.
+
+Request BenchRequest(std::uint16_t port) {
+  Request request;
+  request.target = "/bench";
+  request.headers.Set("Host", "127.0.0.1:" + std::to_string(port));
+  return request;
+}
+
+// Sends `n` requests one after another; returns how many came back 200 with the right body.
+Task<int> Worker(LiveHttpClient& client, std::uint16_t port, int n) {
+  int ok = 0;
+  for (int i = 0; i < n; ++i) {
+    const SendResult result = co_await client.Send(BenchRequest(port));
+    if (result && result->status == 200 && result->body == kBody) ++ok;
+  }
+  co_return ok;
+}
+
+Task<int> Batch(LiveHttpClient& client, std::uint16_t port, int connections) {
+  std::vector<Task<int>> workers;
+  for (int c = 0; c < connections; ++c) workers.push_back(Worker(client, port, kBatch / connections));
+  int ok = 0;
+  for (int n : co_await WhenAll(std::move(workers))) ok += n;
+  co_return ok;
+}
+
+double CpuNanos(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// Besides requests per second, reports CPU time per request of the server (the process's CPU
+// time minus the client's and the benchmark thread's) and of the client. On a shared 2-core
+// machine throughput swings with the neighbours' load; CPU per request barely does, so the
+// server_cpu_ns ratio is the steadier comparison with bare Beast.
+void Drive(benchmark::State& state, std::uint16_t port) {
+  const int connections = static_cast<int>(state.range(0));
+  LiveRuntime runtime;  // the client's one thread
+  LiveHttpClient client(runtime, {.max_connections_per_host = static_cast<std::size_t>(connections)});
+  runtime.Start();
+  clockid_t client_clock{};
+  RunSync(runtime, [](clockid_t* out) -> Task<void> {
+    pthread_getcpuclockid(pthread_self(), out);
+    co_return;
+  }(&client_clock));
+  const int expected = kBatch / connections * connections;
+  RunSync(runtime, Batch(client, port, connections));  // warm-up: opens the connections
+
+  const double process_before = CpuNanos(CLOCK_PROCESS_CPUTIME_ID);
+  const double client_before = CpuNanos(client_clock);
+  const double main_before = CpuNanos(CLOCK_THREAD_CPUTIME_ID);
+  for (auto _ : state) {
+    const int ok = RunSync(runtime, Batch(client, port, connections));
+    if (ok != expected) {
+      state.SkipWithError("some requests failed");
+      break;
+    }
+  }
+  const double client_cpu = CpuNanos(client_clock) - client_before;
+  const double main_cpu = CpuNanos(CLOCK_THREAD_CPUTIME_ID) - main_before;
+  const double server_cpu = CpuNanos(CLOCK_PROCESS_CPUTIME_ID) - process_before - client_cpu - main_cpu;
+  const double requests = static_cast<double>(state.iterations()) * expected;
+
+  state.SetItemsProcessed(state.iterations() * expected);
+  state.counters["connections"] = static_cast<double>(client.connections_opened());
+  if (requests > 0) {
+    state.counters["server_cpu_ns"] = server_cpu / requests;
+    state.counters["client_cpu_ns"] = client_cpu / requests;
+  }
+}
+
+void BM_HttpServer_FixedBody(benchmark::State& state) {
+  FunctionService service([](const Request&, Moment) {
+    return Response::Json(200, std::string(kBody));
+  });
+  HttpServer server(service, {.threads = 1});
+  const auto port = server.Start();
+  if (!port) {
+    state.SkipWithError(port.error().c_str());
+    return;
+  }
+  Drive(state, *port);
+}
+
+void BM_BareBeast_FixedBody(benchmark::State& state) {
+  BareServer server;
+  Drive(state, server.port());
+}
+
+// Interleaved, so that ours and the baseline at one connection count run back to back under the
+// same machine load.
+BENCHMARK(BM_HttpServer_FixedBody)->Arg(1)->UseRealTime()->MinTime(0.5);
+BENCHMARK(BM_BareBeast_FixedBody)->Arg(1)->UseRealTime()->MinTime(0.5);
+BENCHMARK(BM_HttpServer_FixedBody)->Arg(16)->UseRealTime()->MinTime(0.5);
+BENCHMARK(BM_BareBeast_FixedBody)->Arg(16)->UseRealTime()->MinTime(0.5);
+
+}  // namespace
+}  // namespace rh::sim::live
