@@ -1,0 +1,6 @@
+# The deterministic LLM mock (included from mocks/CMakeLists.txt).
+target_sources(rh_mocks PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/cassette.cc
+  ${CMAKE_CURRENT_LIST_DIR}/llm_mock.cc
+  ${CMAKE_CURRENT_LIST_DIR}/model.cc
+)
