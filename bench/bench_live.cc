@@ -139,7 +139,8 @@ Task<int> Worker(LiveHttpClient& client, std::uint16_t port, int n) {
 
 Task<int> Batch(LiveHttpClient& client, std::uint16_t port, int connections) {
   std::vector<Task<int>> workers;
-  for (int c = 0; c < connections; ++c) workers.push_back(Worker(client, port, kBatch / connections));
+  for (int c = 0; c < connections; ++c)
+    workers.push_back(Worker(client, port, kBatch / connections));
   int ok = 0;
   for (int n : co_await WhenAll(std::move(workers))) ok += n;
   co_return ok;
@@ -158,7 +159,8 @@ double CpuNanos(clockid_t clock) {
 void Drive(benchmark::State& state, std::uint16_t port) {
   const int connections = static_cast<int>(state.range(0));
   LiveRuntime runtime;  // the client's one thread
-  LiveHttpClient client(runtime, {.max_connections_per_host = static_cast<std::size_t>(connections)});
+  LiveHttpClient client(runtime,
+                        {.max_connections_per_host = static_cast<std::size_t>(connections)});
   runtime.Start();
   clockid_t client_clock{};
   RunSync(runtime, [](clockid_t* out) -> Task<void> {
@@ -180,7 +182,8 @@ void Drive(benchmark::State& state, std::uint16_t port) {
   }
   const double client_cpu = CpuNanos(client_clock) - client_before;
   const double main_cpu = CpuNanos(CLOCK_THREAD_CPUTIME_ID) - main_before;
-  const double server_cpu = CpuNanos(CLOCK_PROCESS_CPUTIME_ID) - process_before - client_cpu - main_cpu;
+  const double server_cpu =
+      CpuNanos(CLOCK_PROCESS_CPUTIME_ID) - process_before - client_cpu - main_cpu;
   const double requests = static_cast<double>(state.iterations()) * expected;
 
   state.SetItemsProcessed(state.iterations() * expected);
@@ -192,9 +195,8 @@ void Drive(benchmark::State& state, std::uint16_t port) {
 }
 
 void BM_HttpServer_FixedBody(benchmark::State& state) {
-  FunctionService service([](const Request&, Moment) {
-    return Response::Json(200, std::string(kBody));
-  });
+  FunctionService service(
+      [](const Request&, Moment) { return Response::Json(200, std::string(kBody)); });
   HttpServer server(service, {.threads = 1});
   const auto port = server.Start();
   if (!port) {

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "live_check.h"
+#include "serve.h"
 #include "rehearsal/build_info.h"
 #include "sim/sample_world.h"
 #include "sim/trace.h"
@@ -82,7 +83,21 @@ int main(int argc, char** argv) {
   live_check->add_option("--connections", live.connections, "Concurrent keep-alive connections")->capture_default_str()->check(CLI::Range(1, 10'000));
   live_check->add_option("--server-threads", live.server_threads, "Server threads")->capture_default_str()->check(CLI::Range(1, 256));
 
+  rh::app::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Host the mocks on loopback with a demo world; print one JSON line of base URLs and credentials; run until SIGINT or SIGTERM");
+  serve_cmd->add_option("--seed", serve.seed, "Seed of the mocks' ids")->capture_default_str();
+  serve_cmd->add_option("--shopify-port", serve.shopify_port, "Port of the Shopify mock (0: ephemeral)")->capture_default_str();
+  serve_cmd->add_option("--gorgias-port", serve.gorgias_port, "Port of the Gorgias mock (0: ephemeral)")->capture_default_str();
+  serve_cmd->add_option("--threads", serve.server_threads, "Server threads per mock")->capture_default_str()->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--shopify-webhook-url", serve.shopify_webhook_url,
+                        "Deliver Shopify webhooks here (http://127.0.0.1:PORT/path)");
+  serve_cmd->add_option("--gorgias-webhook-url", serve.gorgias_webhook_url,
+                        "Deliver Gorgias HTTP-integration calls here (http://127.0.0.1:PORT/path)");
+  serve_cmd->add_flag("!--no-demo-world", serve.demo_world, "Start with empty mocks");
+
   CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return rh::app::RunServe(serve);
   if (sim_check->parsed()) return RunSimCheck(seed, days, shoppers, trace_path);
   if (live_check->parsed()) return rh::app::RunLiveCheck(live);
   return 0;

@@ -125,12 +125,13 @@ struct Prepared {
 
 Expected<Prepared, TransportError> Prepare(Request&& request) {
   auto authority = ParseAuthority(request.Host());
-  if (!authority) return MakeUnexpected(Error(TransportErrorKind::kConnectFailed, authority.error()));
+  if (!authority)
+    return MakeUnexpected(Error(TransportErrorKind::kConnectFailed, authority.error()));
   // These would corrupt the request line or the head on the wire; they are caller bugs, reported
   // as values so one bad request cannot take a run down.
   if (request.target.empty() || request.target.find_first_of(" \r\n") != std::string::npos) {
-    return MakeUnexpected(Error(TransportErrorKind::kProtocol,
-                                "invalid request target '" + request.target + "'"));
+    return MakeUnexpected(
+        Error(TransportErrorKind::kProtocol, "invalid request target '" + request.target + "'"));
   }
   Prepared out;
   out.authority = std::move(*authority);
@@ -142,7 +143,8 @@ Expected<Prepared, TransportError> Prepare(Request&& request) {
   message.target(request.target);
   for (const auto& [name, value] : request.headers.fields()) {
     if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) {
-      return MakeUnexpected(Error(TransportErrorKind::kProtocol, "invalid header field '" + name + "'"));
+      return MakeUnexpected(
+          Error(TransportErrorKind::kProtocol, "invalid header field '" + name + "'"));
     }
     // Framing is computed from the body below.
     if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
@@ -195,8 +197,7 @@ struct HostPool {
 };
 
 struct ClientState {
-  ClientState(asio::io_context& io_context, LiveHttpClient::Config c)
-      : io(io_context), config(c) {}
+  ClientState(asio::io_context& io_context, LiveHttpClient::Config c) : io(io_context), config(c) {}
 
   asio::io_context& io;
   const LiveHttpClient::Config config;
@@ -259,9 +260,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return std::nullopt;
     }
     if (pool_->waiting.size() >= state_->config.max_waiting_per_host) {
-      return Error(TransportErrorKind::kConnectFailed,
-                   std::to_string(pool_->waiting.size()) + " requests already wait for a " +
-                       "connection to " + authority_.key);
+      return Error(TransportErrorKind::kConnectFailed, std::to_string(pool_->waiting.size()) +
+                                                           " requests already wait for a " +
+                                                           "connection to " + authority_.key);
     }
     ticket_ = state_->next_ticket++;
     pool_->waiting.emplace(ticket_, shared_from_this());
@@ -314,8 +315,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     error_code ec;
     const asio::ip::address ip = asio::ip::make_address(authority_.host, ec);
     if (!ec) {  // numeric hosts (the usual loopback case) need no resolver
-      conn_->stream.async_connect(tcp::endpoint(ip, authority_.port),
-                                  beast::bind_front_handler(&Exchange::OnConnect, shared_from_this()));
+      conn_->stream.async_connect(
+          tcp::endpoint(ip, authority_.port),
+          beast::bind_front_handler(&Exchange::OnConnect, shared_from_this()));
       return;
     }
     resolver_.emplace(state_->io);
@@ -407,14 +409,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (IsDisconnect(ec)) {
       // Typically a keep-alive connection the server closed just as the request went out.
       if (nothing_received && reused_ && !retried_ && replayable_) return Retry();
-      return Fail(TransportErrorKind::kConnectionReset,
-                  authority_.key + " closed the connection before a full response (" +
-                      ec.message() + ")");
+      return Fail(
+          TransportErrorKind::kConnectionReset,
+          authority_.key + " closed the connection before a full response (" + ec.message() + ")");
     }
     if (ec == http::error::body_limit) {
-      return Fail(TransportErrorKind::kProtocol,
-                  "response body from " + authority_.key + " over " +
-                      std::to_string(state_->config.body_limit) + " bytes");
+      return Fail(TransportErrorKind::kProtocol, "response body from " + authority_.key + " over " +
+                                                     std::to_string(state_->config.body_limit) +
+                                                     " bytes");
     }
     if (ec.category() == http::make_error_code(http::error::need_more).category()) {
       return Fail(TransportErrorKind::kProtocol,
@@ -496,8 +498,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   HostPool* pool_ = nullptr;
   std::unique_ptr<Connection> conn_;
-  bool reused_ = false;   // conn_ came from the pool, so it may be stale
-  bool retried_ = false;  // the one transparent retry is spent
+  bool reused_ = false;     // conn_ came from the pool, so it may be stale
+  bool retried_ = false;    // the one transparent retry is spent
   error_code write_error_;  // the request did not go out whole; only a response can save it
   std::optional<http::response_parser<http::string_body>> parser_;
   std::optional<tcp::resolver> resolver_;
@@ -514,11 +516,11 @@ class SendAwaiter {
   bool await_ready() const noexcept { return false; }
 
   bool await_suspend(std::coroutine_handle<> handle) {
-    auto exchange = std::make_shared<Exchange>(
-        state_, std::move(prepared_), timeout_, [this, handle](SendResult result) {
-          result_.emplace(std::move(result));
-          handle.resume();
-        });
+    auto exchange = std::make_shared<Exchange>(state_, std::move(prepared_), timeout_,
+                                               [this, handle](SendResult result) {
+                                                 result_.emplace(std::move(result));
+                                                 handle.resume();
+                                               });
     if (auto error = exchange->Start()) {
       result_.emplace(MakeUnexpected(std::move(*error)));
       return false;  // resume at once, on this thread

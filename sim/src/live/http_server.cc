@@ -168,8 +168,8 @@ BeastResponse HandleRequest(ServerShared& shared, BeastRequest&& req) {
   const bool head = *method == Method::kHead;
   std::string failure;
   try {
-    Response response = shared.service.Handle(ToSimRequest(std::move(req), *method),
-                                               shared.clock->MomentNow());
+    Response response =
+        shared.service.Handle(ToSimRequest(std::move(req), *method), shared.clock->MomentNow());
     return ToBeastResponse(std::move(response), version, head, keep_alive());
   } catch (const std::exception& e) {
     // A throwing Service is a bug in it, but one request must not take the server down.
@@ -306,18 +306,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // A request the parser refused. The stream cannot be trusted after it, so the connection closes.
   void Reject(error_code ec) {
     if (ec == http::error::body_limit) {
-      response_ = PlainResponse(http::status::payload_too_large, 11,
-                                "request body over " + std::to_string(config().body_limit) +
-                                    " bytes",
-                                false);
+      response_ = PlainResponse(
+          http::status::payload_too_large, 11,
+          "request body over " + std::to_string(config().body_limit) + " bytes", false);
     } else if (ec == http::error::header_limit) {
-      response_ = PlainResponse(http::status::request_header_fields_too_large, 11,
-                                "request head over " + std::to_string(config().header_limit) +
-                                    " bytes",
-                                false);
+      response_ = PlainResponse(
+          http::status::request_header_fields_too_large, 11,
+          "request head over " + std::to_string(config().header_limit) + " bytes", false);
     } else {
-      response_ = PlainResponse(http::status::bad_request, 11, "malformed request: " + ec.message(),
-                                false);
+      response_ =
+          PlainResponse(http::status::bad_request, 11, "malformed request: " + ec.message(), false);
     }
     Write();
   }
@@ -523,8 +521,7 @@ Expected<std::uint16_t, std::string> HttpServer::Start() {
   impl_->started = true;
   auto runtime = std::make_unique<LiveRuntime>(LiveRuntime::Config{config.threads});
   impl_->shared->clock = &runtime->clock();
-  auto listener =
-      std::make_shared<Listener>(detail::RuntimeAccess::Io(*runtime), impl_->shared);
+  auto listener = std::make_shared<Listener>(detail::RuntimeAccess::Io(*runtime), impl_->shared);
   auto port = listener->Open(config.address, config.port);
   if (!port) return port;
   listener->Accept();

@@ -35,17 +35,17 @@ struct LiveRuntime::Impl {
     const auto before = std::chrono::steady_clock::now();
     const Instant now = clock.Now();
     const auto after = std::chrono::steady_clock::now();
-    steady_origin = before + (after - before) / 2 -
-                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                        now.time_since_epoch());
+    steady_origin =
+        before + (after - before) / 2 -
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(now.time_since_epoch());
   }
 
   std::chrono::steady_clock::time_point ToSteady(Instant when) const {
     // Far-future instants (Instant::max() as "never") must not overflow the steady clock.
     constexpr Duration kFar = Hours(24 * 365 * 100);
     if (when.time_since_epoch() > kFar) return std::chrono::steady_clock::time_point::max();
-    return steady_origin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                               when.time_since_epoch());
+    return steady_origin +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(when.time_since_epoch());
   }
 
   Config config;

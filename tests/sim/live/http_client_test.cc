@@ -40,7 +40,9 @@ struct ClientFixture {
   LiveHttpClient client;
 };
 
-Response Hello(const Request& request, Moment) { return Response::Text(200, "hello " + request.target); }
+Response Hello(const Request& request, Moment) {
+  return Response::Text(200, "hello " + request.target);
+}
 
 std::string Ok(std::string_view body, bool keep_alive = true) {
   return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
@@ -87,7 +89,9 @@ TEST(LiveHttpClient, ReturnsAnAnswerTheServerSentBeforeRefusingTheRestOfTheReque
   std::thread server([&] {
     RawSocket conn = listener.Accept();
     ReadRequestHead(conn);
-    conn.Write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n");
+    conn.Write(
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo "
+        "big\n");
     // Closing with the body unread resets the connection under the client's write.
   });
   ClientFixture f;
@@ -113,7 +117,8 @@ TEST(LiveHttpClient, ReportsAProtocolErrorForAResponseThatIsNotHttp) {
 }
 
 TEST(LiveHttpClient, RefusesAResponseBodyOverItsLimit) {
-  FunctionService service([](const Request&, Moment) { return Response::Text(200, std::string(4096, 'b')); });
+  FunctionService service(
+      [](const Request&, Moment) { return Response::Text(200, std::string(4096, 'b')); });
   HttpServer server(service);
   const auto port = server.Start();
   ASSERT_TRUE(port.has_value());

@@ -31,8 +31,8 @@ using testing::RawSocket;
 
 // Answers with what it received, so tests can see the conversion.
 Response Echo(const Request& request, Moment /*now*/) {
-  Response response = Response::Text(200, std::string(MethodName(request.method)) + " " +
-                                               request.target + " " + request.body);
+  Response response = Response::Text(
+      200, std::string(MethodName(request.method)) + " " + request.target + " " + request.body);
   response.headers.Set("X-Seen-Header", request.headers.GetOr("X-Test", "(none)"));
   return response;
 }
@@ -227,7 +227,8 @@ TEST(HttpServer, AnswersHeadWithTheLengthButNoBody) {
   const SendResult result = f.Send(std::move(head));
   ASSERT_TRUE(result.has_value()) << result.error().detail;
   EXPECT_EQ(result->body, "");
-  EXPECT_EQ(result->headers.GetOr("Content-Length", ""), std::to_string(std::string("HEAD /h ").size()));
+  EXPECT_EQ(result->headers.GetOr("Content-Length", ""),
+            std::to_string(std::string("HEAD /h ").size()));
   // The connection stays usable: no body bytes were left on it.
   const SendResult next = f.Send(Get(f.port, "/next"));
   ASSERT_TRUE(next.has_value()) << next.error().detail;
@@ -253,7 +254,8 @@ TEST(HttpServer, AnswersWith500WhenTheServiceThrowsAndKeepsServing) {
 TEST(HttpServer, GivesTheServiceTheRealClock) {
   std::atomic<std::int64_t> seen_wall_s{0};
   FunctionService service([&](const Request&, Moment now) {
-    seen_wall_s = std::chrono::duration_cast<std::chrono::seconds>(now.wall.time_since_epoch()).count();
+    seen_wall_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.wall.time_since_epoch()).count();
     return Response::Text(204, "");
   });
   Fixture f(service);

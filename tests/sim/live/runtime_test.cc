@@ -25,7 +25,9 @@ TEST(LiveRuntime, ScheduleAtFiresOnARuntimeThreadAtOrAfterItsInstant) {
   runtime.Start();
   std::promise<std::pair<Instant, bool>> fired;
   const Instant due = runtime.clock().Now() + Ms(20);
-  runtime.ScheduleAt(due, [&] { fired.set_value({runtime.clock().Now(), runtime.InRuntimeThread()}); });
+  runtime.ScheduleAt(due, [&] {
+    fired.set_value({runtime.clock().Now(), runtime.InRuntimeThread()});
+  });
   const auto [at, on_runtime] = Await(fired.get_future(), "the timer");
   EXPECT_GE(at, due);
   EXPECT_TRUE(on_runtime);
@@ -44,7 +46,8 @@ TEST(LiveRuntime, CancelPreventsATimerFromFiringAndSaysSo) {
   LiveRuntime runtime;
   runtime.Start();
   std::atomic<bool> cancelled_ran{false};
-  const TimerId id = runtime.ScheduleAt(runtime.clock().Now() + Ms(50), [&] { cancelled_ran = true; });
+  const TimerId id =
+      runtime.ScheduleAt(runtime.clock().Now() + Ms(50), [&] { cancelled_ran = true; });
   EXPECT_TRUE(runtime.Cancel(id));
   EXPECT_FALSE(runtime.Cancel(id)) << "a second Cancel finds nothing";
 
@@ -112,10 +115,11 @@ TEST(LiveRuntime, RunSyncReturnsTheTaskResultAndRethrows) {
   runtime.Start();
   EXPECT_EQ(RunSync(runtime, []() -> Task<int> { co_return 42; }()), 42);
   RunSync(runtime, []() -> Task<void> { co_return; }());
-  EXPECT_THROW(RunSync(runtime, []() -> Task<int> {
-                 throw std::runtime_error("boom");
-                 co_return 0;
-               }()),
+  EXPECT_THROW(RunSync(runtime,
+                       []() -> Task<int> {
+                         throw std::runtime_error("boom");
+                         co_return 0;
+                       }()),
                std::runtime_error);
 }
 

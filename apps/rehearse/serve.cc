@@ -1,0 +1,165 @@
+#include "serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "mocks/common/json_http.h"
+#include "mocks/common/webhook_emitter.h"
+#include "mocks/demo_world.h"
+#include "mocks/gorgias/gorgias_mock.h"
+#include "mocks/shopify/shopify_mock.h"
+#include "rehearsal/build_info.h"
+#include "sim/live/http_client.h"
+#include "sim/live/http_server.h"
+#include "sim/live/runtime.h"
+
+namespace rh::app {
+namespace {
+
+struct HostAndPath {
+  std::string host;  // "127.0.0.1:9000"
+  std::string path;  // "/webhooks/shopify"
+};
+
+// Accepts "http://host:port/path" only: the mocks deliver over plain HTTP on loopback.
+std::optional<HostAndPath> ParseHttpUrl(const std::string& url) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.rfind(kScheme, 0) != 0) return std::nullopt;
+  const std::string rest = url.substr(kScheme.size());
+  const auto slash = rest.find('/');
+  HostAndPath out{rest.substr(0, slash), slash == std::string::npos ? "/" : rest.substr(slash)};
+  if (out.host.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  // Block the stop signals in every thread (threads inherit the mask), then wait for them here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::optional<HostAndPath> shopify_hook, gorgias_hook;
+  if (!options.shopify_webhook_url.empty() && !(shopify_hook = ParseHttpUrl(options.shopify_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --shopify-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.shopify_webhook_url.c_str());
+    return 2;
+  }
+  if (!options.gorgias_webhook_url.empty() && !(gorgias_hook = ParseHttpUrl(options.gorgias_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --gorgias-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.gorgias_webhook_url.c_str());
+    return 2;
+  }
+
+  sim::live::LiveRuntime runtime;
+  runtime.Start();
+  sim::live::LiveHttpClient webhook_client(runtime);
+  const sim::Rng root(options.seed);
+  mocks::WebhookEmitter shopify_emitter(runtime, webhook_client, root.Fork("webhooks.shopify"),
+                                        mocks::ShopifyRetrySchedule());
+  mocks::WebhookEmitter gorgias_emitter(runtime, webhook_client, root.Fork("webhooks.gorgias"),
+                                        mocks::gorgias::GorgiasRetrySchedule());
+
+  mocks::shopify::Config shopify_config;
+  shopify_config.emitter = &shopify_emitter;
+  if (shopify_hook) {
+    for (const char* topic : {"orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled",
+                              "orders/partially_fulfilled", "fulfillments/create", "fulfillments/update",
+                              "refunds/create", "returns/request", "returns/approve", "returns/close"}) {
+      shopify_config.webhooks.push_back({topic, shopify_hook->host, shopify_hook->path, true});
+    }
+  }
+  mocks::shopify::ShopifyMock shopify(shopify_config, root.Fork("mocks.shopify"));
+
+  mocks::gorgias::Config gorgias_config;
+  gorgias_config.account.domain = "rehearsal-demo";
+  gorgias_config.account.support_email = "support@rehearsal-demo.example";
+  mocks::gorgias::GorgiasMock gorgias(gorgias_config, root.Fork("mocks.gorgias"), &runtime, &gorgias_emitter);
+
+  const sim::Moment now = runtime.clock().MomentNow();
+  mocks::DemoWorldInfo demo;
+  if (options.demo_world) {
+    auto seeded = mocks::SeedDemoWorld(shopify, gorgias, now);
+    if (!seeded) {
+      std::fprintf(stderr, "rehearse serve: the demo world did not seed: %s\n", seeded.error().c_str());
+      return 1;
+    }
+    demo = *seeded;
+  }
+  const std::string gorgias_hmac_secret = "rehearsal-gorgias-hmac-secret";
+  if (gorgias_hook) {
+    mocks::OrderedJson integration = {
+        {"type", "http"},
+        {"name", "rehearsal-pipeline"},
+        {"http",
+         {{"url", "http://" + gorgias_hook->host + gorgias_hook->path},
+          {"method", "POST"},
+          {"request_content_type", "application/json"},
+          {"response_content_type", "application/json"},
+          {"form", "{{context}}"},
+          {"hmac_secret", gorgias_hmac_secret},
+          {"triggers", {{"ticket-created", true}, {"ticket-updated", true}, {"ticket-message-created", true}}}}}};
+    auto id = gorgias.SeedIntegration(integration, now);
+    if (!id) {
+      std::fprintf(stderr, "rehearse serve: the Gorgias HTTP integration did not seed: %s\n", id.error().c_str());
+      return 1;
+    }
+  }
+
+  sim::live::HttpServer shopify_server(shopify, {.port = options.shopify_port, .threads = options.server_threads});
+  sim::live::HttpServer gorgias_server(gorgias, {.port = options.gorgias_port, .threads = options.server_threads});
+  auto shopify_port = shopify_server.Start();
+  if (!shopify_port) {
+    std::fprintf(stderr, "rehearse serve: Shopify mock: %s\n", shopify_port.error().c_str());
+    return 2;
+  }
+  auto gorgias_port = gorgias_server.Start();
+  if (!gorgias_port) {
+    std::fprintf(stderr, "rehearse serve: Gorgias mock: %s\n", gorgias_port.error().c_str());
+    return 2;
+  }
+
+  const std::string shopify_base = "http://127.0.0.1:" + std::to_string(*shopify_port);
+  const std::string gorgias_base = "http://127.0.0.1:" + std::to_string(*gorgias_port);
+  mocks::OrderedJson line = {
+      {"rehearsal", "serve"},
+      {"build", std::string(kVersion) + "+" + kGitDescribe},
+      {"seed", options.seed},
+      {"services",
+       {{"shopify",
+         {{"base_url", shopify_base},
+          {"shop_domain", shopify_config.shop_domain},
+          {"api_version", shopify_config.api_versions.back()},
+          {"access_token", shopify_config.access_tokens.front()},
+          {"api_secret", shopify_config.api_client_secret},
+          {"webhook_url", options.shopify_webhook_url},
+          {"inspect_url", shopify_base + "/_rehearsal"}}},
+        {"gorgias",
+         {{"base_url", gorgias_base},
+          {"account", gorgias_config.account.domain},
+          {"email", demo.gorgias_api_user_email},
+          {"api_key", demo.gorgias_api_key},
+          {"webhook_secret", gorgias_hmac_secret},
+          {"webhook_url", options.gorgias_webhook_url},
+          {"inspect_url", gorgias_base + "/_rehearsal"}}}}}};
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "rehearse serve: %s received, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  shopify_server.Stop();
+  gorgias_server.Stop();
+  webhook_client.Close();
+  runtime.Stop();
+  return 0;
+}
+
+}  // namespace rh::app

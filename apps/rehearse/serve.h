@@ -1,0 +1,25 @@
+// `rehearse serve`: hosts the mocks on loopback over real sockets, seeds a small demo world,
+// prints one JSON line with each service's base URL and credentials, and runs until SIGINT or
+// SIGTERM, then stops cleanly (requests in flight finish).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace rh::app {
+
+struct ServeOptions {
+  std::uint64_t seed = 1;
+  std::uint16_t shopify_port = 0;  // 0: an ephemeral port
+  std::uint16_t gorgias_port = 0;
+  int server_threads = 1;
+  // Where the mocks deliver their webhooks (a pipeline's intake), e.g.
+  // "http://127.0.0.1:9000/webhooks/shopify"; empty: none are subscribed.
+  std::string shopify_webhook_url;
+  std::string gorgias_webhook_url;
+  bool demo_world = true;
+};
+
+int RunServe(const ServeOptions& options);
+
+}  // namespace rh::app
