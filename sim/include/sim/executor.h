@@ -21,7 +21,8 @@ class Executor {
   virtual const Clock& clock() const = 0;
   // Runs `fn` soon, after work already queued for now. Thread-safe in live mode.
   virtual void Post(Callback fn) = 0;
-  // Runs `fn` at `when` (or now, if `when` has passed). Ties run in the order scheduled.
+  // Runs `fn` at `when` (or now, if `when` has passed). The Scheduler runs ties in the order
+  // scheduled; the live runtime's threads cannot promise that.
   virtual TimerId ScheduleAt(Instant when, Callback fn) = 0;
   // Cancels a timer that has not fired; false when it already ran or was cancelled.
   virtual bool Cancel(TimerId id) = 0;
