@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--seed", serve.seed, "Seed of the mocks' ids")->capture_default_str();
   serve_cmd->add_option("--shopify-port", serve.shopify_port, "Port of the Shopify mock (0: ephemeral)")->capture_default_str();
   serve_cmd->add_option("--gorgias-port", serve.gorgias_port, "Port of the Gorgias mock (0: ephemeral)")->capture_default_str();
+  serve_cmd->add_option("--klaviyo-port", serve.klaviyo_port, "Port of the Klaviyo mock (0: ephemeral)")->capture_default_str();
+  serve_cmd->add_option("--llm-port", serve.llm_port, "Port of the LLM mock (0: ephemeral)")->capture_default_str();
   serve_cmd->add_option("--threads", serve.server_threads, "Server threads per mock")->capture_default_str()->check(CLI::Range(1, 64));
   serve_cmd->add_option("--shopify-webhook-url", serve.shopify_webhook_url,
                         "Deliver Shopify webhooks here (http://127.0.0.1:PORT/path)");

@@ -11,6 +11,8 @@
 #include "mocks/common/webhook_emitter.h"
 #include "mocks/demo_world.h"
 #include "mocks/gorgias/gorgias_mock.h"
+#include "mocks/klaviyo/klaviyo_mock.h"
+#include "mocks/llm/llm_mock.h"
 #include "mocks/shopify/shopify_mock.h"
 #include "rehearsal/build_info.h"
 #include "sim/live/http_client.h"
@@ -83,6 +85,16 @@ int RunServe(const ServeOptions& options) {
   gorgias_config.account.support_email = "support@rehearsal-demo.example";
   mocks::gorgias::GorgiasMock gorgias(gorgias_config, root.Fork("mocks.gorgias"), &runtime, &gorgias_emitter);
 
+  const std::string klaviyo_key = "pk_rehearsal0000000000000000000000001";
+  mocks::klaviyo::Config klaviyo_config;
+  klaviyo_config.api_keys = {klaviyo_key};
+  mocks::klaviyo::KlaviyoMock klaviyo(klaviyo_config, runtime, root.Fork("mocks.klaviyo"));
+
+  const std::string llm_key = "sk-rehearsal-0001";
+  mocks::llm::Config llm_config;
+  llm_config.api_keys = {llm_key};
+  mocks::llm::LlmMock llm(llm_config, root.Fork("mocks.llm"));
+
   const sim::Moment now = runtime.clock().MomentNow();
   mocks::DemoWorldInfo demo;
   if (options.demo_world) {
@@ -115,6 +127,8 @@ int RunServe(const ServeOptions& options) {
 
   sim::live::HttpServer shopify_server(shopify, {.port = options.shopify_port, .threads = options.server_threads});
   sim::live::HttpServer gorgias_server(gorgias, {.port = options.gorgias_port, .threads = options.server_threads});
+  sim::live::HttpServer klaviyo_server(klaviyo, {.port = options.klaviyo_port, .threads = options.server_threads});
+  sim::live::HttpServer llm_server(llm, {.port = options.llm_port, .threads = options.server_threads});
   auto shopify_port = shopify_server.Start();
   if (!shopify_port) {
     std::fprintf(stderr, "rehearse serve: Shopify mock: %s\n", shopify_port.error().c_str());
@@ -126,6 +140,19 @@ int RunServe(const ServeOptions& options) {
     return 2;
   }
 
+  auto klaviyo_port = klaviyo_server.Start();
+  if (!klaviyo_port) {
+    std::fprintf(stderr, "rehearse serve: Klaviyo mock: %s\n", klaviyo_port.error().c_str());
+    return 2;
+  }
+  auto llm_port = llm_server.Start();
+  if (!llm_port) {
+    std::fprintf(stderr, "rehearse serve: LLM mock: %s\n", llm_port.error().c_str());
+    return 2;
+  }
+
+  const std::string klaviyo_base = "http://127.0.0.1:" + std::to_string(*klaviyo_port);
+  const std::string llm_base = "http://127.0.0.1:" + std::to_string(*llm_port);
   const std::string shopify_base = "http://127.0.0.1:" + std::to_string(*shopify_port);
   const std::string gorgias_base = "http://127.0.0.1:" + std::to_string(*gorgias_port);
   mocks::OrderedJson line = {
@@ -148,7 +175,18 @@ int RunServe(const ServeOptions& options) {
           {"api_key", demo.gorgias_api_key},
           {"webhook_secret", gorgias_hmac_secret},
           {"webhook_url", options.gorgias_webhook_url},
-          {"inspect_url", gorgias_base + "/_rehearsal"}}}}}};
+          {"inspect_url", gorgias_base + "/_rehearsal"}}},
+        {"klaviyo",
+         {{"base_url", klaviyo_base},
+          {"api_key", klaviyo_key},
+          {"revision", klaviyo_config.latest_revision},
+          {"inspect_url", klaviyo_base + "/_rehearsal"}}},
+        {"llm",
+         {{"base_url", llm_base},
+          {"openai_base_url", llm_base + "/v1"},
+          {"anthropic_base_url", llm_base},
+          {"api_key", llm_key},
+          {"inspect_url", llm_base + "/_rehearsal"}}}}}};
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
 
@@ -157,6 +195,8 @@ int RunServe(const ServeOptions& options) {
   std::fprintf(stderr, "rehearse serve: %s received, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   shopify_server.Stop();
   gorgias_server.Stop();
+  klaviyo_server.Stop();
+  llm_server.Stop();
   webhook_client.Close();
   runtime.Stop();
   return 0;

@@ -12,6 +12,8 @@ struct ServeOptions {
   std::uint64_t seed = 1;
   std::uint16_t shopify_port = 0;  // 0: an ephemeral port
   std::uint16_t gorgias_port = 0;
+  std::uint16_t klaviyo_port = 0;
+  std::uint16_t llm_port = 0;
   int server_threads = 1;
   // Where the mocks deliver their webhooks (a pipeline's intake), e.g.
   // "http://127.0.0.1:9000/webhooks/shopify"; empty: none are subscribed.
