@@ -5,6 +5,8 @@
 // ratio of the two shows what our conversion and session logic cost (DESIGN.md asks 0.7x or
 // better for a whole stateful mock). Each run is kept to about a second.
 #include <benchmark/benchmark.h>
+
+#include <functional>
 #include <pthread.h>
 #include <time.h>
 
@@ -19,10 +21,16 @@
 #include <thread>
 #include <vector>
 
+#include "mocks/gorgias/gorgias_mock.h"
+#include "mocks/klaviyo/klaviyo_mock.h"
+#include "mocks/llm/llm_mock.h"
+#include "mocks/shopify/shopify_mock.h"
+#include "sim/crypto.h"
 #include "sim/live/http_client.h"
 #include "sim/live/http_server.h"
 #include "sim/live/runtime.h"
 #include "sim/service.h"
+#include "sim/scheduler.h"
 #include "sim/task.h"
 
 namespace rh::sim::live {
@@ -120,6 +128,9 @@ class BareServer {
 // ---------------------------------------------------------------------------------------------
 // The driver.
 
+// Builds the request each worker sends, addressed to the server's port.
+using RequestMaker = std::function<Request(std::uint16_t port)>;
+
 Request BenchRequest(std::uint16_t port) {
   Request request;
   request.target = "/bench";
@@ -127,20 +138,20 @@ Request BenchRequest(std::uint16_t port) {
   return request;
 }
 
-// Sends `n` requests one after another; returns how many came back 200 with the right body.
-Task<int> Worker(LiveHttpClient& client, std::uint16_t port, int n) {
+// Sends `n` requests one after another; returns how many came back 200.
+Task<int> Worker(LiveHttpClient& client, const RequestMaker& make, std::uint16_t port, int n) {
   int ok = 0;
   for (int i = 0; i < n; ++i) {
-    const SendResult result = co_await client.Send(BenchRequest(port));
-    if (result && result->status == 200 && result->body == kBody) ++ok;
+    const SendResult result = co_await client.Send(make(port));
+    if (result && result->status == 200) ++ok;
   }
   co_return ok;
 }
 
-Task<int> Batch(LiveHttpClient& client, std::uint16_t port, int connections) {
+Task<int> Batch(LiveHttpClient& client, const RequestMaker& make, std::uint16_t port, int connections) {
   std::vector<Task<int>> workers;
   for (int c = 0; c < connections; ++c)
-    workers.push_back(Worker(client, port, kBatch / connections));
+    workers.push_back(Worker(client, make, port, kBatch / connections));
   int ok = 0;
   for (int n : co_await WhenAll(std::move(workers))) ok += n;
   co_return ok;
@@ -156,7 +167,7 @@ double CpuNanos(clockid_t clock) {
 // time minus the client's and the benchmark thread's) and of the client. On a shared 2-core
 // machine throughput swings with the neighbours' load; CPU per request barely does, so the
 // server_cpu_ns ratio is the steadier comparison with bare Beast.
-void Drive(benchmark::State& state, std::uint16_t port) {
+void Drive(benchmark::State& state, std::uint16_t port, const RequestMaker& make = BenchRequest) {
   const int connections = static_cast<int>(state.range(0));
   LiveRuntime runtime;  // the client's one thread
   LiveHttpClient client(runtime,
@@ -168,13 +179,13 @@ void Drive(benchmark::State& state, std::uint16_t port) {
     co_return;
   }(&client_clock));
   const int expected = kBatch / connections * connections;
-  RunSync(runtime, Batch(client, port, connections));  // warm-up: opens the connections
+  RunSync(runtime, Batch(client, make, port, connections));  // warm-up: opens the connections
 
   const double process_before = CpuNanos(CLOCK_PROCESS_CPUTIME_ID);
   const double client_before = CpuNanos(client_clock);
   const double main_before = CpuNanos(CLOCK_THREAD_CPUTIME_ID);
   for (auto _ : state) {
-    const int ok = RunSync(runtime, Batch(client, port, connections));
+    const int ok = RunSync(runtime, Batch(client, make, port, connections));
     if (ok != expected) {
       state.SkipWithError("some requests failed");
       break;
@@ -210,6 +221,128 @@ void BM_BareBeast_FixedBody(benchmark::State& state) {
   BareServer server;
   Drive(state, server.port());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The stateful mocks: the request a support pipeline makes most, answered by each mock, first as a
+// direct Handle call (the mock's own cost) and then over loopback beside the bare Beast baseline
+// of the same run. Rate limits are lifted so the figure is the mock's speed, not its limit.
+
+struct ShopifyFixture {
+  mocks::shopify::ShopifyMock mock{{}, Rng(1)};
+  std::string target;
+  ShopifyFixture() {
+    mock.SetRestLimits({1'000'000'000, Duration(1)});
+    const Moment now{};
+    auto id = mock.SeedOrder({{"email", "ana@example.com"},
+                              {"financial_status", "paid"},
+                              {"line_items", {{{"title", "Hoodie"}, {"sku", "HD-1"}, {"quantity", 1}, {"price", "54.99"}}}}},
+                             now);
+    target = "/admin/api/2026-01/orders/" + std::to_string(id ? *id : 0) + ".json";
+  }
+  Request Make(std::uint16_t port) const {
+    Request r;
+    r.target = target;
+    r.headers.Set("Host", "127.0.0.1:" + std::to_string(port));
+    r.headers.Set("X-Shopify-Access-Token", "shpat_rehearsal_0001");
+    return r;
+  }
+};
+
+struct GorgiasFixture {
+  mocks::gorgias::GorgiasMock mock{{}, Rng(2)};
+  std::string target;
+  std::string auth;
+  GorgiasFixture() {
+    mock.SetRateLimits({.enabled = false});
+    const Moment now{};
+    mocks::gorgias::User user;
+    user.email = "bench@acme.example";
+    const auto user_id = mock.AddUser(user, now);
+    mock.AddApiKey(user_id, "bench-key");
+    auth = "Basic " + Base64Encode("bench@acme.example:bench-key");
+    auto customer = mock.SeedCustomer({{"email", "ana@example.com"}, {"name", "Ana"}}, now);
+    target = "/api/customers/" + std::to_string(customer ? *customer : 0);
+  }
+  Request Make(std::uint16_t port) const {
+    Request r;
+    r.target = target;
+    r.headers.Set("Host", "127.0.0.1:" + std::to_string(port));
+    r.headers.Set("Authorization", auth);
+    return r;
+  }
+};
+
+struct KlaviyoFixture {
+  Scheduler scheduler;  // campaigns and flows would run here; a GET schedules nothing
+  mocks::klaviyo::KlaviyoMock mock{{}, scheduler, Rng(3)};
+  Request Make(std::uint16_t port) const {
+    Request r;
+    r.target = "/api/profiles?filter=equals(email,%22ana@example.com%22)";
+    r.headers.Set("Host", "127.0.0.1:" + std::to_string(port));
+    r.headers.Set("Authorization", "Klaviyo-API-Key pk_bench00000000000000000000000000000");
+    r.headers.Set("revision", "2026-07-15");
+    return r;
+  }
+  KlaviyoFixture() {
+    mocks::klaviyo::RateLimits off;
+    off.enabled = false;
+    mock.SetRateLimits(off);
+  }
+};
+
+struct LlmFixture {
+  mocks::llm::LlmMock mock{{}, Rng(4)};
+  LlmFixture() {
+    mocks::llm::RateLimits off;
+    off.enabled = false;
+    mock.SetRateLimits(off);
+  }
+  Request Make(std::uint16_t port) const {
+    Request r;
+    r.method = Method::kPost;
+    r.target = "/v1/chat/completions";
+    r.headers.Set("Host", "127.0.0.1:" + std::to_string(port));
+    r.headers.Set("Authorization", "Bearer sk-bench");
+    r.headers.Set("Content-Type", "application/json");
+    r.body = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"Customer message: where is my order #1001?"}]})";
+    return r;
+  }
+};
+
+template <class Fixture>
+void BM_Mock_InMemoryHandle(benchmark::State& state) {
+  Fixture f;
+  const Request request = f.Make(0);
+  Moment now{};
+  std::int64_t ok = 0;
+  for (auto _ : state) {
+    now.monotonic += Ms(1);
+    ok += f.mock.Handle(request, now).status == 200 ? 1 : 0;
+  }
+  if (ok != state.iterations()) state.SkipWithError("a request was not answered 200");
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <class Fixture>
+void BM_Mock_Loopback(benchmark::State& state) {
+  Fixture f;
+  HttpServer server(f.mock, {.threads = 1});
+  const auto port = server.Start();
+  if (!port) {
+    state.SkipWithError(port.error().c_str());
+    return;
+  }
+  Drive(state, *port, [&f](std::uint16_t p) { return f.Make(p); });
+}
+
+BENCHMARK_TEMPLATE(BM_Mock_InMemoryHandle, ShopifyFixture);
+BENCHMARK_TEMPLATE(BM_Mock_InMemoryHandle, GorgiasFixture);
+BENCHMARK_TEMPLATE(BM_Mock_InMemoryHandle, KlaviyoFixture);
+BENCHMARK_TEMPLATE(BM_Mock_InMemoryHandle, LlmFixture);
+BENCHMARK_TEMPLATE(BM_Mock_Loopback, ShopifyFixture)->Arg(16)->UseRealTime()->MinTime(0.5);
+BENCHMARK_TEMPLATE(BM_Mock_Loopback, GorgiasFixture)->Arg(16)->UseRealTime()->MinTime(0.5);
+BENCHMARK_TEMPLATE(BM_Mock_Loopback, KlaviyoFixture)->Arg(16)->UseRealTime()->MinTime(0.5);
+BENCHMARK_TEMPLATE(BM_Mock_Loopback, LlmFixture)->Arg(16)->UseRealTime()->MinTime(0.5);
 
 // Interleaved, so that ours and the baseline at one connection count run back to back under the
 // same machine load.
