@@ -14,6 +14,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ enum class Transport { kInMemory, kLoopback };
 
 inline std::string TransportName(const ::testing::TestParamInfo<Transport>& info) {
   return info.param == Transport::kInMemory ? "InMemory" : "Loopback";
+}
+
+// For GoogleTest's (and so CTest's) test names: "in-memory", not "4-byte object <00-00 00-00>".
+inline void PrintTo(Transport transport, std::ostream* os) {
+  *os << (transport == Transport::kInMemory ? "in-memory" : "loopback");
 }
 
 // Request bodies above this get 413 from either transport.
