@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mocks/common/json_http.h"
@@ -143,6 +144,9 @@ class SimWorld final : public World {
     client_ = network_.MakeClient("pipeline");
   }
   ~SimWorld() override {
+    // Lets deliveries (and their retries) finish in virtual time, so no coroutine frame is left
+    // suspended in the scheduler when it goes.
+    scheduler_.RunUntilIdle(1'000'000);
     client_.reset();
     mock_.reset();  // before the emitter it calls back from
     emitter_.reset();
@@ -228,6 +232,10 @@ class LiveWorld final : public World {
     host_ = "127.0.0.1:" + std::to_string(*port);
   }
   ~LiveWorld() override {
+    // Waits (bounded) for deliveries in flight to finish, so none is cut off mid-coroutine.
+    for (int i = 0; emitter_ && emitter_->InFlight() > 0 && i < 5000; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     server_->Stop(sim::Ms(500));
     hook_server_.Stop(sim::Ms(500));
     client_->Close();
