@@ -1,6 +1,5 @@
 // The `rehearse` command line: wires the libraries to subcommands. Only subcommands that work
 // are listed; each later layer (mocks, pipeline, harness) adds its own.
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +10,7 @@
 #include "live_check.h"
 #include "serve.h"
 #include "rehearsal/build_info.h"
+#include "sim/clock.h"
 #include "sim/sample_world.h"
 #include "sim/trace.h"
 
@@ -29,11 +29,11 @@ int RunSimCheck(std::uint64_t seed, int days, int shoppers, const std::string& t
                         .build = BuildName(),
                         .replay = "rehearse sim-check --seed " + std::to_string(seed) + " --days " +
                                   std::to_string(days) + " --shoppers " + std::to_string(shoppers)});
-  // The real clock is read here, in the CLI, only to tell the person how fast it ran.
-  const auto started = std::chrono::steady_clock::now();
+  // The real clock tells the person how fast it ran; it never enters the simulation.
+  const rh::sim::RealClock clock;
+  const rh::sim::Instant started = clock.Now();
   const rh::sim::SampleWorldResult r = rh::sim::RunSampleWorld(config, &trace);
-  const double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double wall_s = rh::sim::ToSeconds(clock.Now() - started);
   if (!trace_path.empty()) {
     std::ofstream out(trace_path, std::ios::binary);
     if (!out) {
