@@ -9,7 +9,8 @@ packages=(
   nlohmann-json3-dev
   libyaml-cpp-dev
   libcli11-dev
-  libssl-dev libsqlite3-dev
+  libssl-dev libsqlite3-dev sqlite3
+  tzdata                      # the store's time zone (policy day boundaries)
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   nodejs npm                  # official SDK conformance tests (later issues)
 )

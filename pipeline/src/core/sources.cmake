@@ -1,0 +1,5 @@
+# The pipeline's workflow: triage, draft, confirm, suppress, recover (included from
+# pipeline/CMakeLists.txt).
+target_sources(rh_pipeline PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/intent.cc
+)
