@@ -97,6 +97,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--gorgias-webhook-url", serve.gorgias_webhook_url,
                         "Deliver Gorgias HTTP-integration calls here (http://127.0.0.1:PORT/path)");
   serve_cmd->add_flag("!--no-demo-world", serve.demo_world, "Start with empty mocks");
+  serve_cmd->add_option("--llm-cassette-mode", serve.llm_cassette_mode,
+                        "LLM cassettes: off, record (forward to --llm-upstream and store) or replay")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "record", "replay"}));
+  serve_cmd->add_option("--llm-cassette", serve.llm_cassette, "The cassette file (JSONL)");
+  serve_cmd->add_option("--llm-upstream", serve.llm_upstream,
+                        "Record mode: the real OpenAI- or Anthropic-compatible base URL (http://host:port)");
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return rh::app::RunServe(serve);

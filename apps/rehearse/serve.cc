@@ -60,9 +60,48 @@ int RunServe(const ServeOptions& options) {
     return 2;
   }
 
+  mocks::llm::CassetteConfig cassette;
+  std::optional<HostAndPath> llm_upstream;
+  if (options.llm_cassette_mode == "record" || options.llm_cassette_mode == "replay") {
+    if (options.llm_cassette.empty()) {
+      std::fprintf(stderr, "rehearse serve: --llm-cassette-mode %s needs --llm-cassette FILE\n",
+                   options.llm_cassette_mode.c_str());
+      return 2;
+    }
+    cassette.path = options.llm_cassette;
+    if (options.llm_cassette_mode == "replay") {
+      cassette.mode = mocks::llm::CassetteMode::kReplay;
+      // Refuse a cassette that does not load now, rather than answer every request with its error.
+      if (auto loaded = mocks::llm::LoadCassette(options.llm_cassette); !loaded) {
+        std::fprintf(stderr, "rehearse serve: %s\n", loaded.error().c_str());
+        return 2;
+      }
+    } else {
+      cassette.mode = mocks::llm::CassetteMode::kRecord;
+      if (!(llm_upstream = ParseHttpUrl(options.llm_upstream))) {
+        std::fprintf(stderr,
+                     "rehearse serve: --llm-cassette-mode record needs --llm-upstream like "
+                     "http://127.0.0.1:8080 (plain HTTP), not '%s'\n",
+                     options.llm_upstream.c_str());
+        return 2;
+      }
+    }
+  } else if (options.llm_cassette_mode != "off") {
+    std::fprintf(stderr, "rehearse serve: --llm-cassette-mode is off, record or replay, not '%s'\n",
+                 options.llm_cassette_mode.c_str());
+    return 2;
+  }
+
   sim::live::LiveRuntime runtime;
   runtime.Start();
   sim::live::LiveHttpClient webhook_client(runtime);
+  // Record mode forwards on its own client, so webhook deliveries and upstream calls do not share
+  // a connection pool.
+  sim::live::LiveHttpClient upstream_client(runtime);
+  if (llm_upstream) {
+    cassette.upstream = &upstream_client;
+    cassette.upstream_host = llm_upstream->host;
+  }
   const sim::Rng root(options.seed);
   mocks::WebhookEmitter shopify_emitter(runtime, webhook_client, root.Fork("webhooks.shopify"),
                                         mocks::ShopifyRetrySchedule());
@@ -93,6 +132,7 @@ int RunServe(const ServeOptions& options) {
   const std::string llm_key = "sk-rehearsal-0001";
   mocks::llm::Config llm_config;
   llm_config.api_keys = {llm_key};
+  llm_config.cassette = cassette;
   mocks::llm::LlmMock llm(llm_config, root.Fork("mocks.llm"));
 
   const sim::Moment now = runtime.clock().MomentNow();
@@ -186,6 +226,7 @@ int RunServe(const ServeOptions& options) {
           {"openai_base_url", llm_base + "/v1"},
           {"anthropic_base_url", llm_base},
           {"api_key", llm_key},
+          {"cassette_mode", options.llm_cassette_mode},
           {"inspect_url", llm_base + "/_rehearsal"}}}}}};
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
@@ -198,6 +239,7 @@ int RunServe(const ServeOptions& options) {
   klaviyo_server.Stop();
   llm_server.Stop();
   webhook_client.Close();
+  upstream_client.Close();
   runtime.Stop();
   return 0;
 }

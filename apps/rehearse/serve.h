@@ -20,6 +20,14 @@ struct ServeOptions {
   std::string shopify_webhook_url;
   std::string gorgias_webhook_url;
   bool demo_world = true;
+  // LLM cassettes: "off", "record" (forward to llm_upstream and append each exchange to
+  // llm_cassette) or "replay" (answer from llm_cassette only; a request with no recording gets
+  // an error naming it).
+  std::string llm_cassette_mode = "off";
+  std::string llm_cassette;
+  // Record mode's upstream, an OpenAI- or Anthropic-compatible base URL over plain HTTP
+  // ("http://127.0.0.1:8080"); TLS upstreams need a TLS-terminating proxy in front for now.
+  std::string llm_upstream;
 };
 
 int RunServe(const ServeOptions& options);

@@ -149,35 +149,50 @@ struct ServerShared {
   std::condition_variable sessions_changed;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;  // guarded by mu
   std::uint64_t next_session_id = 0;                         // guarded by mu
+  // False once Stop has begun tearing the event loop down: a Service that answers after that
+  // (an asynchronous one, waiting on an upstream) must not post to a dead loop.
+  bool loop_accepts_completions = true;  // guarded by mu
 };
 
-// What the server answers to one complete request; its keep-alive says whether the connection
-// may carry another.
-BeastResponse HandleRequest(ServerShared& shared, BeastRequest&& req) {
-  const unsigned version = req.version();
-  const bool client_keeps_alive = req.keep_alive();
-  // Read after the Service returns: a Stop begun while it ran must still say Connection: close.
-  auto keep_alive = [&] { return client_keeps_alive && !shared.stopping.load(); };
+// What a request gets before the Service sees it: a method we cannot map is answered here.
+struct PreparedRequest {
+  unsigned version = 11;
+  bool client_keeps_alive = true;
+  bool head = false;
+  std::optional<Request> request;      // set when the Service is to answer
+  std::optional<BeastResponse> early;  // set when the server answers itself
+};
+
+PreparedRequest PrepareRequest(ServerShared& shared, BeastRequest&& req) {
+  PreparedRequest out;
+  out.version = req.version();
+  out.client_keeps_alive = req.keep_alive();
   const std::optional<Method> method = ParseMethod(req.method_string());
   if (!method) {
     std::string text = "method ";
     text.append(req.method_string());
     text.append(" is not supported");
-    return PlainResponse(http::status::not_implemented, version, text, keep_alive());
+    out.early = PlainResponse(http::status::not_implemented, out.version, text,
+                              out.client_keeps_alive && !shared.stopping.load());
+    return out;
   }
-  const bool head = *method == Method::kHead;
-  std::string failure;
-  try {
-    Response response =
-        shared.service.Handle(ToSimRequest(std::move(req), *method), shared.clock->MomentNow());
-    return ToBeastResponse(std::move(response), version, head, keep_alive());
-  } catch (const std::exception& e) {
-    // A throwing Service is a bug in it, but one request must not take the server down.
-    failure = std::string("the service failed: ") + e.what();
-  } catch (...) {
-    failure = "the service failed";
-  }
-  return PlainResponse(http::status::internal_server_error, version, failure, keep_alive());
+  out.head = *method == Method::kHead;
+  out.request = ToSimRequest(std::move(req), *method);
+  return out;
+}
+
+// The Service's answer (or its failure) as the response to write. Keep-alive is decided after
+// the Service returns: a Stop begun while it ran must still say Connection: close.
+BeastResponse FinishResponse(ServerShared& shared, const PreparedRequest& prepared,
+                             Response&& response) {
+  const bool keep_alive = prepared.client_keeps_alive && !shared.stopping.load();
+  return ToBeastResponse(std::move(response), prepared.version, prepared.head, keep_alive);
+}
+
+BeastResponse FailureResponse(ServerShared& shared, const PreparedRequest& prepared,
+                              const std::string& failure) {
+  const bool keep_alive = prepared.client_keeps_alive && !shared.stopping.load();
+  return PlainResponse(http::status::internal_server_error, prepared.version, failure, keep_alive);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,6 +202,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<ServerShared> shared, std::uint64_t id)
       : stream_(std::move(socket)),
+        hold_timer_(stream_.get_executor()),
         buffer_(shared->config.header_limit + kReadChunk),
         shared_(std::move(shared)),
         id_(id) {}
@@ -216,7 +232,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  enum class Phase { kIdle, kReading, kHandling, kWriting, kLingering, kClosed };
+  enum class Phase { kIdle, kReading, kHandling, kHolding, kWriting, kLingering, kClosed };
 
   const HttpServer::Config& config() const { return shared_->config; }
 
@@ -297,10 +313,80 @@ class Session : public std::enable_shared_from_this<Session> {
     Parse();
   }
 
+  // Calls the Service through HandleAsync. An ordinary Service answers at once, on this strand,
+  // and the response is written from here with no extra hop. An asynchronous one (a recording
+  // proxy) may finish later on another thread: its answer is posted back to the strand. The
+  // coroutine holds the session weakly, so a connection closed meanwhile goes away; pending_self_
+  // keeps it alive until then.
   void Respond() {
     phase_ = Phase::kHandling;
-    response_ = HandleRequest(*shared_, parser_->release());
-    Write();
+    auto call = std::make_shared<ServiceCall>();
+    call->prepared = PrepareRequest(*shared_, parser_->release());
+    if (call->prepared.early) {
+      response_ = std::move(*call->prepared.early);
+      return Write();
+    }
+    Request request = std::move(*call->prepared.request);
+    call->prepared.request.reset();
+    call->caller_waiting.store(true);
+    Detach(CallService(weak_from_this(), shared_, call, std::move(request),
+                       shared_->clock->MomentNow()));
+    // Exactly one side sees caller_waiting still true: here, the call is still running.
+    if (call->caller_waiting.exchange(false)) {
+      pending_self_ = shared_from_this();
+      return;
+    }
+    OnHandled(*call);
+  }
+
+  // One Service call; its result is written before caller_waiting is given up.
+  struct ServiceCall {
+    PreparedRequest prepared;
+    std::optional<Response> response;
+    std::string failure;
+    std::atomic<bool> caller_waiting{false};
+  };
+
+  static Task<void> CallService(std::weak_ptr<Session> weak, std::shared_ptr<ServerShared> shared,
+                                std::shared_ptr<ServiceCall> call, Request request, Moment now) {
+    try {
+      call->response.emplace(co_await shared->service.HandleAsync(std::move(request), now));
+    } catch (const std::exception& e) {
+      // A throwing Service is a bug in it, but one request must not take the server down.
+      call->failure = std::string("the service failed: ") + e.what();
+    } catch (...) {
+      call->failure = "the service failed";
+    }
+    if (call->caller_waiting.exchange(false)) co_return;  // Respond picks the result up
+    std::lock_guard lock(shared->mu);
+    if (!shared->loop_accepts_completions) co_return;
+    std::shared_ptr<Session> self = weak.lock();
+    if (!self) co_return;
+    // Posted, never run inline under the lock; the strong reference travels into the handler,
+    // so none is dropped here.
+    auto executor = self->stream_.get_executor();
+    asio::post(executor, [self = std::move(self), call = std::move(call)] {
+      self->pending_self_.reset();
+      self->OnHandled(*call);
+    });
+  }
+
+  void OnHandled(ServiceCall& call) {
+    if (phase_ == Phase::kClosed) return;
+    if (!call.response) {
+      response_ = FailureResponse(*shared_, call.prepared, call.failure);
+      return Write();
+    }
+    const Duration hold = call.response->service_time;
+    response_ = FinishResponse(*shared_, call.prepared, std::move(*call.response));
+    if (hold <= Duration::zero()) return Write();
+    // Modelled processing time (an LLM's latency): the response leaves after it. Close cancels.
+    phase_ = Phase::kHolding;
+    hold_timer_.expires_after(hold);
+    hold_timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec || self->phase_ == Phase::kClosed) return;
+      self->Write();
+    });
   }
 
   // A request the parser refused. The stream cannot be trusted after it, so the connection closes.
@@ -367,18 +453,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
+    pending_self_.reset();  // a Service still working will find the session gone
+    hold_timer_.cancel();
     error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();  // pending operations finish with operation_aborted and drop their ref
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer hold_timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   BeastResponse response_;
   bool expect_checked_ = false;
   std::size_t lingered_bytes_ = 0;
   Phase phase_ = Phase::kIdle;
+  std::shared_ptr<Session> pending_self_;  // set while the Service works on a request
   std::shared_ptr<ServerShared> shared_;
   const std::uint64_t id_;
 };
@@ -547,6 +637,10 @@ void HttpServer::Stop(Duration grace) {
     // Closed sockets unwind at once unless a Service call is still running; joining the threads
     // below waits for that anyway.
     impl_->WaitForSessions(kUnwindTime);
+  }
+  {
+    std::lock_guard shared_lock(impl_->shared->mu);
+    impl_->shared->loop_accepts_completions = false;
   }
   impl_->runtime->Stop();
   // Handlers still queued own the last sessions; they are destroyed with the event loop, after the

@@ -1,7 +1,9 @@
 // Hosts any Service over HTTP/1.1 on a TCP listener, for live mode: the mocks listen on loopback
 // ports, and pipelines in any language talk to them. The server parses and bounds requests
 // (sizes, timeouts, connection count), converts between the wire and rh::sim::Request/Response,
-// and calls Service::Handle on its own threads with the real clock.
+// and calls Service::HandleAsync on its own threads with the real clock. An ordinary Service answers
+// at once on the connection's thread; an asynchronous one may finish on any thread, and its answer
+// is carried back to the connection. A response is held for its `service_time` before it leaves.
 // It must not expose Asio or Beast (pimpl), and it adds nothing of its own to a Service's
 // responses (no Date, no Server header), so a response's bytes are the Service's alone.
 #pragma once
@@ -36,7 +38,8 @@ class HttpServer {
 
   // `service` must outlive the server. It is called from the server's `threads` threads at once:
   // a Service that is not thread-safe must be wrapped in SerializedService when threads > 1.
-  // Handle may throw; the client then gets a 500 and the server carries on.
+  // Handle may throw; the client then gets a 500 and the server carries on. A Service still
+  // working when Stop closes its connection may finish later: its answer is dropped.
   explicit HttpServer(Service& service);
   HttpServer(Service& service, Config config);
   // Stop() with the default grace.
