@@ -1,0 +1,101 @@
+// The pipeline's front door: Shopify webhooks and Gorgias HTTP-integration calls arrive here as
+// HTTP requests. The intake verifies each signature first (missing or wrong: 401, and nothing
+// else happens), deduplicates deliveries by their id, and hands each new event to the sink. It
+// answers at once: the work happens later, on the pipeline's executor, so a slow LLM never makes
+// Shopify or Gorgias time out and retry.
+//
+// Routes (POST only):
+//   /webhooks/shopify   X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256(app secret, raw body);
+//                       deduplicated on X-Shopify-Webhook-Id (stable across Shopify's retries)
+//   /webhooks/gorgias   X-Gorgias-Signature = hex HMAC-SHA256(integration secret, raw body);
+//                       the trigger is the `event` query parameter of the integration's URL
+//                       (one integration per trigger, as Gorgias has no trigger header), else
+//                       inferred: a payload with a message is ticket-message-created. Gorgias has
+//                       no delivery id, so the key is trigger + ticket id + message id (message
+//                       triggers) or + updated_datetime (ticket triggers).
+// Answers: 200 {"status":"accepted"} or {"status":"duplicate"} (a duplicate is acknowledged, so
+// the sender stops retrying), 401 on a bad signature, 400 on a body that is not the expected
+// JSON (after the signature holds), 404/405 elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/service.h"
+#include "sim/trace.h"
+
+namespace rh::pipeline {
+
+struct ShopifyEvent {
+  std::string topic;        // "orders/create", "fulfillments/update", ...
+  std::string webhook_id;   // X-Shopify-Webhook-Id
+  std::string event_id;     // X-Shopify-Event-Id (shared by the topics of one action)
+  std::string triggered_at; // X-Shopify-Triggered-At, as sent
+  nlohmann::json payload;
+};
+
+struct GorgiasEvent {
+  std::string trigger;  // "ticket-created", "ticket-message-created", "ticket-updated", ...
+  std::string dedupe_key;
+  nlohmann::json ticket;
+  nlohmann::json message;  // null unless a message trigger
+  // The ticket id, coerced: Gorgias renders template values as strings.
+  std::uint64_t ticket_id = 0;
+};
+
+// Receives verified, first-time events. Called outside the intake's lock, on the thread that
+// received the request; implementations queue the work rather than do it here.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void OnShopify(ShopifyEvent event, sim::Moment now) = 0;
+  virtual void OnGorgias(GorgiasEvent event, sim::Moment now) = 0;
+};
+
+struct IntakeConfig {
+  std::string shopify_api_secret;   // the app's client secret
+  std::string gorgias_hmac_secret;  // the HTTP integration's hmac_secret
+  // Delivery ids remembered for deduplication; the oldest are forgotten first. Retries come
+  // within hours, so a bounded memory is enough.
+  std::size_t dedupe_capacity = 200'000;
+};
+
+struct IntakeStats {
+  std::uint64_t accepted = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t rejected_signature = 0;
+  std::uint64_t rejected_malformed = 0;
+};
+
+class WebhookIntake final : public sim::Service {
+ public:
+  // `trace` may be null (live mode: the trace is single-threaded).
+  WebhookIntake(IntakeConfig config, EventSink& sink, sim::Trace* trace = nullptr);
+
+  sim::Response Handle(const sim::Request& request, sim::Moment now) override;
+
+  IntakeStats stats() const;
+
+ private:
+  sim::Response HandleShopify(const sim::Request& request, sim::Moment now);
+  sim::Response HandleGorgias(const sim::Request& request, sim::Moment now);
+  // True when `key` was not seen before (and remembers it).
+  bool FirstTime(const std::string& key);
+  void Note(sim::Moment now, std::string_view kind, std::vector<sim::TraceField> fields);
+
+  const IntakeConfig config_;
+  EventSink& sink_;
+  sim::Trace* trace_;
+  mutable std::mutex mu_;
+  std::unordered_set<std::string> seen_;  // guarded by mu_
+  std::deque<std::string> seen_order_;    // guarded by mu_; oldest first
+  IntakeStats stats_;                     // guarded by mu_
+};
+
+}  // namespace rh::pipeline
