@@ -1,0 +1,26 @@
+// Rules first: high-precision phrases that name an intent outright ("where is my order", "cancel
+// my order"). A rule decides only when every phrase found points to one intent; anything
+// ambiguous or unmatched goes to the LLM. Pure and deterministic.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/intent.h"
+
+namespace rh::pipeline {
+
+struct RuleMatch {
+  Intent intent = Intent::kOther;
+  std::vector<std::string> phrases;  // what matched, for the decision log's rationale
+};
+
+// The intent the rules give `customer_text`, or nullopt when none or several intents match.
+std::optional<RuleMatch> ClassifyByRules(std::string_view customer_text);
+
+// Confidence the pipeline records for a rule's decision: rules are written to be precise.
+inline constexpr double kRuleConfidence = 0.99;
+
+}  // namespace rh::pipeline
