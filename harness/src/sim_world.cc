@@ -1,0 +1,254 @@
+#include "harness/sim_world.h"
+
+#include <array>
+
+#include "sim/check.h"
+#include "sim/time.h"
+
+namespace rh::harness {
+namespace {
+
+std::string Fmt(sim::WallTime t) { return sim::FormatRfc3339(t, std::chrono::minutes(0), 0); }
+
+sim::TraceHeader HeaderFor(const SimWorldConfig& config) {
+  sim::TraceHeader h;
+  h.seed = config.seed;
+  h.scenario = config.scenario;
+  return h;
+}
+
+// Gorgias has no trigger header, so the world subscribes one HTTP integration per trigger, each
+// naming its trigger in the URL, as a store wiring Gorgias to a pipeline would.
+constexpr std::array<std::string_view, 3> kGorgiasTriggers = {"ticket-created", "ticket-message-created",
+                                                              "ticket-updated"};
+
+constexpr std::array<std::string_view, 9> kShopifyTopics = {
+    "orders/create",      "orders/updated",      "orders/cancelled", "fulfillments/create", "fulfillments/update",
+    "refunds/create",     "returns/request",     "returns/approve",  "returns/close"};
+
+}  // namespace
+
+SimWorld::SimWorld(SimWorldConfig config)
+    : config_(std::move(config)),
+      rng_(config_.seed),
+      scheduler_(config_.epoch),
+      trace_(HeaderFor(config_)) {
+  network_ = std::make_unique<sim::InMemoryNetwork>(scheduler_, rng_.Fork("network"), &trace_);
+  shopify_webhook_client_ = network_->MakeClient(std::string(kShopifyHost));
+  gorgias_webhook_client_ = network_->MakeClient(std::string(kGorgiasHost));
+  shopify_emitter_ = std::make_unique<mocks::WebhookEmitter>(scheduler_, *shopify_webhook_client_,
+                                                             rng_.Fork("webhooks.shopify"),
+                                                             mocks::ShopifyRetrySchedule(), &trace_);
+  gorgias_emitter_ = std::make_unique<mocks::WebhookEmitter>(scheduler_, *gorgias_webhook_client_,
+                                                             rng_.Fork("webhooks.gorgias"),
+                                                             mocks::gorgias::GorgiasRetrySchedule(), &trace_);
+
+  config_.shopify.emitter = shopify_emitter_.get();
+  shopify_ = std::make_unique<mocks::shopify::ShopifyMock>(config_.shopify, rng_.Fork("mocks.shopify"));
+  if (config_.gorgias.account.domain.empty()) config_.gorgias.account.domain = "rehearsal-store";
+  if (config_.gorgias.account.support_email.empty()) {
+    config_.gorgias.account.support_email = "support@rehearsal-store.example";
+  }
+  gorgias_ = std::make_unique<mocks::gorgias::GorgiasMock>(config_.gorgias, rng_.Fork("mocks.gorgias"), &scheduler_,
+                                                           gorgias_emitter_.get());
+  credentials_.klaviyo_api_key = "pk_rehearsal0000000000000000000000001";
+  if (config_.klaviyo.api_keys.empty()) config_.klaviyo.api_keys = {credentials_.klaviyo_api_key};
+  credentials_.klaviyo_api_key = config_.klaviyo.api_keys.front();
+  klaviyo_ = std::make_unique<mocks::klaviyo::KlaviyoMock>(config_.klaviyo, scheduler_, rng_.Fork("mocks.klaviyo"),
+                                                           &trace_);
+  credentials_.llm_api_key = "sk-rehearsal-0001";
+  if (config_.llm.api_keys.empty()) config_.llm.api_keys = {credentials_.llm_api_key};
+  credentials_.llm_api_key = config_.llm.api_keys.front();
+  if (config_.llm.trace == nullptr) config_.llm.trace = &trace_;
+  llm_ = std::make_unique<mocks::llm::LlmMock>(config_.llm, rng_.Fork("mocks.llm"));
+
+  const sim::HostOptions host{config_.link};
+  network_->AddHost(std::string(kShopifyHost), *shopify_, host);
+  network_->AddHost(std::string(kGorgiasHost), *gorgias_, host);
+  network_->AddHost(std::string(kKlaviyoHost), *klaviyo_, host);
+  network_->AddHost(std::string(kLlmHost), *llm_, host);
+
+  credentials_.shopify_access_token = config_.shopify.access_tokens.front();
+  credentials_.shopify_api_version = config_.shopify.api_versions.back();
+  credentials_.shopify_api_secret = config_.shopify.api_client_secret;
+  credentials_.klaviyo_revision = config_.klaviyo.latest_revision;
+  credentials_.gorgias_webhook_secret = "rehearsal-gorgias-hmac-secret";
+
+  const sim::Moment now = Now();
+  mocks::gorgias::User api_user;
+  api_user.email = "pipeline@rehearsal-store.example";
+  api_user.firstname = "Support";
+  api_user.lastname = "Pipeline";
+  api_user.role = "admin";
+  const std::uint64_t api_user_id = gorgias_->AddUser(api_user, now);
+  credentials_.gorgias_email = api_user.email;
+  credentials_.gorgias_api_key = "gorgias_rehearsal_key_0001";
+  gorgias_->AddApiKey(api_user_id, credentials_.gorgias_api_key);
+  for (int i = 0; i < config_.agents; ++i) {
+    mocks::gorgias::User agent;
+    agent.email = "agent" + std::to_string(i + 1) + "@rehearsal-store.example";
+    agent.firstname = "Agent";
+    agent.lastname = std::to_string(i + 1);
+    agent.role = "agent";
+    credentials_.agent_user_ids.push_back(gorgias_->AddUser(agent, now));
+  }
+  auto integration = gorgias_->SeedIntegration(
+      mocks::OrderedJson{{"type", "shopify"}, {"name", "rehearsal-store"}, {"meta", {{"shop_name", "rehearsal-store"}}}},
+      now);
+  RH_CHECK(integration.has_value(), "seeding the Gorgias Shopify integration failed");
+  shopify_integration_id_ = *integration;
+}
+
+SimWorld::~SimWorld() {
+  // Let deliveries and sends already under way finish, so no coroutine is left suspended on the
+  // scheduler when the mocks go away.
+  scheduler_.RunUntilIdle();
+}
+
+void SimWorld::AttachPipeline(sim::Service& intake) {
+  network_->AddHost(std::string(kPipelineHost), intake, sim::HostOptions{config_.link});
+  const sim::Moment now = Now();
+  for (std::string_view topic : kShopifyTopics) {
+    shopify_->AddWebhookSubscription({std::string(topic), std::string(kPipelineHost), "/webhooks/shopify", true}, now);
+  }
+  for (std::string_view trigger : kGorgiasTriggers) {
+    mocks::OrderedJson triggers = mocks::OrderedJson::object();
+    triggers[std::string(trigger)] = true;
+    mocks::OrderedJson integration = {
+        {"type", "http"},
+        {"name", "pipeline " + std::string(trigger)},
+        {"http",
+         {{"url", "http://" + std::string(kPipelineHost) + "/webhooks/gorgias?event=" + std::string(trigger)},
+          {"method", "POST"},
+          {"request_content_type", "application/json"},
+          {"response_content_type", "application/json"},
+          {"form", "{{context}}"},
+          {"hmac_secret", credentials_.gorgias_webhook_secret},
+          {"triggers", triggers}}}};
+    auto id = gorgias_->SeedIntegration(integration, now);
+    RH_CHECK(id.has_value(), "seeding a Gorgias HTTP integration failed");
+  }
+}
+
+CustomerRef SimWorld::AddCustomer(const CustomerSpec& spec) {
+  const sim::Moment now = Now();
+  CustomerRef ref;
+  ref.email = spec.email;
+  std::string tags;
+  for (const auto& t : spec.tags) tags += (tags.empty() ? "" : ", ") + t;
+  auto shopify_id = shopify_->SeedCustomer(mocks::Json{{"first_name", spec.first_name},
+                                                       {"last_name", spec.last_name},
+                                                       {"email", spec.email},
+                                                       {"phone", spec.phone},
+                                                       {"tags", tags},
+                                                       {"verified_email", true}},
+                                           now);
+  RH_CHECK(shopify_id.has_value(), "seeding a Shopify customer failed");
+  ref.shopify_id = *shopify_id;
+
+  mocks::OrderedJson customer = {
+      {"email", spec.email},
+      {"firstname", spec.first_name},
+      {"lastname", spec.last_name},
+      {"name", spec.first_name + " " + spec.last_name},
+      {"channels", mocks::OrderedJson::array({mocks::OrderedJson{{"type", "email"}, {"address", spec.email}, {"preferred", true}},
+                                              mocks::OrderedJson{{"type", "phone"}, {"address", spec.phone}}})}};
+  auto gorgias_id = gorgias_->SeedCustomer(customer, now);
+  RH_CHECK(gorgias_id.has_value(), "seeding a Gorgias customer failed");
+  ref.gorgias_id = *gorgias_id;
+
+  mocks::klaviyo::ProfileSeed profile;
+  profile.email = spec.email;
+  profile.phone_number = spec.phone;
+  profile.first_name = spec.first_name;
+  profile.last_name = spec.last_name;
+  profile.email_consent = spec.marketing_consent ? "SUBSCRIBED" : "NEVER_SUBSCRIBED";
+  profile.lists = spec.klaviyo_lists;
+  auto klaviyo_id = klaviyo_->SeedProfile(profile, now);
+  RH_CHECK(klaviyo_id.has_value(), "seeding a Klaviyo profile failed");
+  ref.klaviyo_id = *klaviyo_id;
+  orders_by_customer_.push_back({ref, {}});
+  RefreshGorgiasShopifyData(ref);
+  return ref;
+}
+
+OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) {
+  const sim::Moment now = Now();
+  mocks::Json items = mocks::Json::array();
+  for (const auto& item : spec.items) {
+    items.push_back({{"title", item.title}, {"sku", item.sku}, {"quantity", item.quantity}, {"price", item.price},
+                     {"requires_shipping", true}});
+  }
+  const std::string created = Fmt(now.wall - spec.age);
+  mocks::Json order = {{"email", customer.email},
+                       {"customer", {{"id", customer.shopify_id}}},
+                       {"financial_status", spec.financial_status},
+                       {"created_at", created},
+                       {"processed_at", created},
+                       {"line_items", items}};
+  auto id = shopify_->SeedOrder(order, now);
+  RH_CHECK(id.has_value(), "seeding a Shopify order failed");
+  OrderRef ref;
+  ref.id = *id;
+  if (auto json = shopify_->OrderJson(ref.id)) ref.name = (*json)["name"].get<std::string>();
+  if (spec.fulfillment) {
+    const FulfillmentSpec& f = *spec.fulfillment;
+    mocks::Json fulfillment = {{"tracking_company", f.company},
+                               {"tracking_number", f.tracking_number},
+                               {"shipment_status", f.shipment_status},
+                               {"created_at", Fmt(now.wall - f.age)}};
+    auto fid = shopify_->SeedFulfillment(ref.id, fulfillment, now, /*notify=*/false);
+    RH_CHECK(fid.has_value(), "seeding a Shopify fulfillment failed");
+    ref.fulfillment_id = *fid;
+  }
+  for (auto& [c, orders] : orders_by_customer_) {
+    if (c.email == customer.email) orders.push_back(ref.id);
+  }
+  RefreshGorgiasShopifyData(customer);
+  return ref;
+}
+
+void SimWorld::CarrierEvent(const OrderRef& order, const std::string& status, const std::string& message) {
+  RH_CHECK(order.fulfillment_id.has_value(), "a carrier event needs a fulfilled order");
+  auto result = shopify_->AddCarrierEvent(*order.fulfillment_id, status, Now(),
+                                          message.empty() ? std::nullopt : std::optional<std::string>(message));
+  RH_CHECK(result.has_value(), "a carrier event was refused");
+}
+
+mocks::gorgias::CustomerMessageResult SimWorld::CustomerWrites(const CustomerRef& customer, const std::string& text,
+                                                               const std::string& channel,
+                                                               std::optional<std::uint64_t> ticket_id,
+                                                               const std::string& subject) {
+  mocks::gorgias::CustomerMessage message;
+  message.channel = channel;
+  message.customer_id = customer.gorgias_id;
+  message.email = customer.email;
+  message.subject = subject;
+  message.body_text = text;
+  message.ticket_id = ticket_id;
+  auto result = gorgias_->CustomerWrites(message, Now());
+  RH_CHECK(result.has_value(), "a customer message was refused");
+  return *result;
+}
+
+void SimWorld::RunUntilIdle(sim::Duration limit) {
+  const sim::Instant deadline = scheduler_.Now() + limit;
+  sim::Instant next;
+  while (scheduler_.NextEventTime(next) && next <= deadline) scheduler_.Step();
+}
+
+void SimWorld::RefreshGorgiasShopifyData(const CustomerRef& customer) {
+  mocks::OrderedJson data = {{"__integration_type__", "shopify"}};
+  if (auto c = shopify_->CustomerJson(customer.shopify_id)) data["customer"] = *c;
+  data["orders"] = mocks::OrderedJson::array();
+  for (const auto& [c, orders] : orders_by_customer_) {
+    if (c.email != customer.email) continue;
+    for (const std::uint64_t id : orders) {
+      if (auto o = shopify_->OrderJson(id)) data["orders"].push_back(*o);
+    }
+  }
+  auto done = gorgias_->SetCustomerIntegrationData(customer.gorgias_id, shopify_integration_id_, data, Now());
+  RH_CHECK(done.has_value(), "updating the Gorgias customer's Shopify data failed");
+}
+
+}  // namespace rh::harness
