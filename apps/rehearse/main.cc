@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "decisions.h"
 #include "live_check.h"
 #include "serve.h"
 #include "rehearsal/build_info.h"
@@ -105,7 +106,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--llm-upstream", serve.llm_upstream,
                         "Record mode: the real OpenAI- or Anthropic-compatible base URL (http://host:port)");
 
+  CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (decisions_cmd->parsed()) return rh::app::RunDecisions(decisions_cmd->remaining());
   if (serve_cmd->parsed()) return rh::app::RunServe(serve);
   if (sim_check->parsed()) return RunSimCheck(seed, days, shoppers, trace_path);
   if (live_check->parsed()) return rh::app::RunLiveCheck(live);
