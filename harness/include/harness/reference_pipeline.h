@@ -1,0 +1,57 @@
+// The reference pipeline assembled inside a SimWorld: its four API clients on the world's
+// in-memory network (each with its own random stream and the world's trace), its decision log
+// (in memory unless a path is given), the Pipeline and its WebhookIntake attached at the
+// "pipeline" host. Everything the pipeline knows of the world comes from WorldCredentials, the
+// same facts a store would put in its settings file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/sim_world.h"
+#include "pipeline/clients/gorgias_client.h"
+#include "pipeline/clients/klaviyo_client.h"
+#include "pipeline/clients/llm_client.h"
+#include "pipeline/clients/shopify_client.h"
+#include "pipeline/decision_log.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/policy.h"
+#include "pipeline/webhook_intake.h"
+
+namespace rh::harness {
+
+class ReferencePipeline {
+ public:
+  // `policy` is copied. Routing with no default assignee gets the world's first agent.
+  ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path = ":memory:");
+  ~ReferencePipeline();
+
+  pipeline::Pipeline& pipeline() { return *pipeline_; }
+  pipeline::WebhookIntake& intake() { return *intake_; }
+  pipeline::DecisionLog& log() { return log_; }
+  const pipeline::Policy& policy() const { return policy_; }
+  pipeline::clients::ShopifyClient& shopify() { return *shopify_; }
+  pipeline::clients::GorgiasClient& gorgias() { return *gorgias_; }
+  pipeline::clients::KlaviyoClient& klaviyo() { return *klaviyo_; }
+  pipeline::clients::LlmClient& llm() { return *llm_; }
+
+ private:
+  static pipeline::DecisionLog OpenLog(const std::string& path);
+
+  SimWorld& world_;
+  pipeline::Policy policy_;
+  pipeline::DecisionLog log_;
+  std::unique_ptr<sim::HttpClient> http_;
+  std::unique_ptr<pipeline::clients::ShopifyClient> shopify_;
+  std::unique_ptr<pipeline::clients::GorgiasClient> gorgias_;
+  std::unique_ptr<pipeline::clients::KlaviyoClient> klaviyo_;
+  std::unique_ptr<pipeline::clients::LlmClient> llm_;
+  std::unique_ptr<pipeline::Pipeline> pipeline_;
+  std::unique_ptr<pipeline::WebhookIntake> intake_;
+};
+
+// The policy file of the repository (scenarios/policies/default.yaml), loaded or aborting: for
+// tests and the default run.
+pipeline::Policy DefaultPolicy();
+
+}  // namespace rh::harness

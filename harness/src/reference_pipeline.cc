@@ -1,0 +1,80 @@
+#include "harness/reference_pipeline.h"
+
+#include "sim/check.h"
+
+#ifndef REHEARSAL_SOURCE_DIR
+#error "REHEARSAL_SOURCE_DIR must name the source tree (set by harness/CMakeLists.txt)"
+#endif
+
+namespace rh::harness {
+
+pipeline::DecisionLog ReferencePipeline::OpenLog(const std::string& path) {
+  auto log = pipeline::DecisionLog::Open(path);
+  RH_CHECK(log.has_value(), "the decision log did not open");
+  return std::move(*log);
+}
+
+ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path)
+    : world_(world), policy_(std::move(policy)), log_(OpenLog(decision_log_path)) {
+  namespace pc = pipeline::clients;
+  const WorldCredentials& creds = world.credentials();
+  if (!policy_.routing.default_assignee_user_id && !creds.agent_user_ids.empty()) {
+    policy_.routing.default_assignee_user_id = creds.agent_user_ids.front();
+  }
+  http_ = world.MakeClient("pipeline");
+  sim::Trace* trace = &world.trace();
+  const sim::Rng rng = world.rng().Fork("pipeline");
+
+  pc::ShopifyConfig shopify;
+  shopify.host = std::string(kShopifyHost);
+  shopify.access_token = creds.shopify_access_token;
+  shopify.api_version = creds.shopify_api_version;
+  shopify_ = std::make_unique<pc::ShopifyClient>(shopify, *http_, world.scheduler(), rng.Fork("shopify"), trace);
+
+  pc::GorgiasConfig gorgias;
+  gorgias.host = std::string(kGorgiasHost);
+  gorgias.email = creds.gorgias_email;
+  gorgias.api_key = creds.gorgias_api_key;
+  gorgias.support_email = "support@rehearsal-store.example";
+  gorgias.support_name = "Rehearsal Store";
+  gorgias_ = std::make_unique<pc::GorgiasClient>(gorgias, *http_, world.scheduler(), rng.Fork("gorgias"), trace);
+
+  pc::KlaviyoConfig klaviyo;
+  klaviyo.host = std::string(kKlaviyoHost);
+  klaviyo.api_key = creds.klaviyo_api_key;
+  klaviyo.revision = creds.klaviyo_revision;
+  klaviyo_ = std::make_unique<pc::KlaviyoClient>(klaviyo, *http_, world.scheduler(), rng.Fork("klaviyo"), trace);
+
+  pc::LlmConfig llm;
+  llm.host = std::string(kLlmHost);
+  llm.api_key = creds.llm_api_key;
+  llm_ = std::make_unique<pc::LlmClient>(llm, *http_, world.scheduler(), rng.Fork("llm"), trace);
+
+  pipeline::PipelineOptions options;
+  options.gorgias_user_email = creds.gorgias_email;
+  options.store_name = "Rehearsal Store";
+  pipeline_ = std::make_unique<pipeline::Pipeline>(world.scheduler(), pipeline::PipelineClients{*shopify_, *gorgias_, *klaviyo_, *llm_},
+                                                   policy_, log_, options, trace);
+  intake_ = std::make_unique<pipeline::WebhookIntake>(
+      pipeline::IntakeConfig{creds.shopify_api_secret, creds.gorgias_webhook_secret}, *pipeline_, trace);
+  world.AttachPipeline(*intake_);
+}
+
+ReferencePipeline::~ReferencePipeline() {
+  // Work still queued references the clients: let it finish, then take the host down so a late
+  // webhook retry finds nobody rather than a destroyed intake.
+  world_.scheduler().RunUntilIdle();
+  world_.network().RemoveHost(std::string(kPipelineHost));
+}
+
+pipeline::Policy DefaultPolicy() {
+  const std::string path = std::string(REHEARSAL_SOURCE_DIR) + "/scenarios/policies/default.yaml";
+  auto policy = pipeline::LoadPolicyFile(path);
+  if (!policy) {
+    std::fprintf(stderr, "%s\n", policy.error().ToString().c_str());
+    std::abort();
+  }
+  return *policy;
+}
+
+}  // namespace rh::harness

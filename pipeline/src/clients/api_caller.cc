@@ -1,0 +1,378 @@
+#include "pipeline/clients/api_caller.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "sim/check.h"
+
+namespace rh::pipeline::clients {
+namespace {
+
+constexpr std::size_t kBodyKept = 4096;
+
+// 408, 429 and 5xx other than "not implemented" and "version not supported" are worth another
+// try; 409 only where the service says a conflict is transient.
+bool RetryableStatus(int status, bool retry_conflict) {
+  if (status == 408 || status == 429) return true;
+  if (status == 409) return retry_conflict;
+  return status >= 500 && status <= 599 && status != 501 && status != 505;
+}
+
+std::int64_t CeilMs(sim::Duration d) {
+  return std::chrono::ceil<std::chrono::milliseconds>(d).count();
+}
+
+std::string Clip(std::string s) {
+  if (s.size() > kBodyKept) s.resize(kBodyKept);
+  return s;
+}
+
+}  // namespace
+
+std::string_view CallErrorKindName(CallErrorKind kind) {
+  switch (kind) {
+    case CallErrorKind::kTransport: return "transport";
+    case CallErrorKind::kClientError: return "client_error";
+    case CallErrorKind::kServerError: return "server_error";
+    case CallErrorKind::kRateLimited: return "rate_limited";
+    case CallErrorKind::kBudgetExhausted: return "budget_exhausted";
+    case CallErrorKind::kTimeout: return "timeout";
+    case CallErrorKind::kMalformed: return "malformed";
+    case CallErrorKind::kUndeliverable: return "undeliverable";
+  }
+  return "unknown";
+}
+
+std::string DescribeError(const CallError& e) {
+  std::string out(CallErrorKindName(e.kind));
+  if (e.status != 0) out += " " + std::to_string(e.status);
+  out += " after " + std::to_string(e.attempts) + (e.attempts == 1 ? " attempt" : " attempts");
+  if (!e.detail.empty()) out += ": " + e.detail;
+  if (e.maybe_applied) out += " (may have taken effect)";
+  return out;
+}
+
+// ---- RetryBudget ----
+
+RetryBudget::RetryBudget(double ratio, int min_retries, sim::Duration window)
+    : ratio_(ratio), min_retries_(min_retries), slot_ns_(std::max<std::int64_t>(1, window.count() / kSlots)) {
+  RH_CHECK(ratio >= 0 && min_retries >= 0, "a retry budget cannot be negative");
+}
+
+RetryBudget::Slot& RetryBudget::Current(sim::Instant now) {
+  const std::int64_t index = now.time_since_epoch().count() / slot_ns_;
+  Slot& slot = slots_[index % kSlots];
+  if (slot.index != index) slot = Slot{index, 0, 0};
+  return slot;
+}
+
+void RetryBudget::Sum(sim::Instant now, std::int64_t& requests, std::int64_t& retries) {
+  const std::int64_t index = now.time_since_epoch().count() / slot_ns_;
+  requests = retries = 0;
+  for (const Slot& s : slots_) {
+    if (s.index > index - kSlots && s.index <= index) {
+      requests += s.requests;
+      retries += s.retries;
+    }
+  }
+}
+
+void RetryBudget::RecordRequest(sim::Instant now) { ++Current(now).requests; }
+
+std::int64_t RetryBudget::Available(sim::Instant now) {
+  std::int64_t requests = 0, retries = 0;
+  Sum(now, requests, retries);
+  const auto allowed = min_retries_ + static_cast<std::int64_t>(ratio_ * static_cast<double>(requests));
+  return std::max<std::int64_t>(0, allowed - retries);
+}
+
+bool RetryBudget::TryRetry(sim::Instant now) {
+  if (Available(now) <= 0) return false;
+  ++Current(now).retries;
+  return true;
+}
+
+// ---- ApiCaller ----
+
+ApiCaller::ApiCaller(sim::HttpClient& http, sim::Executor& executor, sim::Rng rng, sim::Trace* trace,
+                     std::string service, RetryPolicy policy, RateReader reader)
+    : http_(http),
+      executor_(executor),
+      trace_(trace),
+      service_(std::move(service)),
+      source_("client." + service_),
+      policy_(policy),
+      reader_(std::move(reader)),
+      service_slots_(executor, std::max(1, policy.max_concurrency)),
+      rng_(rng),
+      budget_(policy.budget_ratio, policy.budget_min_retries, policy.budget_window) {
+  RH_CHECK(policy.max_attempts >= 1, "a retry policy needs at least one attempt");
+}
+
+ApiCaller::Stats ApiCaller::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+ApiCaller::AccountState& ApiCaller::Account(const std::string& account) {
+  std::lock_guard lock(mu_);
+  auto it = accounts_.find(account);
+  if (it == accounts_.end()) {
+    it = accounts_
+             .emplace(account, std::make_unique<AccountState>(executor_, std::max(1, policy_.max_concurrency_per_account)))
+             .first;
+  }
+  return *it->second;
+}
+
+sim::Duration ApiCaller::PauseLeft(AccountState& account, const std::string& rate_key, std::string* reason) {
+  std::lock_guard lock(mu_);
+  const auto it = account.pauses.find(rate_key);
+  if (it == account.pauses.end()) return sim::Duration{0};
+  const sim::Instant now = executor_.clock().Now();
+  if (it->second.until <= now) return sim::Duration{0};
+  if (reason != nullptr) *reason = it->second.reason;
+  return it->second.until - now;
+}
+
+void ApiCaller::PauseUntil(AccountState& account, const std::string& rate_key, sim::Instant until, std::string reason) {
+  std::lock_guard lock(mu_);
+  Pause& pause = account.pauses[rate_key];
+  if (until > pause.until) {
+    pause.until = until;
+    pause.reason = std::move(reason);
+  }
+}
+
+sim::Duration ApiCaller::Jitter(sim::Duration cap) {
+  if (cap.count() <= 0) return sim::Duration{0};
+  std::lock_guard lock(mu_);
+  return sim::Duration(rng_.UniformInt(0, cap.count()));
+}
+
+sim::Duration ApiCaller::Backoff(int retry) {
+  // Full jitter: uniform in [0, min(max, base * 2^(retry - 1))].
+  sim::Duration cap = policy_.base_backoff;
+  for (int i = 1; i < retry && cap < policy_.max_backoff; ++i) cap *= 2;
+  return Jitter(std::min(cap, policy_.max_backoff));
+}
+
+void ApiCaller::Note(std::string_view kind, std::vector<sim::TraceField> fields) {
+  if (trace_ == nullptr) return;
+  trace_->Record(executor_.clock().Now(), source_, kind, std::move(fields));
+}
+
+sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallOptions options) {
+  const sim::Instant started = executor_.clock().Now();
+  const sim::Instant deadline = started + policy_.deadline;
+  {
+    std::lock_guard lock(mu_);
+    budget_.RecordRequest(started);
+    ++stats_.calls;
+  }
+  AccountState& account = Account(options.account);
+  const std::string& op = options.operation;
+  CallError last;
+
+  // Ends the call with `last`: "client.failed" when the service gave a final answer,
+  // "client.gave_up" when a retryable failure was dropped (what an oracle of I8 looks for).
+  auto end = [&](std::string_view why, bool final_answer) {
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.gave_up;
+    }
+    Note(final_answer ? "client.failed" : "client.gave_up",
+         {{"service", service_},
+          {"op", op},
+          {"attempts", last.attempts},
+          {"error_kind", CallErrorKindName(last.kind)},
+          {"status", last.status},
+          {"reason", why}});
+    if (last.detail.empty()) last.detail = std::string(why);
+    else last.detail += "; " + std::string(why);
+  };
+
+  for (int attempt = 1;; ++attempt) {
+    // 1. The account's pause (Retry-After, rate headers), then a permit of the account and of
+    // the service (always in that order, so two calls cannot hold one each and wait forever).
+    for (;;) {
+      std::string reason;
+      const sim::Duration wait = PauseLeft(account, options.rate_key, &reason);
+      if (wait.count() > 0) {
+        if (executor_.clock().Now() + wait > deadline) {
+          if (attempt == 1) {
+            last = CallError{CallErrorKind::kRateLimited, 0, {}, 0, {}, false, wait};
+          }
+          end("paused past the deadline by " + reason, false);
+          co_return sim::MakeUnexpected(last);
+        }
+        {
+          std::lock_guard lock(mu_);
+          ++stats_.paced_waits;
+        }
+        Note("client.wait", {{"service", service_}, {"op", op}, {"attempt", attempt}, {"wait_ms", CeilMs(wait)},
+                             {"reason", reason}});
+        co_await sim::SleepFor(executor_, wait);
+        continue;
+      }
+      co_await account.semaphore.Acquire();
+      co_await service_slots_.Acquire();
+      if (PauseLeft(account, options.rate_key, nullptr).count() > 0) {
+        // Paused while queued for a permit: give the permits back and wait it out.
+        service_slots_.Release();
+        account.semaphore.Release();
+        continue;
+      }
+      break;
+    }
+
+    // 2. One attempt.
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.attempts;
+      ++in_flight_;
+      stats_.max_in_flight = std::max(stats_.max_in_flight, in_flight_);
+    }
+    Note("client.attempt", {{"service", service_}, {"op", op}, {"attempt", attempt}});
+    sim::Task<sim::SendResult> sending = http_.Send(request, sim::SendOptions{policy_.attempt_timeout});
+    sim::SendResult result = co_await std::move(sending);
+    {
+      std::lock_guard lock(mu_);
+      --in_flight_;
+    }
+    service_slots_.Release();
+    account.semaphore.Release();
+    const sim::Instant now = executor_.clock().Now();
+
+    // 3. What the outcome means.
+    bool retryable = false;
+    bool honoured = false;  // waits out the server's own Retry-After: exempt from the budget
+    sim::Duration wait{0};
+    std::string outcome;
+    std::string reason;
+    if (!result.has_value()) {
+      const sim::TransportError& error = result.error();
+      // A refused connection never reached the service; anything later may have.
+      const bool surely_not_sent = error.kind == sim::TransportErrorKind::kConnectFailed;
+      last = CallError{error.kind == sim::TransportErrorKind::kTimeout ? CallErrorKind::kTimeout : CallErrorKind::kTransport,
+                       0,
+                       {},
+                       attempt,
+                       std::string(sim::TransportErrorKindName(error.kind)) + ": " + error.detail,
+                       !surely_not_sent,
+                       {}};
+      outcome = std::string(sim::TransportErrorKindName(error.kind));
+      retryable = error.kind != sim::TransportErrorKind::kShutdown && (options.idempotent || surely_not_sent);
+      reason = retryable ? "transport error" : options.idempotent ? "shutting down" : "transport error on a write";
+      wait = Backoff(attempt);
+    } else {
+      sim::Response& response = *result;
+      const RateSignal signal = reader_ ? reader_(response) : RateSignal{};
+      if (signal.pause.count() > 0 && !signal.refused) {
+        PauseUntil(account, options.rate_key, now + signal.pause, signal.reason);
+      }
+      const bool throttled = response.status == 429 || signal.refused;
+      if (response.status >= 200 && response.status <= 299 && !throttled) co_return std::move(response);
+
+      std::optional<sim::Duration> server_wait = RetryAfterFrom(response.headers, executor_.clock().WallNow());
+      if (signal.refused && !server_wait) server_wait = signal.pause;
+      last = CallError{CallErrorKind::kClientError, response.status, Clip(response.body), attempt, {}, false, {}};
+      outcome = std::to_string(response.status);
+      if (throttled) {
+        {
+          std::lock_guard lock(mu_);
+          ++stats_.rate_limited;
+        }
+        last.kind = CallErrorKind::kRateLimited;
+        last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
+        retryable = true;  // a refused request changed nothing, so even a write may go again
+        if (server_wait) {
+          honoured = true;
+          last.retry_after = *server_wait;
+          wait = *server_wait + Jitter(policy_.retry_after_jitter);
+          reason = "retry-after " + std::to_string(CeilMs(*server_wait)) + "ms";
+        } else {
+          wait = Backoff(attempt);
+          reason = "rate limited, no retry-after";
+        }
+        // The whole account (for this limit) waits, not only this call.
+        PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
+                   "rate limited (" + outcome + ") by " + op);
+      } else if (RetryableStatus(response.status, policy_.retry_conflict)) {
+        const bool server_error = response.status >= 500;
+        last.kind = server_error ? CallErrorKind::kServerError
+                    : response.status == 408 ? CallErrorKind::kTimeout
+                                             : CallErrorKind::kClientError;
+        last.maybe_applied = server_error;
+        last.detail = "status " + outcome;
+        retryable = options.idempotent || !server_error;
+        reason = retryable ? "status " + outcome : "status " + outcome + " on a write";
+        wait = server_wait ? *server_wait + Jitter(policy_.retry_after_jitter) : Backoff(attempt);
+        if (server_wait) last.retry_after = *server_wait;
+      } else {
+        last.detail = "final status " + outcome;
+        reason = "final status";
+      }
+      // OpenAI's and Anthropic's explicit say wins over the status.
+      if (const auto say = response.headers.Get("x-should-retry")) {
+        if (*say == "false") {
+          retryable = false;
+          reason = "x-should-retry: false";
+        } else if (*say == "true" && !retryable) {
+          retryable = true;
+          reason = "x-should-retry: true";
+          if (wait.count() == 0) wait = Backoff(attempt);
+        }
+      }
+      if (!retryable && last.kind == CallErrorKind::kClientError) {
+        end(reason, true);
+        co_return sim::MakeUnexpected(last);
+      }
+    }
+
+    // 4. Whether to go again.
+    if (!retryable) {
+      end(reason, false);
+      co_return sim::MakeUnexpected(last);
+    }
+    if (attempt >= policy_.max_attempts) {
+      end("out of attempts (" + std::to_string(policy_.max_attempts) + ")", false);
+      co_return sim::MakeUnexpected(last);
+    }
+    if (honoured && last.retry_after > policy_.max_retry_after) {
+      end("retry-after beyond the policy's " + std::to_string(CeilMs(policy_.max_retry_after)) + "ms", false);
+      co_return sim::MakeUnexpected(last);
+    }
+    if (now + wait > deadline) {
+      end("the next attempt would pass the call's deadline", false);
+      co_return sim::MakeUnexpected(last);
+    }
+    if (!honoured) {
+      bool allowed = false;
+      {
+        std::lock_guard lock(mu_);
+        allowed = budget_.TryRetry(now);
+        if (!allowed) ++stats_.budget_refusals;
+      }
+      if (!allowed) {
+        last.kind = CallErrorKind::kBudgetExhausted;
+        end("retry budget exhausted", false);
+        co_return sim::MakeUnexpected(last);
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.retries;
+    }
+    Note("client.retry", {{"service", service_},
+                          {"op", op},
+                          {"attempt", attempt},
+                          {"outcome", outcome},
+                          {"wait_ms", CeilMs(wait)},
+                          {"retry_after_ms", CeilMs(last.retry_after)},
+                          {"reason", reason}});
+    co_await sim::SleepFor(executor_, wait);
+  }
+}
+
+}  // namespace rh::pipeline::clients

@@ -1,0 +1,7 @@
+# The API clients: the retrying core, the header readers, and each client against its real mock
+# in sim mode (included from tests/pipeline).
+rh_add_test(NAME pipeline_client_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/api_caller_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/rate_headers_test.cc
+  LIBS rh::pipeline rh::mocks rh::sim_live
+  LABELS "unit;sanitize")

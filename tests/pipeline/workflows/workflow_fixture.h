@@ -1,0 +1,101 @@
+// A simulated store with the reference pipeline attached, and readers of the state that results
+// in each service: what the tests check after a workflow ran.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/reference_pipeline.h"
+#include "harness/sim_world.h"
+
+namespace rh::pipeline::testing {
+
+struct WorkflowTest : ::testing::Test {
+  explicit WorkflowTest(std::uint64_t seed = 7) : world(Config(seed)), reference(world, harness::DefaultPolicy()) {}
+
+  static harness::SimWorldConfig Config(std::uint64_t seed) {
+    harness::SimWorldConfig c;
+    c.seed = seed;
+    // The LLM classifies correctly and confidently unless a test says otherwise.
+    c.llm.error_model = mocks::llm::ErrorModel::Uniform(1.0);
+    return c;
+  }
+
+  // The customer writes, and the world runs until everything settled (an hour of virtual time).
+  std::uint64_t Writes(const harness::CustomerRef& customer, const std::string& text, const std::string& channel = "email") {
+    const auto result = world.CustomerWrites(customer, text, channel);
+    world.RunFor(sim::Hours(1));
+    return result.ticket_id;
+  }
+
+  mocks::OrderedJson Ticket(std::uint64_t id) {
+    auto t = world.gorgias().TicketJson(id);
+    EXPECT_TRUE(t.has_value());
+    return t ? *t : mocks::OrderedJson::object();
+  }
+
+  std::vector<std::string> Tags(std::uint64_t id) {
+    std::vector<std::string> out;
+    const mocks::OrderedJson ticket = Ticket(id);
+    for (const auto& tag : ticket["tags"]) out.push_back(tag["name"].get<std::string>());
+    return out;
+  }
+
+  bool HasTag(std::uint64_t id, const std::string& name) {
+    for (const auto& t : Tags(id)) {
+      if (t == name) return true;
+    }
+    return false;
+  }
+
+  // Replies that reached the customer (not notes, not undelivered).
+  std::vector<mocks::gorgias::CustomerDelivery> Delivered(std::uint64_t ticket_id) {
+    std::vector<mocks::gorgias::CustomerDelivery> out;
+    for (const auto& d : world.gorgias().Deliveries()) {
+      if (d.ticket_id == ticket_id && d.fate == mocks::gorgias::DeliveryFate::kDelivered) out.push_back(d);
+    }
+    return out;
+  }
+
+  int InternalNotes(std::uint64_t ticket_id) {
+    int n = 0;
+    const mocks::OrderedJson ticket = Ticket(ticket_id);
+    for (const auto& m : ticket["messages"]) n += m["channel"] == "internal-note" ? 1 : 0;
+    return n;
+  }
+
+  std::vector<DecisionRow> Rows(std::uint64_t ticket_id) {
+    auto rows = reference.log().ForTicket(ticket_id);
+    EXPECT_TRUE(rows.has_value());
+    return rows ? *rows : std::vector<DecisionRow>{};
+  }
+
+  std::optional<DecisionRow> RouteRow(std::uint64_t ticket_id) {
+    for (const auto& r : Rows(ticket_id)) {
+      if (r.kind == decision_kind::kRoute) return r;
+    }
+    return std::nullopt;
+  }
+
+  bool Suppressed(const std::string& email) {
+    auto p = world.klaviyo().FindProfileByEmail(email);
+    return p && !p->suppressions.empty();
+  }
+
+  // A failing workflow shows its trace: what each service saw and did.
+  void TearDown() override {
+    if (!HasFailure()) return;
+    const auto& records = world.trace().records();
+    const std::size_t from = records.size() > 300 ? records.size() - 300 : 0;
+    for (std::size_t i = from; i < records.size(); ++i) {
+      std::fprintf(stderr, "%s\n", sim::Trace::RenderRecord(records[i]).c_str());
+    }
+  }
+
+  harness::SimWorld world;
+  harness::ReferencePipeline reference;
+};
+
+}  // namespace rh::pipeline::testing
