@@ -2,7 +2,10 @@
 
 #include <array>
 
+#include <cstdio>
+
 #include "sim/check.h"
+#include "sim/crypto.h"
 #include "sim/time.h"
 
 namespace rh::harness {
@@ -91,6 +94,7 @@ SimWorld::SimWorld(SimWorldConfig config)
     agent.lastname = std::to_string(i + 1);
     agent.role = "agent";
     credentials_.agent_user_ids.push_back(gorgias_->AddUser(agent, now));
+    gorgias_->AddApiKey(credentials_.agent_user_ids.back(), "agent_key_" + std::to_string(i + 1));
   }
   auto integration = gorgias_->SeedIntegration(
       mocks::OrderedJson{{"type", "shopify"}, {"name", "rehearsal-store"}, {"meta", {{"shop_name", "rehearsal-store"}}}},
@@ -229,6 +233,91 @@ mocks::gorgias::CustomerMessageResult SimWorld::CustomerWrites(const CustomerRef
   auto result = gorgias_->CustomerWrites(message, Now());
   RH_CHECK(result.has_value(), "a customer message was refused");
   return *result;
+}
+
+mocks::OrderedJson SimWorld::CallGorgiasAs(int agent, sim::Method method, const std::string& target,
+                                           const mocks::OrderedJson& body) {
+  RH_CHECK(agent >= 0 && agent < static_cast<int>(credentials_.agent_user_ids.size()), "no such agent");
+  const std::string user = "agent" + std::to_string(agent + 1) + "@rehearsal-store.example";
+  sim::Request request;
+  request.method = method;
+  request.target = target;
+  request.headers.Set("Host", std::string(kGorgiasHost));
+  request.headers.Set("Authorization", "Basic " + sim::Base64Encode(user + ":agent_key_" + std::to_string(agent + 1)));
+  request.headers.Set("Content-Type", "application/json");
+  if (!body.is_null()) request.body = body.dump();
+  const sim::Response response = gorgias_->Handle(request, Now());
+  if (response.status >= 300) {
+    std::fprintf(stderr, "gorgias %s %s -> %d %s\n", std::string(sim::MethodName(method)).c_str(), target.c_str(),
+                 response.status, response.body.c_str());
+  }
+  RH_CHECK(response.status < 300, "an agent's action was refused by the Gorgias mock");
+  return mocks::OrderedJson::parse(response.body.empty() ? "null" : response.body);
+}
+
+void SimWorld::AgentReplies(std::uint64_t ticket_id, int agent, const std::string& text) {
+  const auto ticket = gorgias_->TicketJson(ticket_id);
+  RH_CHECK(ticket.has_value(), "an agent replied to an unknown ticket");
+  const std::string channel = (*ticket)["channel"].get<std::string>();
+  const mocks::OrderedJson& customer = (*ticket)["customer"];
+  const std::string to = channel == "email" ? customer.value("email", "") : customer.value("email", "");
+  mocks::OrderedJson message = {
+      {"channel", channel},
+      {"via", "helpdesk"},
+      {"from_agent", true},
+      {"sender", {{"id", credentials_.agent_user_ids[static_cast<std::size_t>(agent)]}}},
+      {"receiver", {{"id", customer["id"]}}},
+      {"source",
+       {{"type", channel},
+        {"from", {{"address", config_.gorgias.account.support_email}}},
+        {"to", mocks::OrderedJson::array({mocks::OrderedJson{{"address", to}}})}}},
+      {"body_text", text}};
+  CallGorgiasAs(agent, sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/messages", message);
+}
+
+void SimWorld::AgentNote(std::uint64_t ticket_id, int agent, const std::string& text) {
+  mocks::OrderedJson note = {{"channel", "internal-note"},
+                             {"via", "helpdesk"},
+                             {"from_agent", true},
+                             {"public", false},
+                             {"sender", {{"id", credentials_.agent_user_ids[static_cast<std::size_t>(agent)]}}},
+                             {"body_text", text}};
+  CallGorgiasAs(agent, sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/messages", note);
+}
+
+void SimWorld::CloseTicket(std::uint64_t ticket_id, int agent) {
+  CallGorgiasAs(agent, sim::Method::kPut, "/api/tickets/" + std::to_string(ticket_id), {{"status", "closed"}});
+}
+
+void SimWorld::AddRefund(const OrderRef& order, const std::string& note) {
+  const auto json = shopify_->OrderJson(order.id);
+  RH_CHECK(json.has_value() && !(*json)["line_items"].empty(), "a refund needs an order with a line");
+  // One unit of the first line that still has one.
+  mocks::Json line_id;
+  for (const auto& line : (*json)["line_items"]) {
+    if (line.value("current_quantity", line.value("quantity", 0)) > 0) {
+      line_id = line["id"];
+      break;
+    }
+  }
+  RH_CHECK(!line_id.is_null(), "every unit of the order was refunded already");
+  const mocks::Json body = {{"refund",
+                             {{"notify", false},
+                              {"note", note},
+                              {"refund_line_items",
+                               mocks::Json::array({mocks::Json{{"line_item_id", line_id},
+                                                               {"quantity", 1},
+                                                               {"restock_type", "no_restock"}}})}}}};
+  sim::Request request;
+  request.method = sim::Method::kPost;
+  request.target = "/admin/api/" + credentials_.shopify_api_version + "/orders/" + std::to_string(order.id) + "/refunds.json";
+  request.headers.Set("Host", std::string(kShopifyHost));
+  request.headers.Set("X-Shopify-Access-Token", credentials_.shopify_access_token);
+  request.headers.Set("Content-Type", "application/json");
+  request.body = body.dump();
+  const sim::Response response = shopify_->Handle(request, Now());
+  if (response.status >= 300) std::fprintf(stderr, "shopify refund -> %d %s\n", response.status, response.body.c_str());
+  RH_CHECK(response.status < 300, "a refund was refused by the Shopify mock");
 }
 
 void SimWorld::RunUntilIdle(sim::Duration limit) {

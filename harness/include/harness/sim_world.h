@@ -138,12 +138,22 @@ class SimWorld {
                                                        std::optional<std::uint64_t> ticket_id = std::nullopt,
                                                        const std::string& subject = "Question about my order");
 
+  // People at the helpdesk (`agent` indexes credentials().agent_user_ids), acting through
+  // Gorgias's API as the web app does: their messages and status changes fire the integrations.
+  void AgentReplies(std::uint64_t ticket_id, int agent, const std::string& text);
+  void AgentNote(std::uint64_t ticket_id, int agent, const std::string& text);
+  void CloseTicket(std::uint64_t ticket_id, int agent);
+  // A refund of one unit of the order's first line with one left (staff in Shopify's admin).
+  void AddRefund(const OrderRef& order, const std::string& note);
+
   void RunFor(sim::Duration d) { scheduler_.RunFor(d); }
   // Runs until nothing is pending or `limit` of virtual time has passed.
   void RunUntilIdle(sim::Duration limit = sim::Days(30));
 
  private:
   void RefreshGorgiasShopifyData(const CustomerRef& customer);
+  // Calls a mock's API directly (a person's action, not the pipeline's); aborts on a refusal.
+  mocks::OrderedJson CallGorgiasAs(int agent, sim::Method method, const std::string& target, const mocks::OrderedJson& body);
 
   SimWorldConfig config_;
   sim::Rng rng_;

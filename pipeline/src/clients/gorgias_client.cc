@@ -321,9 +321,10 @@ GorgiasClient::GorgiasClient(GorgiasConfig config, sim::HttpClient& http, sim::E
     : config_(std::move(config)),
       authorization_("Basic " + sim::Base64Encode(config_.email + ":" + config_.api_key)),
       caller_(http, executor, rng, trace, "gorgias", config_.retry,
-              [keep_free = config_.keep_free](const sim::Response& response) {
+              [keep_free = config_.keep_free,
+               min_free = std::int64_t{config_.retry.max_concurrency_per_account}](const sim::Response& response) {
                 // 40 calls drain in 20 s (Enterprise: 10 s; the longer window is the safe guess).
-                return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free);
+                return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free, min_free);
               }) {}
 
 sim::Request GorgiasClient::Make(sim::Method method, std::string path_and_query, std::string body) const {

@@ -221,15 +221,16 @@ std::optional<CallLimit> ParseCallLimit(std::string_view value) {
 }
 
 RateSignal LeakyBucketPause(const sim::Headers& headers, std::string_view header_name, sim::Duration drain_window,
-                            double keep_free) {
+                            double keep_free, std::int64_t min_free) {
   RateSignal signal;
   const auto value = headers.Get(header_name);
   if (!value) return signal;
   const std::optional<CallLimit> limit = ParseCallLimit(*value);
   if (!limit) return signal;
   const auto free = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::ceil(static_cast<double>(limit->capacity) * std::clamp(keep_free, 0.0, 0.9))));
-  const std::int64_t threshold = limit->capacity - free;
+      std::max<std::int64_t>(1, min_free),
+      static_cast<std::int64_t>(std::ceil(static_cast<double>(limit->capacity) * std::clamp(keep_free, 0.0, 0.9))));
+  const std::int64_t threshold = std::max<std::int64_t>(0, limit->capacity - free);
   if (limit->used < threshold) return signal;
   // Wait until the fill is back below the threshold: one drained call per (window / capacity).
   const sim::Duration drain_each = drain_window / limit->capacity;

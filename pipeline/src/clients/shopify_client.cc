@@ -196,9 +196,10 @@ ShopifyClient::ShopifyClient(ShopifyConfig config, sim::HttpClient& http, sim::E
                              sim::Trace* trace)
     : config_(std::move(config)),
       caller_(http, executor, rng, trace, "shopify", config_.retry,
-              [keep_free = config_.keep_free](const sim::Response& response) {
+              [keep_free = config_.keep_free,
+               min_free = std::int64_t{config_.retry.max_concurrency_per_account}](const sim::Response& response) {
                 if (response.headers.Has(kCallLimitHeader)) {
-                  return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free);
+                  return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free, min_free);
                 }
                 // GraphQL carries its cost in the body instead.
                 if (response.body.find("\"throttleStatus\"") != std::string::npos) {

@@ -13,7 +13,8 @@
 namespace rh::pipeline::testing {
 
 struct WorkflowTest : ::testing::Test {
-  explicit WorkflowTest(std::uint64_t seed = 7) : world(Config(seed)), reference(world, harness::DefaultPolicy()) {}
+  explicit WorkflowTest(std::uint64_t seed = 7, Policy policy = harness::DefaultPolicy())
+      : world(Config(seed)), reference(world, std::move(policy)) {}
 
   static harness::SimWorldConfig Config(std::uint64_t seed) {
     harness::SimWorldConfig c;
@@ -77,6 +78,53 @@ struct WorkflowTest : ::testing::Test {
       if (r.kind == decision_kind::kRoute) return r;
     }
     return std::nullopt;
+  }
+
+  std::uint64_t Assignee(std::uint64_t ticket_id) {
+    const mocks::OrderedJson ticket = Ticket(ticket_id);
+    const auto& a = ticket["assignee_user"];
+    return a.is_object() && a["id"].is_number() ? a["id"].get<std::uint64_t>() : 0;
+  }
+
+  std::string Priority(std::uint64_t ticket_id) { return Ticket(ticket_id).value("priority", ""); }
+
+  // The route row says who decided what and why; the test names the rule it expects.
+  void ExpectRoute(std::uint64_t ticket_id, std::string_view route, std::string_view rule) {
+    const auto row = RouteRow(ticket_id);
+    ASSERT_TRUE(row.has_value()) << "no route row for ticket " << ticket_id;
+    EXPECT_EQ(row->route, route);
+    EXPECT_EQ(row->rule, rule) << row->rationale;
+    EXPECT_FALSE(row->rationale.empty());
+  }
+
+  // A person has it: assigned, tagged, nothing sent to the customer, the draft kept for them.
+  void ExpectHandedOver(std::uint64_t ticket_id) {
+    EXPECT_TRUE(HasTag(ticket_id, "needs-review"));
+    EXPECT_FALSE(HasTag(ticket_id, "auto-replied"));
+    EXPECT_TRUE(Delivered(ticket_id).empty()) << "nothing may reach the customer before a person confirms";
+    EXPECT_EQ(Assignee(ticket_id), world.credentials().agent_user_ids.front());
+    EXPECT_GE(InternalNotes(ticket_id), 1) << "a handover summary";
+    const auto row = RouteRow(ticket_id);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->outcome, "pending_human");
+  }
+
+  void ExpectSentAutomatically(std::uint64_t ticket_id) {
+    EXPECT_TRUE(HasTag(ticket_id, "auto-replied"));
+    EXPECT_EQ(Delivered(ticket_id).size(), 1u);
+    const auto row = RouteRow(ticket_id);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->outcome, "sent");
+  }
+
+  int KlaviyoEvents(const std::string& metric) {
+    int n = 0;
+    const auto state = world.klaviyo().Snapshot();
+    for (const auto& e : state.events) {
+      auto m = state.metrics.find(e.metric_id);
+      if (m != state.metrics.end() && m->second.name == metric) ++n;
+    }
+    return n;
   }
 
   bool Suppressed(const std::string& email) {

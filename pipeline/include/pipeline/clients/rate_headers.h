@@ -52,11 +52,12 @@ std::optional<CallLimit> ParseCallLimit(std::string_view value);
 // A leaky bucket's header (Shopify REST "X-Shopify-Shop-Api-Call-Limit", Gorgias
 // "X-Gorgias-Account-Api-Call-Limit"). The bucket drains `capacity` calls per `drain_window`
 // (Shopify 20 s for every plan: 40 at 2/s, 80 at 4/s, 400 at 20/s; Gorgias 20 s, 10 s on
-// Enterprise: the longer window is the cautious guess). A share `keep_free` of the bucket stays
-// free for other callers of the account: once the fill passes it, the pause lets the excess
-// drain first.
+// Enterprise: the longer window is the cautious guess). A share `keep_free` of the bucket, and at
+// least `min_free` calls, stay free: once the fill passes that, the pause lets the excess drain
+// first. Requests already in flight are not in the header yet, so `min_free` should be the
+// account's concurrency cap (each of them may land after the reading).
 RateSignal LeakyBucketPause(const sim::Headers& headers, std::string_view header_name,
-                            sim::Duration drain_window, double keep_free);
+                            sim::Duration drain_window, double keep_free, std::int64_t min_free = 1);
 
 // Klaviyo: RateLimit-Limit / -Remaining / -Reset describe the steady (60 s) window of the
 // endpoint's tier; Klaviyo documents fixed windows, so the last `low_water` share of the window
