@@ -119,6 +119,9 @@ class SimWorld {
   mocks::klaviyo::KlaviyoMock& klaviyo() { return *klaviyo_; }
   mocks::llm::LlmMock& llm() { return *llm_; }
   const WorldCredentials& credentials() const { return credentials_; }
+  // The webhook senders, for delivery faults (duplicates, delays that reorder).
+  mocks::WebhookEmitter& shopify_webhooks() { return *shopify_emitter_; }
+  mocks::WebhookEmitter& gorgias_webhooks() { return *gorgias_emitter_; }
 
   // Hosts the system under test at kPipelineHost; the mocks' webhooks go there. The service must
   // outlive the world.

@@ -35,7 +35,7 @@ std::vector<DraftProblem> CheckDraft(std::string_view draft, const DraftFacts& f
   for (char c : draft) blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
   if (blank) problems.push_back({"empty", ""});
 
-  // Tokens: runs of letters and digits. A long one with many digits reads as a tracking number;
+  // Tokens: runs of letters and digits. A long one of capitals and digits reads as a tracking number;
   // one after '#' as an order name; digits after '$' as an amount.
   std::set<std::string> reported;
   for (std::size_t i = 0; i < draft.size();) {
@@ -45,7 +45,11 @@ std::vector<DraftProblem> CheckDraft(std::string_view draft, const DraftFacts& f
     }
     std::size_t j = i;
     int digits = 0;
-    while (j < draft.size() && text::IsAlnum(draft[j])) digits += text::IsDigit(draft[j++]) ? 1 : 0;
+    bool lower = false;
+    while (j < draft.size() && text::IsAlnum(draft[j])) {
+      lower = lower || (draft[j] >= 'a' && draft[j] <= 'z');
+      digits += text::IsDigit(draft[j++]) ? 1 : 0;
+    }
     std::string token(draft.substr(i, j - i));
     const char before = i > 0 ? draft[i - 1] : ' ';
     if (before == '$') {
@@ -61,7 +65,8 @@ std::vector<DraftProblem> CheckDraft(std::string_view draft, const DraftFacts& f
       if (!Allowed(allowed, token) && reported.insert("#" + token).second) {
         problems.push_back({"unknown_order", "#" + token});
       }
-    } else if (token.size() >= 10 && digits >= 6) {
+    } else if (token.size() >= 10 && digits >= 1 && !lower) {
+      // Ten or more capitals and digits: an identifier (UPS "1Z...", USPS, FedEx), never prose.
       if (!Allowed(allowed, token) && reported.insert(token).second) {
         problems.push_back({"unknown_tracking", token});
       }

@@ -615,6 +615,19 @@ sim::Task<void> Pipeline::HandleAgentMessage(GorgiasEvent event) {
     outcome = decision_outcome::kEdited;
   }
   const bool override_ = kind == decision_kind::kHumanOverride;
+  if (override_ && reason.empty()) {
+    // The note and the reply may arrive in either order: read the reason from the ticket itself.
+    auto ticket_call = clients_.gorgias.GetTicket(ticket_id);
+    auto ticket = co_await std::move(ticket_call);
+    if (ticket) {
+      for (const auto& m : ticket->messages) {
+        if (m.channel == "internal-note" && m.from_agent && text::Lower(m.body_text).rfind("reason:", 0) == 0) {
+          reason = m.body_text.substr(7);
+          reason.erase(0, reason.find_first_not_of(' '));
+        }
+      }
+    }
+  }
   Log({.ticket_id = ticket_id, .kind = std::string(kind), .intent = intent, .route = std::string(decision_route::kHuman),
        .rule = "human." + std::string(outcome),
        .rationale = override_ ? (reason.empty() ? "the agent replied differently and gave no reason" : reason)

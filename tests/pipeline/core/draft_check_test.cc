@@ -24,6 +24,12 @@ TEST(DraftCheck, CatchesAHallucinatedTrackingNumber) {
   EXPECT_EQ(problems[0].detail, "1ZABCDEF0123456789");
 }
 
+TEST(DraftCheck, CatchesATrackingNumberWithFewDigits) {
+  const auto problems = CheckDraft("Tracking: 1ZABCDEFGHJKLMNPQ2R, as promised.", kFacts);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].kind, "unknown_tracking");
+}
+
 TEST(DraftCheck, CatchesAnotherOrderAndAnUnknownAmount) {
   const auto problems = CheckDraft("Your order #1002 cost $19.00.", kFacts);
   EXPECT_EQ(DescribeProblems(problems), "unknown_order: #1002; unknown_amount: $19.00");

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,16 @@
 namespace rh::pipeline::testing {
 
 struct WorkflowTest : ::testing::Test {
-  explicit WorkflowTest(std::uint64_t seed = 7, Policy policy = harness::DefaultPolicy())
-      : world(Config(seed)), reference(world, std::move(policy)) {}
+  using Tweak = std::function<void(harness::SimWorldConfig&)>;
+  explicit WorkflowTest(std::uint64_t seed = 7, Policy policy = harness::DefaultPolicy(), const Tweak& tweak = {})
+      : world(Config(seed, tweak)), reference(world, std::move(policy)) {}
 
-  static harness::SimWorldConfig Config(std::uint64_t seed) {
+  static harness::SimWorldConfig Config(std::uint64_t seed, const Tweak& tweak) {
     harness::SimWorldConfig c;
     c.seed = seed;
     // The LLM classifies correctly and confidently unless a test says otherwise.
     c.llm.error_model = mocks::llm::ErrorModel::Uniform(1.0);
+    if (tweak) tweak(c);
     return c;
   }
 
