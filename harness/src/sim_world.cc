@@ -21,9 +21,10 @@ sim::TraceHeader HeaderFor(const SimWorldConfig& config) {
 }
 
 // Gorgias has no trigger header, so the world subscribes one HTTP integration per trigger, each
-// naming its trigger in the URL, as a store wiring Gorgias to a pipeline would.
+// naming its trigger in the URL, as a store wiring Gorgias to a pipeline would. The pipeline needs
+// status changes, not every update (each tag or note is one), so it takes ticket-status-updated.
 constexpr std::array<std::string_view, 3> kGorgiasTriggers = {"ticket-created", "ticket-message-created",
-                                                              "ticket-updated"};
+                                                              "ticket-status-updated"};
 
 constexpr std::array<std::string_view, 9> kShopifyTopics = {
     "orders/create",      "orders/updated",      "orders/cancelled", "fulfillments/create", "fulfillments/update",
