@@ -9,6 +9,7 @@
 
 #include "decisions.h"
 #include "live_check.h"
+#include "run_pipeline.h"
 #include "serve.h"
 #include "rehearsal/build_info.h"
 #include "sim/clock.h"
@@ -106,11 +107,20 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--llm-upstream", serve.llm_upstream,
                         "Record mode: the real OpenAI- or Anthropic-compatible base URL (http://host:port)");
 
+  rh::app::RunPipelineOptions run_pipeline;
+  auto* pipeline_cmd = app.add_subcommand(
+      "pipeline", "Run the reference pipeline live against the services its settings name; print one JSON line of webhook URLs; run until SIGINT or SIGTERM");
+  pipeline_cmd->add_option("--settings", run_pipeline.settings_path, "Settings file (YAML; REHEARSAL_* variables override)")
+      ->capture_default_str();
+  pipeline_cmd->add_option("--threads", run_pipeline.threads, "Listener threads")->capture_default_str()->check(CLI::Range(1, 64));
+  pipeline_cmd->add_option("--seed", run_pipeline.seed, "Seed of the retry jitter")->capture_default_str();
+
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 
   CLI11_PARSE(app, argc, argv);
   if (decisions_cmd->parsed()) return rh::app::RunDecisions(decisions_cmd->remaining());
   if (serve_cmd->parsed()) return rh::app::RunServe(serve);
+  if (pipeline_cmd->parsed()) return rh::app::RunPipeline(run_pipeline);
   if (sim_check->parsed()) return RunSimCheck(seed, days, shoppers, trace_path);
   if (live_check->parsed()) return rh::app::RunLiveCheck(live);
   return 0;

@@ -147,21 +147,28 @@ int RunServe(const ServeOptions& options) {
   }
   const std::string gorgias_hmac_secret = "rehearsal-gorgias-hmac-secret";
   if (gorgias_hook) {
-    mocks::OrderedJson integration = {
-        {"type", "http"},
-        {"name", "rehearsal-pipeline"},
-        {"http",
-         {{"url", "http://" + gorgias_hook->host + gorgias_hook->path},
-          {"method", "POST"},
-          {"request_content_type", "application/json"},
-          {"response_content_type", "application/json"},
-          {"form", "{{context}}"},
-          {"hmac_secret", gorgias_hmac_secret},
-          {"triggers", {{"ticket-created", true}, {"ticket-updated", true}, {"ticket-message-created", true}}}}}};
-    auto id = gorgias.SeedIntegration(integration, now);
-    if (!id) {
-      std::fprintf(stderr, "rehearse serve: the Gorgias HTTP integration did not seed: %s\n", id.error().c_str());
-      return 1;
+    // One integration per trigger, each naming it in the URL: Gorgias sends no trigger header, and
+    // a ticket-created payload has no message to tell it apart from an update.
+    for (const char* trigger : {"ticket-created", "ticket-message-created", "ticket-status-updated"}) {
+      const std::string separator = gorgias_hook->path.find('?') == std::string::npos ? "?" : "&";
+      mocks::OrderedJson triggers = mocks::OrderedJson::object();
+      triggers[trigger] = true;
+      mocks::OrderedJson integration = {
+          {"type", "http"},
+          {"name", std::string("rehearsal-pipeline ") + trigger},
+          {"http",
+           {{"url", "http://" + gorgias_hook->host + gorgias_hook->path + separator + "event=" + trigger},
+            {"method", "POST"},
+            {"request_content_type", "application/json"},
+            {"response_content_type", "application/json"},
+            {"form", "{{context}}"},
+            {"hmac_secret", gorgias_hmac_secret},
+            {"triggers", triggers}}}};
+      auto id = gorgias.SeedIntegration(integration, now);
+      if (!id) {
+        std::fprintf(stderr, "rehearse serve: the Gorgias HTTP integration did not seed: %s\n", id.error().c_str());
+        return 1;
+      }
     }
   }
 

@@ -1,0 +1,125 @@
+#include "run_pipeline.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/clients/gorgias_client.h"
+#include "pipeline/clients/klaviyo_client.h"
+#include "pipeline/clients/llm_client.h"
+#include "pipeline/clients/shopify_client.h"
+#include "pipeline/decision_log.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/policy.h"
+#include "pipeline/settings.h"
+#include "pipeline/webhook_intake.h"
+#include "sim/live/http_client.h"
+#include "sim/live/http_server.h"
+#include "sim/live/runtime.h"
+
+namespace rh::app {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "rehearse pipeline: %s\n", message.c_str());
+  return 2;
+}
+
+// The live client speaks plain HTTP only: refuse https up front instead of failing every call.
+std::optional<std::string> CheckPlainHttp(const char* service, const pipeline::ServiceSettings& s) {
+  if (s.base_url.rfind("http://", 0) == 0) return std::nullopt;
+  return std::string(service) + ".base_url must be an http:// URL (got '" + s.base_url +
+         "'); for an https service put a TLS-terminating proxy in front of it";
+}
+
+}  // namespace
+
+int RunPipeline(const RunPipelineOptions& options) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto settings = pipeline::LoadSettingsFile(options.settings_path, pipeline::ProcessEnvironment());
+  if (!settings) return Fail(settings.error());
+  for (const auto& [name, service] : {std::pair{"shopify", &settings->shopify}, std::pair{"gorgias", &settings->gorgias},
+                                      std::pair{"klaviyo", &settings->klaviyo}, std::pair{"llm", &settings->llm}}) {
+    if (auto problem = CheckPlainHttp(name, *service)) return Fail(*problem);
+  }
+  auto policy = pipeline::LoadPolicyFile(settings->policy_path);
+  if (!policy) return Fail(policy.error().ToString());
+  auto log = pipeline::DecisionLog::Open(settings->decision_log_path);
+  if (!log) return Fail(log.error());
+  const auto colon = settings->listen.rfind(':');
+  if (colon == std::string::npos) return Fail("pipeline.listen must look like 127.0.0.1:9000, not '" + settings->listen + "'");
+  sim::live::HttpServer::Config listen;
+  listen.address = settings->listen.substr(0, colon);
+  try {
+    listen.port = static_cast<std::uint16_t>(std::stoul(settings->listen.substr(colon + 1)));
+  } catch (const std::exception&) {
+    return Fail("pipeline.listen has no valid port: '" + settings->listen + "'");
+  }
+  listen.threads = options.threads;
+
+  sim::live::LiveRuntime runtime;
+  runtime.Start();
+  sim::live::LiveHttpClient http(runtime);
+  const sim::Rng root(options.seed);
+  namespace pc = pipeline::clients;
+  pc::ShopifyConfig shopify_config;
+  shopify_config.host = pipeline::HostOf(settings->shopify.base_url);
+  shopify_config.access_token = settings->shopify.Get("access_token");
+  if (!settings->shopify.Get("api_version").empty()) shopify_config.api_version = settings->shopify.Get("api_version");
+  pc::ShopifyClient shopify(shopify_config, http, runtime, root.Fork("shopify"));
+  pc::GorgiasConfig gorgias_config;
+  gorgias_config.host = pipeline::HostOf(settings->gorgias.base_url);
+  gorgias_config.email = settings->gorgias.Get("email");
+  gorgias_config.api_key = settings->gorgias.Get("api_key");
+  pc::GorgiasClient gorgias(gorgias_config, http, runtime, root.Fork("gorgias"));
+  pc::KlaviyoConfig klaviyo_config;
+  klaviyo_config.host = pipeline::HostOf(settings->klaviyo.base_url);
+  klaviyo_config.api_key = settings->klaviyo.Get("api_key");
+  if (!settings->klaviyo.Get("revision").empty()) klaviyo_config.revision = settings->klaviyo.Get("revision");
+  pc::KlaviyoClient klaviyo(klaviyo_config, http, runtime, root.Fork("klaviyo"));
+  pc::LlmConfig llm_config;
+  llm_config.host = pipeline::HostOf(settings->llm.base_url);
+  llm_config.api_key = settings->llm.Get("api_key");
+  if (!settings->llm.Get("model").empty()) llm_config.model = settings->llm.Get("model");
+  pc::LlmClient llm(llm_config, http, runtime, root.Fork("llm"));
+
+  pipeline::PipelineOptions pipeline_options;
+  pipeline_options.gorgias_user_email = gorgias_config.email;
+  pipeline::Pipeline workflow(runtime, {shopify, gorgias, klaviyo, llm}, *policy, *log, pipeline_options);
+  pipeline::WebhookIntake intake({settings->shopify.Get("api_secret"), settings->gorgias.Get("webhook_secret")}, workflow);
+  sim::live::HttpServer server(intake, listen);
+  auto port = server.Start();
+  if (!port) return Fail(port.error());
+
+  const std::string base = "http://" + listen.address + ":" + std::to_string(*port);
+  const nlohmann::json line = {{"rehearsal", "pipeline"},
+                               {"listen", base},
+                               {"webhooks", {{"shopify", base + "/webhooks/shopify"}, {"gorgias", base + "/webhooks/gorgias"}}},
+                               {"decision_log", settings->decision_log_path},
+                               {"policy", settings->policy_path}};
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "rehearse pipeline: %s received, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  server.Stop();
+  // Let tickets under way finish (bounded: a service that never answers must not hold us forever).
+  for (int i = 0; i < 300 && !workflow.Idle(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (!workflow.Idle()) std::fprintf(stderr, "rehearse pipeline: stopped with tickets still under way\n");
+  http.Close();
+  runtime.Stop();
+  return 0;
+}
+
+}  // namespace rh::app
