@@ -57,6 +57,13 @@ struct PipelineOptions {
   // a person's.
   std::string gorgias_user_email;
   std::string store_name = "our store";
+  // Deliberate faults, only for the harness's negative tests: each makes the pipeline break an
+  // invariant an oracle must catch. All off in any real use.
+  struct Sabotage {
+    bool ignore_route = false;        // send every draft automatically, whatever the policy said
+    bool skip_suppression = false;    // never suppress marketing
+    bool skip_decision_log = false;   // write no decision rows
+  } sabotage;
 };
 
 struct PipelineStats {

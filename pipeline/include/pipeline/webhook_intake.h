@@ -64,6 +64,9 @@ struct IntakeConfig {
   // Delivery ids remembered for deduplication; the oldest are forgotten first. Retries come
   // within hours, so a bounded memory is enough.
   std::size_t dedupe_capacity = 200'000;
+  // Only for the harness's negative tests (a deliberately broken pipeline the I6 oracle must
+  // catch): false accepts any signature. Never turn it off in a real deployment.
+  bool verify_signatures = true;
 };
 
 struct IntakeStats {

@@ -144,6 +144,35 @@ void ApiCaller::PauseUntil(AccountState& account, const std::string& rate_key, s
   }
 }
 
+void ApiCaller::Apply(AccountState& account, const std::string& rate_key, sim::Instant now, const RateSignal& signal) {
+  std::lock_guard lock(mu_);
+  auto it = account.pauses.find(rate_key);
+  if (it == account.pauses.end()) {
+    if (signal.pause.count() <= 0 && signal.spacing.count() <= 0) return;
+    it = account.pauses.emplace(rate_key, Pause{}).first;
+  }
+  Pause& pause = it->second;
+  if (signal.pause.count() > 0 && now + signal.pause > pause.until) {
+    pause.until = now + signal.pause;
+    pause.reason = signal.reason;
+  }
+  pause.spacing = signal.spacing;
+}
+
+bool ApiCaller::TryAdmit(AccountState& account, const std::string& rate_key) {
+  std::lock_guard lock(mu_);
+  const sim::Instant now = executor_.clock().Now();
+  const auto it = account.pauses.find(rate_key);
+  if (it != account.pauses.end()) {
+    Pause& pause = it->second;
+    if (pause.until > now) return false;
+    // Near the limit: this request takes the next slot; the following one waits a spacing.
+    if (pause.spacing.count() > 0) pause.until = now + pause.spacing;
+  }
+  ++account.in_flight;
+  return true;
+}
+
 sim::Duration ApiCaller::Jitter(sim::Duration cap) {
   if (cap.count() <= 0) return sim::Duration{0};
   std::lock_guard lock(mu_);
@@ -187,6 +216,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
           {"attempts", last.attempts},
           {"error_kind", CallErrorKindName(last.kind)},
           {"status", last.status},
+          {"maybe_applied", last.maybe_applied},
           {"reason", why}});
     if (last.detail.empty()) last.detail = std::string(why);
     else last.detail += "; " + std::string(why);
@@ -217,7 +247,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
       }
       co_await account.semaphore.Acquire();
       co_await service_slots_.Acquire();
-      if (PauseLeft(account, options.rate_key, nullptr).count() > 0) {
+      if (!TryAdmit(account, options.rate_key)) {
         // Paused while queued for a permit: give the permits back and wait it out.
         service_slots_.Release();
         account.semaphore.Release();
@@ -236,9 +266,11 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
     Note("client.attempt", {{"service", service_}, {"op", op}, {"attempt", attempt}});
     sim::Task<sim::SendResult> sending = http_.Send(request, sim::SendOptions{policy_.attempt_timeout});
     sim::SendResult result = co_await std::move(sending);
+    std::int64_t others_in_flight = 0;
     {
       std::lock_guard lock(mu_);
       --in_flight_;
+      others_in_flight = --account.in_flight;
     }
     service_slots_.Release();
     account.semaphore.Release();
@@ -267,10 +299,8 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
       wait = Backoff(attempt);
     } else {
       sim::Response& response = *result;
-      const RateSignal signal = reader_ ? reader_(response) : RateSignal{};
-      if (signal.pause.count() > 0 && !signal.refused) {
-        PauseUntil(account, options.rate_key, now + signal.pause, signal.reason);
-      }
+      const RateSignal signal = reader_ ? reader_(response, others_in_flight) : RateSignal{};
+      if (!signal.refused) Apply(account, options.rate_key, now, signal);
       const bool throttled = response.status == 429 || signal.refused;
       if (response.status >= 200 && response.status <= 299 && !throttled) co_return std::move(response);
 
@@ -364,13 +394,16 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
       std::lock_guard lock(mu_);
       ++stats_.retries;
     }
-    Note("client.retry", {{"service", service_},
-                          {"op", op},
-                          {"attempt", attempt},
-                          {"outcome", outcome},
-                          {"wait_ms", CeilMs(wait)},
-                          {"retry_after_ms", CeilMs(last.retry_after)},
-                          {"reason", reason}});
+    std::vector<sim::TraceField> fields = {{"service", service_}, {"op", op}, {"attempt", attempt}};
+    if (result.has_value()) {
+      fields.emplace_back("status", result->status);
+    } else {
+      fields.emplace_back("error", outcome);
+    }
+    fields.emplace_back("wait_ms", CeilMs(wait));
+    fields.emplace_back("retry_after_ms", CeilMs(last.retry_after));
+    fields.emplace_back("reason", reason);
+    Note("client.retry", std::move(fields));
     co_await sim::SleepFor(executor_, wait);
   }
 }

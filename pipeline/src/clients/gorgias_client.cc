@@ -321,10 +321,10 @@ GorgiasClient::GorgiasClient(GorgiasConfig config, sim::HttpClient& http, sim::E
     : config_(std::move(config)),
       authorization_("Basic " + sim::Base64Encode(config_.email + ":" + config_.api_key)),
       caller_(http, executor, rng, trace, "gorgias", config_.retry,
-              [keep_free = config_.keep_free,
-               min_free = std::int64_t{config_.retry.max_concurrency_per_account}](const sim::Response& response) {
+              [keep_free = config_.keep_free, window = config_.bucket_drain_window](const sim::Response& response,
+                                                                            std::int64_t in_flight) {
                 // 40 calls drain in 20 s (Enterprise: 10 s; the longer window is the safe guess).
-                return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free, min_free);
+                return LeakyBucketPause(response.headers, kCallLimitHeader, window, keep_free, in_flight);
               }) {}
 
 sim::Request GorgiasClient::Make(sim::Method method, std::string path_and_query, std::string body) const {
@@ -420,6 +420,10 @@ sim::Task<CallResult<GorgiasMessage>> GorgiasClient::CreateMessage(std::uint64_t
     sim::Task<CallResult<std::optional<GorgiasMessage>>> looking = FindByExternalId(ticket_id, external_id);
     CallResult<std::optional<GorgiasMessage>> found = co_await std::move(looking);
     if (!found) break;  // cannot tell: report the send's error, still maybe_applied
+    caller_.Note("client.reconciled", {{"service", caller_.service()},
+                                       {"op", operation},
+                                       {"external_id", external_id},
+                                       {"found", found->has_value()}});
     if (found->has_value()) co_return std::move(**found);
     // Not there: the failed attempt did nothing, so sending again is safe.
   }

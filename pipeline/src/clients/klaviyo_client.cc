@@ -44,8 +44,8 @@ KlaviyoClient::KlaviyoClient(KlaviyoConfig config, sim::HttpClient& http, sim::E
                              sim::Trace* trace)
     : config_(std::move(config)),
       caller_(http, executor, rng, trace, "klaviyo", config_.retry,
-              [low_water = config_.low_water](const sim::Response& response) {
-                return KlaviyoPause(response.headers, low_water);
+              [low_water = config_.low_water](const sim::Response& response, std::int64_t in_flight) {
+                return KlaviyoPause(response.headers, low_water, in_flight);
               }) {}
 
 sim::Request KlaviyoClient::Make(sim::Method method, std::string path_and_query, std::string body) const {

@@ -155,8 +155,8 @@ CallResult<LlmDraft> ParseDraft(const std::string& body) {
 LlmClient::LlmClient(LlmConfig config, sim::HttpClient& http, sim::Executor& executor, sim::Rng rng, sim::Trace* trace)
     : config_(std::move(config)),
       caller_(http, executor, rng, trace, "llm", config_.retry,
-              [low_water = config_.low_water](const sim::Response& response) {
-                return OpenAiPause(response.headers, low_water);
+              [low_water = config_.low_water](const sim::Response& response, std::int64_t in_flight) {
+                return OpenAiPause(response.headers, low_water, in_flight);
               }) {}
 
 sim::Request LlmClient::Make(std::string body) const {

@@ -221,41 +221,46 @@ std::optional<CallLimit> ParseCallLimit(std::string_view value) {
 }
 
 RateSignal LeakyBucketPause(const sim::Headers& headers, std::string_view header_name, sim::Duration drain_window,
-                            double keep_free, std::int64_t min_free) {
+                            double keep_free, std::int64_t in_flight) {
   RateSignal signal;
   const auto value = headers.Get(header_name);
   if (!value) return signal;
   const std::optional<CallLimit> limit = ParseCallLimit(*value);
   if (!limit) return signal;
   const auto free = std::max<std::int64_t>(
-      std::max<std::int64_t>(1, min_free),
-      static_cast<std::int64_t>(std::ceil(static_cast<double>(limit->capacity) * std::clamp(keep_free, 0.0, 0.9))));
-  const std::int64_t threshold = std::max<std::int64_t>(0, limit->capacity - free);
-  if (limit->used < threshold) return signal;
-  // Wait until the fill is back below the threshold: one drained call per (window / capacity).
+      1, static_cast<std::int64_t>(std::ceil(static_cast<double>(limit->capacity) * std::clamp(keep_free, 0.0, 0.9))));
+  const std::int64_t allowed = std::max<std::int64_t>(0, limit->capacity - free);
+  const std::int64_t projected = limit->used + std::max<std::int64_t>(0, in_flight);
+  if (projected < allowed) return signal;
+  // Wait until the projected fill is back below the share kept free, one drained call per
+  // (window / capacity); then go at that pace.
   const sim::Duration drain_each = drain_window / limit->capacity;
-  signal.pause = drain_each * (limit->used - threshold + 1);
+  signal.pause = drain_each * (projected - allowed + 1);
+  signal.spacing = drain_each;
   signal.reason = "call limit " + std::to_string(limit->used) + "/" + std::to_string(limit->capacity);
+  if (in_flight > 0) signal.reason += " +" + std::to_string(in_flight) + " in flight";
   return signal;
 }
 
-RateSignal KlaviyoPause(const sim::Headers& headers, double low_water) {
+RateSignal KlaviyoPause(const sim::Headers& headers, double low_water, std::int64_t in_flight) {
   RateSignal signal;
   const auto limit = Number(headers, "RateLimit-Limit");
   const auto remaining = Number(headers, "RateLimit-Remaining");
   const auto reset = Number(headers, "RateLimit-Reset");
   if (!limit || !remaining || !reset || *limit <= 0) return signal;
   const double low = std::max(1.0, std::ceil(*limit * low_water));
-  if (*remaining > low) return signal;
+  const double left = std::max(0.0, *remaining - static_cast<double>(std::max<std::int64_t>(0, in_flight)));
+  if (left > low) return signal;
   // A fixed window: spread what is left of it over the seconds it still runs.
-  signal.pause = Seconds(*reset / (*remaining + 1));
+  signal.spacing = Seconds(*reset / (left + 1));
+  signal.pause = signal.spacing;
   signal.reason = "RateLimit-Remaining " + std::to_string(static_cast<std::int64_t>(*remaining)) + "/" +
                   std::to_string(static_cast<std::int64_t>(*limit)) + ", reset " +
                   std::to_string(static_cast<std::int64_t>(*reset)) + "s";
   return signal;
 }
 
-RateSignal OpenAiPause(const sim::Headers& headers, double low_water) {
+RateSignal OpenAiPause(const sim::Headers& headers, double low_water, std::int64_t in_flight) {
   RateSignal signal;
   for (std::string_view kind : {std::string_view("requests"), std::string_view("tokens")}) {
     const std::string suffix(kind);
@@ -266,15 +271,20 @@ RateSignal OpenAiPause(const sim::Headers& headers, double low_water) {
     const std::optional<sim::Duration> reset = ParseGoDuration(*reset_text);
     if (!reset) continue;
     const double low = std::max(1.0, std::ceil(*limit * low_water));
-    if (*remaining >= low) continue;
+    // Requests in flight will spend a request each (their tokens are unknown here).
+    const double left = kind == "requests" ? *remaining - static_cast<double>(std::max<std::int64_t>(0, in_flight))
+                                           : *remaining;
+    if (left >= low) continue;
     // Continuous replenishment: the reset is the time to refill (limit - remaining) units.
     const double per_unit_ns = static_cast<double>(reset->count()) / (*limit - *remaining);
-    const sim::Duration pause(static_cast<std::int64_t>(std::ceil(per_unit_ns * (low - *remaining))));
+    const sim::Duration pause(static_cast<std::int64_t>(std::ceil(per_unit_ns * (low - left))));
     if (pause > signal.pause) {
       signal.pause = pause;
       signal.reason = "x-ratelimit-remaining-" + suffix + " " + std::to_string(static_cast<std::int64_t>(*remaining)) +
                       "/" + std::to_string(static_cast<std::int64_t>(*limit));
     }
+    // Requests are spaced at the request refill rate; a token shortage is a pause only.
+    if (kind == "requests") signal.spacing = sim::Duration(static_cast<std::int64_t>(std::ceil(per_unit_ns)));
   }
   return signal;
 }

@@ -196,10 +196,10 @@ ShopifyClient::ShopifyClient(ShopifyConfig config, sim::HttpClient& http, sim::E
                              sim::Trace* trace)
     : config_(std::move(config)),
       caller_(http, executor, rng, trace, "shopify", config_.retry,
-              [keep_free = config_.keep_free,
-               min_free = std::int64_t{config_.retry.max_concurrency_per_account}](const sim::Response& response) {
+              [keep_free = config_.keep_free, window = config_.bucket_drain_window](const sim::Response& response,
+                                                                            std::int64_t in_flight) {
                 if (response.headers.Has(kCallLimitHeader)) {
-                  return LeakyBucketPause(response.headers, kCallLimitHeader, sim::Sec(20), keep_free, min_free);
+                  return LeakyBucketPause(response.headers, kCallLimitHeader, window, keep_free, in_flight);
                 }
                 // GraphQL carries its cost in the body instead.
                 if (response.body.find("\"throttleStatus\"") != std::string::npos) {
@@ -351,6 +351,10 @@ sim::Task<CallResult<ShopifyOrder>> ShopifyClient::CancelOrder(std::uint64_t ord
     if (error.kind == CallErrorKind::kClientError && error.status == 422 && error.attempts > 1) {
       sim::Task<CallResult<ShopifyOrder>> reading = GetOrder(order_id, false);
       CallResult<ShopifyOrder> order = co_await std::move(reading);
+      caller_.Note("client.reconciled", {{"service", caller_.service()},
+                                         {"op", "shopify.cancel_order"},
+                                         {"order_id", std::to_string(order_id)},
+                                         {"found", order.has_value() && order->cancelled()}});
       if (order && order->cancelled()) co_return std::move(*order);
     }
     co_return sim::MakeUnexpected(error);

@@ -218,6 +218,7 @@ void Pipeline::Record(std::string_view kind, std::vector<sim::TraceField> fields
 }
 
 std::int64_t Pipeline::Log(DecisionRow row) {
+  if (options_.sabotage.skip_decision_log) return 0;
   if (row.decided_at == sim::WallTime{}) row.decided_at = WallNow();
   auto id = log_.Append(row);
   if (!id) {
@@ -487,7 +488,9 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
                           .dump();
 
   bool sent = false;
-  if (decision.route == Route::kAutoSend && !draft.empty() && draft_problem.empty()) {
+  const bool send = options_.sabotage.ignore_route ? !draft.empty()
+                                                   : decision.route == Route::kAutoSend && !draft.empty() && draft_problem.empty();
+  if (send) {
     auto reply_call = clients_.gorgias.PostReply(
         ticket, {.sender_user_id = own_id, .body_text = draft, .external_id = "reply-" + std::to_string(ticket_id) + "-" + message_id});
     auto reply = co_await std::move(reply_call);
@@ -562,7 +565,7 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   }
 
   // Suppress while the issue is live.
-  if (!decision.suppression_triggers.empty() && !email.empty()) {
+  if (!decision.suppression_triggers.empty() && !email.empty() && !options_.sabotage.skip_suppression) {
     {
       auto call = OpenIssue(email, "ticket-" + std::to_string(ticket_id), ticket_id, decision.suppression_triggers,
                        decision.value_bucket);
@@ -684,7 +687,7 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
   auto lookup = co_await std::move(lookup_call);
   const std::string bucket =
       lookup && lookup->customer ? ValueBucket(policy_, ToCustomerFacts(*lookup)) : std::string(kBucketNew);
-  const bool triggers = std::find(policy_.suppression.triggers.begin(), policy_.suppression.triggers.end(),
+  const bool triggers = !options_.sabotage.skip_suppression && std::find(policy_.suppression.triggers.begin(), policy_.suppression.triggers.end(),
                                   Issue::kDeliveryException) != policy_.suppression.triggers.end();
   if (!triggers) co_return;
   std::vector<std::string> delivery = {std::string(IssueName(Issue::kDeliveryException))};

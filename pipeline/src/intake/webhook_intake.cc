@@ -58,7 +58,7 @@ sim::Response WebhookIntake::HandleShopify(const sim::Request& request, sim::Mom
   // The signature comes first: nothing about an unsigned body is trusted, not even its JSON.
   const auto signature = request.headers.Get("X-Shopify-Hmac-Sha256");
   const std::string expected = sim::Base64Encode(sim::HmacSha256(config_.shopify_api_secret, request.body));
-  if (!signature || !sim::ConstantTimeEquals(*signature, expected)) {
+  if (config_.verify_signatures && (!signature || !sim::ConstantTimeEquals(*signature, expected))) {
     {
       std::lock_guard lock(mu_);
       ++stats_.rejected_signature;
@@ -92,7 +92,7 @@ sim::Response WebhookIntake::HandleShopify(const sim::Request& request, sim::Mom
 sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Moment now) {
   const auto signature = request.headers.Get("X-Gorgias-Signature");
   const std::string expected = sim::HexEncode(sim::HmacSha256(config_.gorgias_hmac_secret, request.body));
-  if (!signature || !sim::ConstantTimeEquals(*signature, expected)) {
+  if (config_.verify_signatures && (!signature || !sim::ConstantTimeEquals(*signature, expected))) {
     {
       std::lock_guard lock(mu_);
       ++stats_.rejected_signature;

@@ -72,7 +72,7 @@ struct CallError {
   CallErrorKind kind = CallErrorKind::kTransport;
   int status = 0;        // the last HTTP status; 0 when there was none
   std::string body;      // the last response body (client errors; at most 4 KiB)
-  int attempts = 0;      // requests sent
+  int attempts = 0;      // requests sent (0: nothing was sent, or kMalformed, found in a 2xx)
   std::string detail;    // why, for logs and the decision log
   // An attempt may have taken effect although no success came back (timeout, reset, 5xx on a
   // write): look before repeating a non-idempotent request.
@@ -103,8 +103,10 @@ struct RetryPolicy {
   bool retry_conflict = false;          // 409 is transient (OpenAI's SDKs retry it)
 };
 
-// A service's reading of its rate headers (see rate_headers.h). Called on every response.
-using RateReader = std::function<RateSignal(const sim::Response&)>;
+// A service's reading of its rate headers (see rate_headers.h). Called on every response, with
+// the number of the account's other requests still in flight (sent after the reading was taken,
+// so not counted in it yet).
+using RateReader = std::function<RateSignal(const sim::Response&, std::int64_t in_flight)>;
 
 struct CallOptions {
   std::string operation;  // "shopify.get_order": traces and logs
@@ -166,6 +168,10 @@ class ApiCaller {
   };
   Stats stats() const;
 
+  // Records a client-level event in the trace (when there is one) under this caller's source,
+  // e.g. "client.reconciled" after a client looked for a write whose answer was lost.
+  void Note(std::string_view kind, std::vector<sim::TraceField> fields);
+
   const std::string& service() const { return service_; }
   const RetryPolicy& policy() const { return policy_; }
   sim::Executor& executor() { return executor_; }
@@ -173,21 +179,28 @@ class ApiCaller {
  private:
   struct Pause {
     sim::Instant until{};
-    std::string reason;  // what set it, for traces
+    std::string reason;       // what set it, for traces
+    sim::Duration spacing{0};  // near the limit: the gap kept between the account's requests
   };
   struct AccountState {
     AccountState(sim::Executor& executor, int permits) : semaphore(executor, permits) {}
     AsyncSemaphore semaphore;
-    std::map<std::string, Pause, std::less<>> pauses;  // by rate key; guarded by the caller's mu_
+    // Guarded by the caller's mu_.
+    std::map<std::string, Pause, std::less<>> pauses;  // by rate key
+    std::int64_t in_flight = 0;
   };
   AccountState& Account(const std::string& account);
   // Time left before the account may send under `rate_key` (zero: now), and why.
   sim::Duration PauseLeft(AccountState& account, const std::string& rate_key, std::string* reason);
   // Holds the account's requests of `rate_key` until `until` (a later pause wins).
   void PauseUntil(AccountState& account, const std::string& rate_key, sim::Instant until, std::string reason);
+  // Applies what a response's rate headers said (pause and spacing; a zero spacing ends pacing).
+  void Apply(AccountState& account, const std::string& rate_key, sim::Instant now, const RateSignal& signal);
+  // True when the account may send under `rate_key` now; then the request counts as in flight and
+  // the spacing, if any, is reserved after it.
+  bool TryAdmit(AccountState& account, const std::string& rate_key);
   sim::Duration Backoff(int retry);  // full jitter
   sim::Duration Jitter(sim::Duration cap);
-  void Note(std::string_view kind, std::vector<sim::TraceField> fields);
 
   sim::HttpClient& http_;
   sim::Executor& executor_;

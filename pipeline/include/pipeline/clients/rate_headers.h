@@ -20,6 +20,9 @@ namespace rh::pipeline::clients {
 struct RateSignal {
   // Hold the account's next requests (of the same rate key) this long from now; zero: go on.
   sim::Duration pause{0};
+  // While the account is near its limit, send at most one request per `spacing` (the limit's
+  // own pace); zero: the account is clear of its limit again and may send at will.
+  sim::Duration spacing{0};
   // The response is a refusal dressed as success (a Shopify GraphQL THROTTLED answers 200): the
   // caller retries it after `pause`, as after a 429.
   bool refused = false;
@@ -52,24 +55,25 @@ std::optional<CallLimit> ParseCallLimit(std::string_view value);
 // A leaky bucket's header (Shopify REST "X-Shopify-Shop-Api-Call-Limit", Gorgias
 // "X-Gorgias-Account-Api-Call-Limit"). The bucket drains `capacity` calls per `drain_window`
 // (Shopify 20 s for every plan: 40 at 2/s, 80 at 4/s, 400 at 20/s; Gorgias 20 s, 10 s on
-// Enterprise: the longer window is the cautious guess). A share `keep_free` of the bucket, and at
-// least `min_free` calls, stay free: once the fill passes that, the pause lets the excess drain
-// first. Requests already in flight are not in the header yet, so `min_free` should be the
-// account's concurrency cap (each of them may land after the reading).
+// Enterprise: the longer window is the cautious guess). A share `keep_free` of the bucket (at
+// least one call) stays free for other callers. The `in_flight` requests the account has sent
+// since are not in the reading yet, so they count as poured: once the projected fill reaches the
+// free share, the pause lets the excess drain, and requests are then spaced at the leak rate.
 RateSignal LeakyBucketPause(const sim::Headers& headers, std::string_view header_name,
-                            sim::Duration drain_window, double keep_free, std::int64_t min_free = 1);
+                            sim::Duration drain_window, double keep_free, std::int64_t in_flight = 0);
 
 // Klaviyo: RateLimit-Limit / -Remaining / -Reset describe the steady (60 s) window of the
 // endpoint's tier; Klaviyo documents fixed windows, so the last `low_water` share of the window
-// is spread evenly over the seconds left (Reset / (Remaining + 1) between requests). A 429
+// (less the `in_flight` requests not yet counted) is spread evenly over the seconds left. A 429
 // carries none of them, only Retry-After. The Limit may be written "750" or "350, 350;w=1,
 // 3500;w=60"; the first number is read.
-RateSignal KlaviyoPause(const sim::Headers& headers, double low_water);
+RateSignal KlaviyoPause(const sim::Headers& headers, double low_water, std::int64_t in_flight = 0);
 
 // OpenAI: x-ratelimit-{limit,remaining,reset}-{requests,tokens}, the reset being the time until
-// the limit is full again (continuous replenishment). Below `low_water` of a limit, the pause is
-// the time to refill back to it.
-RateSignal OpenAiPause(const sim::Headers& headers, double low_water);
+// the limit is full again (continuous replenishment). Below `low_water` of a limit (the
+// `in_flight` requests counted as spent), the pause is the time to refill back to it, and
+// requests are spaced at the refill rate.
+RateSignal OpenAiPause(const sim::Headers& headers, double low_water, std::int64_t in_flight = 0);
 
 // Shopify GraphQL: extensions.cost.{requestedQueryCost, throttleStatus{currentlyAvailable,
 // restoreRate}}. THROTTLED (errors[].extensions.code, HTTP 200) is a refusal whose pause is the

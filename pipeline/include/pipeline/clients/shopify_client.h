@@ -41,7 +41,9 @@ struct ShopifyConfig {
   std::string access_token;
   std::string api_version = "2025-01";
   int latest_orders = 5;          // orders read per customer lookup (newest first)
-  // The REST bucket drains in 20 s on every plan; keep this share of it free for other callers.
+  // A full REST bucket drains in 20 s on every plan (40 at 2/s ... 400 at 20/s); keep this share
+  // of it free for other callers of the store.
+  sim::Duration bucket_drain_window = sim::Sec(20);
   double keep_free = 0.2;
   RetryPolicy retry;
 };
