@@ -14,7 +14,8 @@ pipeline::DecisionLog ReferencePipeline::OpenLog(const std::string& path) {
   return std::move(*log);
 }
 
-ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path)
+ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path,
+                                     Breakage breakage)
     : world_(world), policy_(std::move(policy)), log_(OpenLog(decision_log_path)) {
   namespace pc = pipeline::clients;
   const WorldCredentials& creds = world.credentials();
@@ -53,10 +54,14 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   pipeline::PipelineOptions options;
   options.gorgias_user_email = creds.gorgias_email;
   options.store_name = "Rehearsal Store";
+  options.sabotage = breakage.sabotage;
   pipeline_ = std::make_unique<pipeline::Pipeline>(world.scheduler(), pipeline::PipelineClients{*shopify_, *gorgias_, *klaviyo_, *llm_},
                                                    policy_, log_, options, trace);
-  intake_ = std::make_unique<pipeline::WebhookIntake>(
-      pipeline::IntakeConfig{creds.shopify_api_secret, creds.gorgias_webhook_secret}, *pipeline_, trace);
+  pipeline::IntakeConfig intake;
+  intake.shopify_api_secret = creds.shopify_api_secret;
+  intake.gorgias_hmac_secret = creds.gorgias_webhook_secret;
+  intake.verify_signatures = !breakage.skip_signature_check;
+  intake_ = std::make_unique<pipeline::WebhookIntake>(intake, *pipeline_, trace);
   world.AttachPipeline(*intake_);
 }
 

@@ -20,10 +20,17 @@
 
 namespace rh::harness {
 
+// Deliberate faults for negative tests (each oracle must be shown to fire); all off by default.
+struct Breakage {
+  pipeline::PipelineOptions::Sabotage sabotage;
+  bool skip_signature_check = false;
+};
+
 class ReferencePipeline {
  public:
   // `policy` is copied. Routing with no default assignee gets the world's first agent.
-  ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path = ":memory:");
+  ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path = ":memory:",
+                    Breakage breakage = {});
   ~ReferencePipeline();
 
   pipeline::Pipeline& pipeline() { return *pipeline_; }
