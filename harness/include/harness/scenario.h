@@ -143,8 +143,14 @@ struct Refund {
   std::string note = "refund";
 };
 struct Wait {};  // time passes (the step's `at` is all it says)
+// An attacker posts a Gorgias message webhook for `customer` to the pipeline, signed with a wrong
+// secret (I6: it must change nothing).
+struct ForgedWebhook {
+  std::string customer;
+  std::string text = "Where is my order?";
+};
 
-using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait>;
+using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait, ForgedWebhook>;
 
 struct Step {
   sim::Duration at{0};  // from the start of the run; never negative
