@@ -22,6 +22,7 @@ using rh::harness::OrderSpec;
 void BM_PipelineTicketsSim(benchmark::State& state) {
   const int tickets = static_cast<int>(state.range(0));
   const bool llm_triage = state.range(1) != 0;
+  const bool traced = state.range(2) != 0;
   std::int64_t decided = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -30,6 +31,7 @@ void BM_PipelineTicketsSim(benchmark::State& state) {
     config.llm.error_model = rh::mocks::llm::ErrorModel::Uniform(1.0);
     config.shopify.plan = rh::mocks::shopify::Plan::kPlus;  // a big store: the REST bucket is not the subject
     auto world = std::make_unique<rh::harness::SimWorld>(config);
+    world->trace().set_enabled(traced);
     auto reference = std::make_unique<rh::harness::ReferencePipeline>(*world, rh::harness::DefaultPolicy());
     std::vector<rh::harness::CustomerRef> customers;
     for (int i = 0; i < tickets; ++i) {
@@ -58,7 +60,13 @@ void BM_PipelineTicketsSim(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(decided), benchmark::Counter::kIsRate);
   state.counters["tickets"] = static_cast<double>(decided) / static_cast<double>(state.iterations());
 }
-// Args: tickets per iteration, whether the LLM classifies (1) or a rule does (0).
-BENCHMARK(BM_PipelineTicketsSim)->Args({200, 0})->Args({200, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+// Args: tickets per iteration, whether the LLM classifies (1) or a rule does (0), trace on (1).
+BENCHMARK(BM_PipelineTicketsSim)
+    ->ArgNames({"tickets", "llm", "traced"})
+    ->Args({200, 0, 1})
+    ->Args({200, 1, 1})
+    ->Args({200, 0, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
