@@ -125,14 +125,24 @@ ApiCaller::AccountState& ApiCaller::Account(const std::string& account) {
   return *it->second;
 }
 
-sim::Duration ApiCaller::PauseLeft(AccountState& account, const std::string& rate_key, std::string* reason) {
+sim::Duration ApiCaller::Reserve(AccountState& account, const std::string& rate_key, std::string* reason,
+                                bool* slotted) {
   std::lock_guard lock(mu_);
+  *slotted = false;
   const auto it = account.pauses.find(rate_key);
   if (it == account.pauses.end()) return sim::Duration{0};
+  Pause& pause = it->second;
   const sim::Instant now = executor_.clock().Now();
-  if (it->second.until <= now) return sim::Duration{0};
-  if (reason != nullptr) *reason = it->second.reason;
-  return it->second.until - now;
+  if (pause.spacing.count() > 0) {
+    const sim::Instant slot = std::max({now, pause.until, pause.next_slot});
+    pause.next_slot = slot + pause.spacing;
+    *slotted = true;
+    *reason = "paced at " + std::to_string(CeilMs(pause.spacing)) + "ms: " + pause.reason;
+    return slot - now;
+  }
+  if (pause.until <= now) return sim::Duration{0};
+  *reason = pause.reason;
+  return pause.until - now;
 }
 
 void ApiCaller::PauseUntil(AccountState& account, const std::string& rate_key, sim::Instant until, std::string reason) {
@@ -152,22 +162,34 @@ void ApiCaller::Apply(AccountState& account, const std::string& rate_key, sim::I
     it = account.pauses.emplace(rate_key, Pause{}).first;
   }
   Pause& pause = it->second;
+  if (signal.spacing.count() > 0) {
+    // Near the limit: the schedule of slots starts no earlier than the pause ends. Slots already
+    // promised stand (they are spaced at the limit's own pace); a refusal still stops them all.
+    pause.spacing = signal.spacing;
+    pause.next_slot = std::max(pause.next_slot, now + signal.pause);
+    pause.reason = signal.reason;
+    return;
+  }
+  pause.spacing = sim::Duration{0};
   if (signal.pause.count() > 0 && now + signal.pause > pause.until) {
     pause.until = now + signal.pause;
     pause.reason = signal.reason;
   }
-  pause.spacing = signal.spacing;
 }
 
-bool ApiCaller::TryAdmit(AccountState& account, const std::string& rate_key) {
+bool ApiCaller::TryAdmit(AccountState& account, const std::string& rate_key, bool slotted) {
   std::lock_guard lock(mu_);
-  const sim::Instant now = executor_.clock().Now();
   const auto it = account.pauses.find(rate_key);
   if (it != account.pauses.end()) {
     Pause& pause = it->second;
+    const sim::Instant now = executor_.clock().Now();
     if (pause.until > now) return false;
-    // Near the limit: this request takes the next slot; the following one waits a spacing.
-    if (pause.spacing.count() > 0) pause.until = now + pause.spacing;
+    // A call that queued for its permits before the account came near its limit has no slot:
+    // it takes the current one if it is free, else goes to get one.
+    if (!slotted && pause.spacing.count() > 0) {
+      if (pause.next_slot > now) return false;
+      pause.next_slot = now + pause.spacing;
+    }
   }
   ++account.in_flight;
   return true;
@@ -227,7 +249,8 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
     // the service (always in that order, so two calls cannot hold one each and wait forever).
     for (;;) {
       std::string reason;
-      const sim::Duration wait = PauseLeft(account, options.rate_key, &reason);
+      bool slotted = false;
+      const sim::Duration wait = Reserve(account, options.rate_key, &reason, &slotted);
       if (wait.count() > 0) {
         if (executor_.clock().Now() + wait > deadline) {
           if (attempt == 1) {
@@ -243,12 +266,12 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
         Note("client.wait", {{"service", service_}, {"op", op}, {"attempt", attempt}, {"wait_ms", CeilMs(wait)},
                              {"reason", reason}});
         co_await sim::SleepFor(executor_, wait);
-        continue;
+        if (!slotted) continue;  // a pause: look again; a promised slot: go
       }
       co_await account.semaphore.Acquire();
       co_await service_slots_.Acquire();
-      if (!TryAdmit(account, options.rate_key)) {
-        // Paused while queued for a permit: give the permits back and wait it out.
+      if (!TryAdmit(account, options.rate_key, slotted)) {
+        // Paused (a 429, a drained bucket) while waiting: give the permits back and wait it out.
         service_slots_.Release();
         account.semaphore.Release();
         continue;

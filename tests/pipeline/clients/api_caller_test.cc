@@ -237,8 +237,8 @@ TEST_F(ApiCallerTest, ATransportErrorIsRetried) {
   ASSERT_TRUE(result.has_value()) << DescribeError(result.error());
   const auto retries = RecordsOf(trace, "client.retry");
   ASSERT_EQ(retries.size(), 2u);
-  EXPECT_EQ(StrField(*retries[0], "outcome"), "connection_reset");
-  EXPECT_EQ(StrField(*retries[1], "outcome"), "timeout");
+  EXPECT_EQ(StrField(*retries[0], "error"), "connection_reset");
+  EXPECT_EQ(StrField(*retries[1], "error"), "timeout");
   EXPECT_EQ(service.count(), 1u);
 }
 
@@ -357,8 +357,8 @@ TEST_F(ApiCallerTest, ConcurrencyNeverExceedsThePerAccountCap) {
 TEST_F(ApiCallerTest, ANearlyFullBucketSlowsTheAccountDownBeforeItIsRefused) {
   ScriptedService service({Status(200, {{"X-Shopify-Shop-Api-Call-Limit", "39/40"}})});
   Host(service);
-  auto caller = Caller(RetryPolicy{}, [](const sim::Response& r) {
-    return LeakyBucketPause(r.headers, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2);
+  auto caller = Caller(RetryPolicy{}, [](const sim::Response& r, std::int64_t in_flight) {
+    return LeakyBucketPause(r.headers, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2, in_flight);
   });
   ASSERT_TRUE(Call(*caller, Get()).has_value());
   ASSERT_TRUE(Call(*caller, Get()).has_value());
@@ -366,7 +366,7 @@ TEST_F(ApiCallerTest, ANearlyFullBucketSlowsTheAccountDownBeforeItIsRefused) {
   ASSERT_EQ(waits.size(), 1u);
   // 39 of 40 with 8 kept free: wait for 8 calls to drain at 2/s.
   EXPECT_EQ(IntField(*waits[0], "wait_ms"), 4000);
-  EXPECT_EQ(StrField(*waits[0], "reason"), "call limit 39/40");
+  EXPECT_EQ(StrField(*waits[0], "reason"), "paced at 500ms: call limit 39/40");
   EXPECT_GE(service.arrivals()[1] - service.arrivals()[0], sim::Sec(4));
 }
 

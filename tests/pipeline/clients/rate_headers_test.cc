@@ -54,17 +54,24 @@ TEST(GoDuration, ReadsOpenAiResetValues) {
   EXPECT_FALSE(ParseGoDuration("1d").has_value());
 }
 
-TEST(CallLimit, PausesOnlyPastTheShareKeptFree) {
+TEST(CallLimit, PausesOnlyPastTheShareKeptFreeCountingRequestsInFlight) {
+  const std::string_view name = "X-Shopify-Shop-Api-Call-Limit";
   sim::Headers h;
-  h.Set("X-Shopify-Shop-Api-Call-Limit", "31/40");
-  EXPECT_EQ(LeakyBucketPause(h, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2).pause, sim::Duration{0});
-  h.Set("X-Shopify-Shop-Api-Call-Limit", "32/40");
-  EXPECT_EQ(LeakyBucketPause(h, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2).pause, sim::Ms(500));
-  h.Set("X-Shopify-Shop-Api-Call-Limit", "40/40");
-  EXPECT_EQ(LeakyBucketPause(h, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2).pause, sim::Ms(4500));
+  h.Set(name, "31/40");
+  EXPECT_EQ(LeakyBucketPause(h, name, sim::Sec(20), 0.2).pause, sim::Duration{0});
+  EXPECT_EQ(LeakyBucketPause(h, name, sim::Sec(20), 0.2).spacing, sim::Duration{0});
+  h.Set(name, "32/40");
+  const RateSignal at_edge = LeakyBucketPause(h, name, sim::Sec(20), 0.2);
+  EXPECT_EQ(at_edge.pause, sim::Ms(500));
+  EXPECT_EQ(at_edge.spacing, sim::Ms(500));  // then at the leak rate, 2/s
+  h.Set(name, "40/40");
+  EXPECT_EQ(LeakyBucketPause(h, name, sim::Sec(20), 0.2).pause, sim::Ms(4500));
+  // Three more requests already sent will land in the bucket too.
+  h.Set(name, "29/40");
+  EXPECT_EQ(LeakyBucketPause(h, name, sim::Sec(20), 0.2, 3).pause, sim::Ms(500));
   // A Plus store drains 400 in 20 s: 20 calls a second.
-  h.Set("X-Shopify-Shop-Api-Call-Limit", "330/400");
-  EXPECT_EQ(LeakyBucketPause(h, "X-Shopify-Shop-Api-Call-Limit", sim::Sec(20), 0.2).pause, sim::Ms(550));
+  h.Set(name, "330/400");
+  EXPECT_EQ(LeakyBucketPause(h, name, sim::Sec(20), 0.2).pause, sim::Ms(550));
   EXPECT_FALSE(ParseCallLimit("forty").has_value());
   EXPECT_FALSE(ParseCallLimit("3/0").has_value());
 }
@@ -77,6 +84,8 @@ TEST(KlaviyoHeaders, SpreadTheLastShareOfTheWindow) {
   EXPECT_EQ(KlaviyoPause(h, 0.1).pause, sim::Duration{0});
   h.Set("RateLimit-Remaining", "9");
   EXPECT_EQ(KlaviyoPause(h, 0.1).pause, sim::Sec(3));
+  EXPECT_EQ(KlaviyoPause(h, 0.1).spacing, sim::Sec(3));
+  EXPECT_EQ(KlaviyoPause(h, 0.1, 4).spacing, sim::Sec(5));  // 4 in flight leave 5
   h.Set("RateLimit-Limit", "350, 350;w=1, 3500;w=60");
   h.Set("RateLimit-Remaining", "0");
   EXPECT_EQ(KlaviyoPause(h, 0.1).pause, sim::Sec(30));
@@ -95,6 +104,7 @@ TEST(OpenAiHeaders, PauseUntilTheLimitRefillsToTheLowWater) {
   h.Set("x-ratelimit-remaining-requests", "0");
   h.Set("x-ratelimit-reset-requests", "1m0s");
   EXPECT_EQ(OpenAiPause(h, 0.05).pause, sim::Sec(3));
+  EXPECT_EQ(OpenAiPause(h, 0.05).spacing, sim::Sec(1));
 }
 
 TEST(GraphqlCost, AThrottleIsARefusalWithTheTimeToRestore) {

@@ -15,16 +15,26 @@
 //   retries may be at most `budget_min_retries + budget_ratio * first attempts`. A retry that
 //   only waits out a server's explicit Retry-After is exempt (it adds no load the server did not
 //   ask for); max_attempts still bounds it.
-// - Rate headers are read on every response (RateReader) and the account slows down BEFORE it is
-//   refused: a pause shared by the account's calls of that rate key.
+// - Rate headers are read on every response (RateReader, told how many of the account's requests
+//   are still in flight and so not in the reading yet) and the account slows down BEFORE it is
+//   refused: near its limit, its calls of that rate key are promised slots one `spacing` apart
+//   (the limit's own pace, e.g. Shopify's leak rate) after any pause the reading asks for. Each
+//   waiting call wakes once, at its slot; a refusal (429) holds every call until Retry-After.
 // - Concurrency is capped per service and per account (AsyncSemaphore). Permits are held for one
 //   attempt, never across a backoff.
 // - Requests that are not idempotent (a POST that creates something) are retried only when the
 //   service surely did nothing: a 429 or a failed connect. Any other failure comes back with
 //   maybe_applied = true, for the client to reconcile (look before sending again).
-// Every attempt, wait, retry and give-up is traced (when a Trace is given): "client.attempt",
-// "client.wait", "client.retry", "client.gave_up", source "client.<service>", so oracles can
-// check that Retry-After was honoured, that there was no retry storm and what was dropped.
+// Traced when a Trace is given (source "client.<service>"), so oracles can check that
+// Retry-After was honoured, that there was no retry storm and what was dropped:
+//   client.attempt  {service, op, attempt}                     each request sent
+//   client.wait     {service, op, attempt, wait_ms, reason}    held back by a pause or pace
+//   client.retry    {service, op, attempt, status | error, wait_ms, retry_after_ms, reason}
+//   client.gave_up  {service, op, attempts, error_kind, status, maybe_applied, reason}
+//                   a retryable failure the policy stopped retrying: dropped, for the caller to
+//                   reschedule (or, maybe_applied, to reconcile)
+//   client.failed   {same fields} a final answer (a 4xx): not a drop
+//   client.reconciled {service, op, ..., found}  a client looked for a write whose answer was lost
 //
 // Time and randomness: only the executor's clock and the Rng given; deterministic in sim mode.
 // Thread safety: state is under one mutex; calls may run on a multi-threaded LiveRuntime. The
@@ -178,9 +188,10 @@ class ApiCaller {
 
  private:
   struct Pause {
-    sim::Instant until{};
-    std::string reason;       // what set it, for traces
+    sim::Instant until{};      // nobody sends before (Retry-After, a refusal, a pause without pace)
+    std::string reason;        // what set it, for traces
     sim::Duration spacing{0};  // near the limit: the gap kept between the account's requests
+    sim::Instant next_slot{};  // while spacing: the first slot not yet promised to a call
   };
   struct AccountState {
     AccountState(sim::Executor& executor, int permits) : semaphore(executor, permits) {}
@@ -190,15 +201,18 @@ class ApiCaller {
     std::int64_t in_flight = 0;
   };
   AccountState& Account(const std::string& account);
-  // Time left before the account may send under `rate_key` (zero: now), and why.
-  sim::Duration PauseLeft(AccountState& account, const std::string& rate_key, std::string* reason);
+  // How long a call must wait before it may send under `rate_key`, and why. Near the limit the
+  // call is promised the next free slot (`slotted`: it goes at the end of the wait, one slot per
+  // spacing, so waiters wake one at a time instead of all at once); otherwise it is the time left
+  // of the pause, after which the call looks again.
+  sim::Duration Reserve(AccountState& account, const std::string& rate_key, std::string* reason, bool* slotted);
   // Holds the account's requests of `rate_key` until `until` (a later pause wins).
   void PauseUntil(AccountState& account, const std::string& rate_key, sim::Instant until, std::string reason);
   // Applies what a response's rate headers said (pause and spacing; a zero spacing ends pacing).
   void Apply(AccountState& account, const std::string& rate_key, sim::Instant now, const RateSignal& signal);
-  // True when the account may send under `rate_key` now; then the request counts as in flight and
-  // the spacing, if any, is reserved after it.
-  bool TryAdmit(AccountState& account, const std::string& rate_key);
+  // True when the call may send under `rate_key` now: no pause holds the account, and near the
+  // limit it has a slot (`slotted`) or the current slot is free. Then it counts as in flight.
+  bool TryAdmit(AccountState& account, const std::string& rate_key, bool slotted);
   sim::Duration Backoff(int retry);  // full jitter
   sim::Duration Jitter(sim::Duration cap);
 
