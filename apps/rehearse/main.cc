@@ -9,6 +9,7 @@
 
 #include "decisions.h"
 #include "live_check.h"
+#include "run.h"
 #include "run_pipeline.h"
 #include "serve.h"
 #include "rehearsal/build_info.h"
@@ -117,7 +118,24 @@ int main(int argc, char** argv) {
 
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 
+  rh::app::RunCommandOptions run;
+  std::uint64_t run_seed = 0;
+  auto* run_cmd = app.add_subcommand(
+      "run", "Run scenario files and folders (default: the repository's scenarios/) on the reference pipeline; exit 0 only when every expectation and oracle held");
+  run_cmd->add_option("paths", run.paths, "Scenario files (*.yaml) and folders");
+  auto* run_seed_opt = run_cmd->add_option("--seed", run_seed, "Override every scenario's own seed");
+  run_cmd->add_option("--report", run.report_dir, "Write summary.json, index.html and the traces into this folder");
+  run_cmd->add_option("--junit", run.junit_file, "Write JUnit XML to this file");
+  run_cmd->add_option("-j,--jobs", run.jobs, "Scenarios run in parallel (each stays deterministic)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
+
   CLI11_PARSE(app, argc, argv);
+  if (run_cmd->parsed()) {
+    if (run_seed_opt->count() > 0) run.seed = run_seed;
+    return rh::app::RunScenarios(run);
+  }
   if (decisions_cmd->parsed()) return rh::app::RunDecisions(decisions_cmd->remaining());
   if (serve_cmd->parsed()) return rh::app::RunServe(serve);
   if (pipeline_cmd->parsed()) return rh::app::RunPipeline(run_pipeline);

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "pipeline/policy.h"
 #include "sim/time.h"
 
 namespace rh::harness::scenario {
@@ -239,6 +240,10 @@ struct Scenario {
   std::optional<std::uint64_t> seed;
   Store store;
   std::string policy_file;  // resolved path; "" : the default policy
+  // The policy as the loader read and validated it: from policy_file, or embedded in the scenario
+  // under `policy:` (then policy_file is the scenario file itself, not a policy file). Absent:
+  // the default policy. Run this rather than loading policy_file again.
+  std::optional<pipeline::Policy> policy;
   World world;
   std::optional<Generate> generate;
   std::vector<Step> timeline;  // ordered by `at`, stable

@@ -1,0 +1,26 @@
+// `rehearse run [PATHS...]`: runs scenario files and folders (the repository's scenarios/ by
+// default) on the reference pipeline, in parallel with --jobs, each scenario deterministic;
+// writes summary.json, the HTML report and the traces with --report DIR, JUnit XML with --junit;
+// shows a progress bar on a terminal and plain lines elsewhere (CI); exits 0 only when every
+// expectation and oracle held.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rh::app {
+
+struct RunCommandOptions {
+  std::vector<std::string> paths;
+  std::optional<std::uint64_t> seed;
+  std::string report_dir;
+  std::string junit_file;
+  int jobs = 1;
+  bool quiet = false;
+};
+
+int RunScenarios(const RunCommandOptions& options);
+
+}  // namespace rh::app

@@ -1,0 +1,103 @@
+// The invariant oracles: after a run in a SimWorld, each invariant of DESIGN.md (I1..I11) is
+// judged once, with its stable id, a message for a person and the trace records that prove a
+// violation. They judge from ground truth wherever the world has it: what the mocks hold at the
+// end (what reached customers in Gorgias, what Klaviyo sent, the Shopify orders and their carrier
+// scans, the webhook deliveries) and what the services saw on the in-memory network, not from
+// the pipeline's account of itself, so a broken pipeline cannot hide its breakage. The decision
+// log is read only where the invariant is about the log itself (I4), and the pipeline's trace
+// only for what no service can know (which intent it triaged, which call a retry belongs to).
+//
+// What each oracle checks ("a reply" is a public Gorgias message; "the pipeline's" means written
+// as the pipeline's Gorgias user; times are virtual):
+//   I1  No promotional or review-request message that Klaviyo sent (the send record) reached a
+//       person while one of their issues was live. Issues, from ground truth: a delivery
+//       exception (a carrier scan with a status of the policy's exception_statuses, until a
+//       "delivered" scan), and a ticket whose case has a live issue by the policy (pipeline::
+//       LiveIssues on facts rebuilt from Shopify at the customer's first message: a damage or
+//       not-received claim, stale tracking, late fulfilment, an open return, a VIP with one of
+//       these), from that message until the ticket was closed. Only the policy's suppression
+//       triggers and message kinds count, and a send within `reaction_grace` of an issue's
+//       start is forgiven (nobody can suppress before they learn of the issue).
+//   I2  No reply of the pipeline on a ticket that touches money: the intent is a money intent
+//       (pipeline::IsMoneyIntent of the customer's text classified by the LLM mock's own cue
+//       classifier when it is unambiguous, or of the pipeline's triage), the reply promises
+//       money (pipeline::CheckDraft's money_promise), the customer has repeated refunds (the
+//       policy's count and window, from Shopify's refunds), or a VIP writes while an issue is live.
+//   I3  Every reply of the pipeline is inside the safe zone: the pipeline routed the ticket to
+//       auto_send with a safe-zone rule before the send (its route record), and pipeline::Decide,
+//       re-run on facts rebuilt from Shopify and Gorgias as they stood at that decision, agrees.
+//   I4  Every reply of the pipeline has an auto_send row, every ticket the pipeline acted on has
+//       a route row, and the first person's reply after the pipeline handed a ticket over has a
+//       human_confirm / human_edit / human_override row; each with a rationale, and an override
+//       carries the reason the person wrote in a "Reason:" note. A failed log write fails it too.
+//   I5  Per resolved issue (a delivery exception followed by "delivered"; a ticket with a live
+//       issue that was closed) the recovery metric's Klaviyo event fired exactly once and not
+//       before the resolution (events are matched to an issue by their unique_id, issue_id or
+//       ticket_id naming the ticket or order); and nobody is still suppressed (a suppression made
+//       during the run) when every ticket of theirs is closed and no delivery exception is open.
+//   I6  No webhook without a valid signature was accepted (2xx) by the pipeline: deliveries of
+//       the mocks' senders are re-verified with the shop's secrets, and any request to the
+//       pipeline's host from another caller (only the senders hold the secrets) is forged.
+//   I7  No double effect: two identical replies or two identical notes of the pipeline on a
+//       ticket with no customer message between them; two intent tags (or one tag twice) added by
+//       the pipeline between two customer messages; two recovery events for one issue; two
+//       refunds of an order with the same note and amount within an hour.
+//   I8  Rate limits respected: after a 429 whose Retry-After the service gave (the fault plan's
+//       rule, the mock's request log, else the caller's own reading), the caller sent nothing of
+//       the same method and path to that host before it passed; no call made more than
+//       kMaxAttemptsPerCall attempts; no call gave up on a rate limit; every ticket the pipeline
+//       was told of reached a routing decision.
+//   I9  Every pipeline reply that reached a customer states only facts of that customer's own
+//       orders (order names, tracking numbers, amounts: pipeline::CheckDraft with facts read from
+//       the Shopify mock).
+//   I10 Every pipeline reply went out on the ticket's channel (email for tickets whose channel
+//       has no way back) and was delivered (not silently dropped for a wrong channel or a
+//       missing field).
+//   I11 Every ticket a customer opened got its first delivered reply (a person's or the
+//       pipeline's) within `first_response_sla` of the customer's first message; a ticket still
+//       unanswered at the end counts when the target has passed.
+//
+// The oracles read; they change nothing in the world and make no network call. Deterministic:
+// the same run gives the same results, byte for byte (ordered containers, no clock).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/reference_pipeline.h"
+#include "harness/run_result.h"
+#include "harness/sim_world.h"
+
+namespace rh::harness {
+
+struct OracleContext {
+  SimWorld& world;
+  ReferencePipeline& pipeline;  // its policy() and log()
+  // I11's service-level target for the first response.
+  sim::Duration first_response_sla = sim::Hours(24);
+  // I1: how long after an issue starts a send is still forgiven (webhooks, triage and the
+  // suppression call take time; under a 429 storm, minutes).
+  sim::Duration reaction_grace = sim::Minutes(15);
+  // Ids ("I6") a negative scenario expects to fire; OracleResult::expected_to_fire.
+  std::vector<std::string> expected_to_fire;
+};
+
+// I8: a call attempted more often than this is a retry storm (the reference client makes 4).
+inline constexpr int kMaxAttemptsPerCall = 8;
+// At most this many trace lines of evidence per oracle.
+inline constexpr std::size_t kMaxEvidence = 8;
+// The reference pipeline's client on the in-memory network (ReferencePipeline's MakeClient).
+inline constexpr std::string_view kPipelineCaller = "pipeline";
+// Callers on the in-memory network that hold the webhook signing secrets: the mocks' senders.
+inline constexpr std::string_view kWebhookSenderCallers[] = {kShopifyHost, kGorgiasHost};
+
+// Judges the run as it stands: always I1..I11, in that order. Run the world until idle first
+// (SimWorld::RunUntilIdle), so sends are decided and every webhook was answered.
+std::vector<OracleResult> CheckInvariants(const OracleContext& context);
+
+// (id, title) of every invariant, in order: I1..I11.
+const std::vector<std::pair<std::string, std::string>>& InvariantTitles();
+
+}  // namespace rh::harness

@@ -1,0 +1,53 @@
+// Loading scenario files (docs/SCENARIOS.md): YAML in, a validated scenario::Scenario out, or the
+// first problem found, with the file, line, column and dotted field at fault. Everything the
+// runner would otherwise trip over is refused here: unknown fields, wrong types, bad durations,
+// references to handles that do not exist, a ticket used before it is created, a policy that does
+// not load. Also finds the scenario files under folders.
+//
+// Reads files and nothing else: no clock, no randomness, no global state, so the same bytes give
+// the same Scenario (or the same error) and several threads may load at once. Never throws.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/scenario.h"
+#include "sim/expected.h"
+
+namespace rh::harness {
+
+// An expected failure: a scenario file that cannot be used as it is.
+struct ScenarioError {
+  std::string file;
+  // 1-based, of the offending key (unknown or repeated field), of the value (everything else) or
+  // of the enclosing mapping (a missing field); 0 when the file could not be read at all.
+  int line = 0;
+  int column = 0;
+  // Dotted path: "timeline[2].customer_writes.customer", "expect.tickets.t1.route"; empty for a
+  // YAML syntax error or an unreadable file.
+  std::string field;
+  std::string message;
+  // "<file>:<line>:<col>: <field>: <message>"; the position and the field are left out when
+  // unknown or empty.
+  std::string ToString() const;
+};
+
+// Reads, validates and loads a scenario file. `policy:` paths are resolved against the file's
+// folder. Scenario::file is `path` as given; Scenario::content_hash is the SHA-256 of its bytes.
+sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioFile(const std::string& path);
+
+// The same from text. `file_name` is only used in errors and Scenario::file; a relative `policy:`
+// path is resolved against `base_dir` ("" : the working directory).
+sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
+                                                                  std::string_view base_dir);
+
+// The scenario files named by `paths_or_dirs`: a file is taken as it is; a folder is searched
+// recursively for *.yaml and *.yml, skipping hidden entries and any `policies/` or `profiles/`
+// folder below it (they hold policies and store profiles, not scenarios). The result is sorted
+// and each file appears once. A path that does not exist or cannot be read adds a line to
+// `errors` (when given) and is skipped.
+std::vector<std::string> FindScenarioFiles(const std::vector<std::string>& paths_or_dirs,
+                                           std::vector<std::string>* errors);
+
+}  // namespace rh::harness

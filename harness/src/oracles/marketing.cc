@@ -1,0 +1,275 @@
+// I1 (no marketing during a live issue) and I5 (suppression ends, recovery fires once per
+// resolved issue), judged from Klaviyo's send records, events and profiles against the issues
+// that Shopify's scans and Gorgias's tickets show.
+#include <algorithm>
+
+#include "run_facts.h"
+
+namespace rh::harness::oracles {
+namespace {
+
+// Klaviyo stamps events to the second; a resolution inside that second is not "before" it.
+constexpr sim::Duration kEventTimeSlack = sim::Sec(1);
+
+bool DeliveryExceptionsSuppress(const pipeline::Policy& policy) {
+  const auto& t = policy.suppression.triggers;
+  return std::find(t.begin(), t.end(), pipeline::Issue::kDeliveryException) != t.end();
+}
+
+bool KindSuppressed(const pipeline::Policy& policy, mocks::klaviyo::MessageKind kind) {
+  for (const pipeline::MessageKind k : policy.suppression.message_kinds) {
+    if (pipeline::MessageKindName(k) == mocks::klaviyo::MessageKindName(kind)) return true;
+  }
+  return false;
+}
+
+std::string IssueNames(const TicketView& view) {
+  std::string out;
+  for (const pipeline::Issue i : view.issues) out += (out.empty() ? "" : ", ") + std::string(pipeline::IssueName(i));
+  return out;
+}
+
+// The record that shows a scan at `at` reached Shopify's webhooks.
+std::optional<std::size_t> ScanRecord(const RunFacts& facts, sim::WallTime at) {
+  const sim::Instant t = facts.ToInstant(at);
+  for (const std::size_t i : facts.OfKind("shopify.webhook")) {
+    if (facts.trace[i].time == t && RunFacts::Str(facts.trace[i], "topic") == "fulfillments/update") return i;
+    if (facts.trace[i].time > t) break;
+  }
+  return std::nullopt;
+}
+
+// The first record naming a ticket (its webhook reaching the pipeline, usually).
+std::optional<std::size_t> FirstTicketRecord(const RunFacts& facts, std::uint64_t ticket_id) {
+  const auto& records = facts.ForTicket(ticket_id);
+  if (records.empty()) return std::nullopt;
+  return records.front();
+}
+
+std::vector<std::uint64_t> DigitRuns(std::string_view text) {
+  std::vector<std::uint64_t> out;
+  std::uint64_t value = 0;
+  bool in = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      value = value * 10 + static_cast<std::uint64_t>(c - '0');
+      in = true;
+    } else if (in) {
+      out.push_back(value);
+      value = 0;
+      in = false;
+    }
+  }
+  if (in) out.push_back(value);
+  return out;
+}
+
+bool Names(std::string_view text, std::string_view word, std::uint64_t id) {
+  if (Lower(text).find(word) == std::string::npos) return false;
+  for (const std::uint64_t run : DigitRuns(text)) {
+    if (run == id) return true;
+  }
+  return false;
+}
+
+// What a recovery event says it is about.
+struct RecoveryEvent {
+  const mocks::klaviyo::Event* event = nullptr;
+  std::string email;
+  std::vector<std::string> keys;  // unique_id, properties.issue_id
+  std::uint64_t ticket_id = 0;    // properties.ticket_id
+};
+
+}  // namespace
+
+std::vector<Violation> CheckI1(const RunFacts& facts) {
+  std::vector<Violation> out;
+  const sim::Duration grace = facts.context.reaction_grace;
+  std::map<std::string, std::vector<const TicketView*>> tickets_of;
+  for (const auto& [id, view] : facts.tickets) {
+    if (!view.issues.empty() && !view.email.empty()) tickets_of[view.email].push_back(&view);
+  }
+  std::map<std::string, std::vector<const DeliveryIssue*>> deliveries_of;
+  if (DeliveryExceptionsSuppress(facts.policy)) {
+    for (const DeliveryIssue& d : facts.delivery_issues) {
+      if (!d.email.empty()) deliveries_of[d.email].push_back(&d);
+    }
+  }
+  std::map<std::int64_t, std::size_t> send_records;  // seq -> trace index
+  for (const std::size_t i : facts.OfKind("message.sent")) {
+    if (auto seq = RunFacts::Int(facts.trace[i], "seq")) send_records[*seq] = i;
+  }
+
+  for (const mocks::klaviyo::SendRecord& s : facts.klaviyo.sends) {
+    if (!s.sent || !KindSuppressed(facts.policy, s.kind)) continue;
+    std::string email = facts.EmailOfKlaviyoProfile(s.profile_id);
+    if (email.empty()) email = Lower(s.to);
+    auto live = [&](sim::WallTime from, const std::optional<sim::WallTime>& to) {
+      return s.at >= from + grace && (!to || s.at < *to);
+    };
+    Violation v;
+    const std::string what = std::string(mocks::klaviyo::MessageKindName(s.kind)) + " '" + s.message + "' (" +
+                             s.source_type + " " + s.source_name + ") sent to " + email + " at " + facts.When(s.at);
+    for (const DeliveryIssue* d : deliveries_of[email]) {
+      for (const auto& [from, to] : d->windows) {
+        if (!live(from, to) || !v.message.empty()) continue;
+        v.message = what + " while a delivery exception on order " + d->order->name + " was live (since " +
+                    facts.When(from) + ")";
+        if (auto i = ScanRecord(facts, from)) v.evidence.push_back(*i);
+      }
+    }
+    for (const TicketView* t : tickets_of[email]) {
+      for (const auto& p : t->periods) {
+        if (!live(p.from, p.to) || !v.message.empty()) continue;
+        v.message = what + " while ticket " + std::to_string(t->ticket->id) + " (" +
+                    std::string(pipeline::IntentName(t->intent)) + ": " + IssueNames(*t) + ") was open (since " +
+                    facts.When(p.from) + ")";
+        if (auto i = FirstTicketRecord(facts, t->ticket->id)) v.evidence.push_back(*i);
+      }
+    }
+    if (v.message.empty()) continue;
+    if (auto it = send_records.find(static_cast<std::int64_t>(s.seq)); it != send_records.end()) {
+      v.evidence.push_back(it->second);
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<Violation> CheckI5(const RunFacts& facts) {
+  std::vector<Violation> out;
+  std::string metric_id;
+  for (const auto& [id, m] : facts.klaviyo.metrics) {
+    if (m.name == facts.policy.recovery.metric) metric_id = id;
+  }
+  std::vector<RecoveryEvent> events;
+  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
+    if (metric_id.empty() || e.metric_id != metric_id) continue;
+    RecoveryEvent r;
+    r.event = &e;
+    r.email = facts.EmailOfKlaviyoProfile(e.profile_id);
+    if (!e.unique_id.empty()) r.keys.push_back(e.unique_id);
+    if (e.properties.is_object()) {
+      if (e.properties.contains("issue_id")) {
+        const auto& v = e.properties["issue_id"];
+        r.keys.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+      }
+      if (e.properties.contains("ticket_id")) {
+        const auto& v = e.properties["ticket_id"];
+        if (v.is_number_unsigned()) r.ticket_id = v.get<std::uint64_t>();
+        if (v.is_string()) {
+          const auto runs = DigitRuns(v.get<std::string>());
+          if (runs.size() == 1) r.ticket_id = runs.front();
+        }
+      }
+    }
+    events.push_back(std::move(r));
+  }
+  // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.
+  auto event_evidence = [&](const mocks::klaviyo::Event& e, Violation& v) {
+    const sim::Instant from = facts.ToInstant(e.time);
+    for (const auto& [id, ex] : facts.exchanges) {
+      if (ex.host == kKlaviyoHost && ex.Path() == "/api/events" && ex.handled_index &&
+          facts.trace[*ex.handled_index].time >= from && facts.trace[*ex.handled_index].time < from + kEventTimeSlack) {
+        v.evidence.push_back(ex.request_index);
+      }
+    }
+  };
+
+  // One issue: its events, judged together.
+  auto judge = [&](const std::string& what, bool resolved, sim::WallTime resolved_at,
+                   const std::vector<const RecoveryEvent*>& matched, std::optional<std::size_t> resolution_record) {
+    Violation v;
+    if (resolved && matched.empty()) {
+      v.message = what + " was resolved at " + facts.When(resolved_at) + " but no '" + facts.policy.recovery.metric +
+                  "' event fired";
+      if (resolution_record) v.evidence.push_back(*resolution_record);
+    } else if (matched.size() > 1) {
+      v.message = what + ": the recovery event fired " + std::to_string(matched.size()) + " times (at";
+      for (const auto* m : matched) v.message += " " + facts.When(m->event->time);
+      v.message += ")";
+    } else if (!matched.empty() && (!resolved || matched.front()->event->time + kEventTimeSlack < resolved_at)) {
+      v.message = what + ": the recovery event fired at " + facts.When(matched.front()->event->time) +
+                  (resolved ? ", before the resolution at " + facts.When(resolved_at) : " although it is still live");
+    }
+    if (v.message.empty()) return;
+    for (const auto* m : matched) event_evidence(*m->event, v);
+    out.push_back(std::move(v));
+  };
+
+  if (DeliveryExceptionsSuppress(facts.policy)) {
+    for (const DeliveryIssue& d : facts.delivery_issues) {
+      std::vector<const RecoveryEvent*> matched;
+      for (const RecoveryEvent& e : events) {
+        bool names = false;
+        for (const auto& k : e.keys) names = names || Names(k, "order", d.order->id);
+        if (names) matched.push_back(&e);
+      }
+      const sim::WallTime resolved_at = d.windows.front().second.value_or(sim::WallTime{});
+      judge("the delivery exception on order " + d.order->name, d.to.has_value(), resolved_at, matched,
+            d.to ? ScanRecord(facts, resolved_at) : std::nullopt);
+    }
+  }
+  for (const auto& [id, view] : facts.tickets) {
+    if (view.issues.empty()) continue;
+    std::vector<const RecoveryEvent*> matched;
+    for (const RecoveryEvent& e : events) {
+      bool names = e.ticket_id == id;
+      bool order = false;
+      for (const auto& k : e.keys) {
+        names = names || Names(k, "ticket", id);
+        order = order || Lower(k).find("order") != std::string::npos;
+      }
+      if (names && !order) matched.push_back(&e);
+    }
+    sim::WallTime resolved_at{};
+    for (const auto& p : view.periods) {
+      if (p.to) {
+        resolved_at = *p.to;
+        break;
+      }
+    }
+    std::optional<std::size_t> record;
+    for (const std::size_t i : facts.ForTicket(id)) {
+      if (facts.trace[i].time >= facts.ToInstant(resolved_at) &&
+          (facts.trace[i].kind == "intake.accepted" || facts.trace[i].kind == "recover")) {
+        record = i;
+        break;
+      }
+    }
+    judge("ticket " + std::to_string(id) + " (" + IssueNames(view) + ")", view.closed_at_end(), resolved_at, matched,
+          record);
+  }
+
+  // Suppression must end once nothing of theirs is open.
+  std::map<std::string, bool> open;  // email -> something still open
+  for (const auto& [id, view] : facts.tickets) {
+    if (!view.email.empty()) open[view.email] = open[view.email] || !view.closed_at_end();
+  }
+  for (const DeliveryIssue& d : facts.delivery_issues) {
+    if (!d.email.empty()) open[d.email] = open[d.email] || !d.to;
+  }
+  const sim::WallTime run_start = facts.ToWall(sim::Instant{});
+  for (const auto& [pid, profile] : facts.klaviyo.profiles) {
+    if (!profile.email) continue;
+    const std::string email = Lower(*profile.email);
+    for (const auto& s : profile.suppressions) {
+      if (s.reason != "USER_SUPPRESSED" || s.timestamp < run_start) continue;
+      if (open[email]) continue;
+      bool had_any = false;
+      for (const auto& [id, view] : facts.tickets) had_any = had_any || view.email == email;
+      for (const DeliveryIssue& d : facts.delivery_issues) had_any = had_any || d.email == email;
+      if (!had_any) continue;  // suppressed for a reason outside the support issues
+      Violation v;
+      v.message = email + " is still suppressed (since " + facts.When(s.timestamp) +
+                  ") although every ticket of theirs is closed and no delivery exception is open";
+      for (const std::size_t i : facts.OfKind("suppress")) {
+        if (RunFacts::Str(facts.trace[i], "email") == email) v.evidence.push_back(i);
+      }
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+}  // namespace rh::harness::oracles
