@@ -1,5 +1,5 @@
 # The README's two commands, and a few more for developers.
-#   make demo   set up, build, run the main job and print where its output is
+#   make demo   set up, build, run the scenario suite on the reference pipeline; print where the report is
 #   make test   set up, build, run every test (and the sanitizer pass); what CI runs
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 
 REHEARSE := $(BUILD)/apps/rehearse/rehearse
 
-.PHONY: all setup configure build demo test test-fast test-sanitize bench clean
+.PHONY: all setup configure build demo smoke test test-fast test-sanitize bench clean
 
 all: build
 
@@ -22,11 +22,15 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
+# The main job: the scripted scenario suite on the reference pipeline, with a report.
 demo: build
+	@$(REHEARSE) run scenarios --jobs $(JOBS) --report $(OUT)/report --junit $(OUT)/junit.xml
+
+# The simulation core's sample world and a loopback load check (the foundation's smoke tests).
+smoke: build
 	@mkdir -p $(OUT)
 	@$(REHEARSE) sim-check --seed 1 --days 7 --shoppers 200 --trace $(OUT)/sample-world-trace.jsonl
 	@$(REHEARSE) live-check --requests 20000 --connections 16
-	@echo "demo: trace written to $(OUT)/sample-world-trace.jsonl"
 
 test-fast: build
 	@ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure

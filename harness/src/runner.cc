@@ -15,6 +15,7 @@
 #include "harness/sim_world.h"
 #include "harness/traffic.h"
 #include "pipeline/policy.h"
+#include "rehearsal/build_info.h"
 #include "sim/clock.h"
 #include "sim/crypto.h"
 
@@ -64,6 +65,9 @@ struct Run {
     SimWorldConfig c;
     c.seed = seed;
     c.scenario = s.file.empty() ? s.name : s.file;
+    c.scenario_hash = s.content_hash;
+    c.build = std::string(kVersion) + "+" + kGitDescribe;
+    c.replay = ReplayCommand(c.scenario, seed);
     c.shopify.plan = PlanFor(s.store.shopify_plan);
     c.llm.faults.overload = s.faults.llm.overload;
     c.llm.faults.refusal = s.faults.llm.refusal;
@@ -396,14 +400,15 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
     // Customer tickets the run created (seeded ones have no events).
     std::optional<sim::WallTime> first_customer;
     std::optional<sim::WallTime> first_reply_sent;
-    int customer_messages = 0;
     for (const auto& [mid, m] : snapshot.messages) {
-      if (m.ticket_id != id) continue;
-      if (!m.from_agent) {
-        ++customer_messages;
-        if (!first_customer || m.created < *first_customer) first_customer = m.created;
-      }
+      if (m.ticket_id == id && !m.from_agent && (!first_customer || m.created < *first_customer)) first_customer = m.created;
     }
+    // Reopened: the customer wrote again after an answer reached them (it did not settle it).
+    auto customer_messages_after = [&](sim::WallTime t) {
+      int n = 0;
+      for (const auto& [mid, m] : snapshot.messages) n += m.ticket_id == id && !m.from_agent && m.created > t ? 1 : 0;
+      return n;
+    };
     if (!first_customer || *first_customer < epoch) continue;
     ++k.tickets;
     for (const auto& d : deliveries) {
@@ -427,7 +432,7 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
       ++answered;
       const double s = Seconds(*first_reply_sent - *first_customer);
       first_response.push_back(s);
-      if (customer_messages > 1) ++reopened;
+      if (customer_messages_after(*first_reply_sent) > 0) ++reopened;
       const bool closed = ticket.status == "closed";
       if (closed || auto_sent) resolution.push_back(Seconds((closed && ticket.closed ? *ticket.closed : *first_reply_sent) - *first_customer));
     }
@@ -497,6 +502,16 @@ std::string SafeName(const std::string& name) {
 }
 
 }  // namespace
+
+std::string ReplayCommand(const std::string& file, std::uint64_t seed) {
+  const bool safe = !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=+:@%,").find(c) != std::string_view::npos;
+  });
+  std::string quoted = "'";
+  for (char c : file) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  return "rehearse run --seed " + std::to_string(seed) + " " + (safe ? file : quoted);
+}
 
 ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& options) {
   sim::RealClock wall;

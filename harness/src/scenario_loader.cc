@@ -575,10 +575,10 @@ class ScenarioLoader {
         const Entry entry{it->second, sc::detail::Join(item.path, key), key_mark};
         if (key == "at") {
           if (at) r_.Fail(key_mark, entry.path, "duplicate field (first given on " + Line(at->key_mark) + ")");
-          at = entry;
+          at.emplace(entry);
         } else if (Contains(StepKinds(), key)) {
           if (action) r_.Fail(key_mark, entry.path, "one action per step; this step already has " + kind + " (" + Line(action->key_mark) + ")");
-          action = entry;
+          action.emplace(entry);
           kind = key;
         } else {
           Names known = StepKinds();
@@ -596,9 +596,15 @@ class ScenarioLoader {
       step.action = Action(kind, *action, refs);
       steps.emplace_back(std::move(step), std::move(refs));
     }
-    std::stable_sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) { return a.first.at < b.first.at; });
-    CheckPlayOrder(steps);
-    for (auto& played : steps) s_.timeline.push_back(std::move(played.first));
+    // Sorted through indices: the steps hold Entries, which must not be assigned (yaml_reader.h).
+    std::vector<std::size_t> order(steps.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&steps](std::size_t a, std::size_t b) { return steps[a].first.at < steps[b].first.at; });
+    std::vector<const std::pair<sc::Step, StepRefs>*> played;
+    for (const std::size_t i : order) played.push_back(&steps[i]);
+    CheckPlayOrder(played);
+    for (const std::size_t i : order) s_.timeline.push_back(std::move(steps[i].first));
   }
 
   int Agent(const Fields& f) const {
@@ -612,13 +618,24 @@ class ScenarioLoader {
 
   std::string Ticket(const Fields& f, StepRefs& refs) const {
     const Entry& e = f.Require("ticket", "which ticket (the handle a customer_writes step gave it)");
-    refs.ticket = e;
+    refs.ticket.emplace(e);
     return r_.Handle(e, "a ticket handle");
+  }
+
+  // A Gorgias channel a customer can write on; internal notes are an agent's (agent_note).
+  std::string CustomerChannel(const Entry& e) const {
+    const std::string channel = r_.Text(e, "a channel");
+    const auto* rule = mocks::gorgias::FindChannelRule(channel);
+    if (rule && rule->route == mocks::gorgias::ChannelRoute::kInternal) {
+      r_.Fail(e, "customers do not write internal notes (an agent's note is an agent_note step); use a channel such "
+                 "as email, sms or chat");
+    }
+    return r_.Name(e, "channel", CustomerChannels());
   }
 
   std::string Order(const Fields& f, StepRefs& refs) const {
     const Entry& e = f.Require("order", "which order (an order handle)");
-    refs.order = e;
+    refs.order.emplace(e);
     return Ref(e, "order", orders_, "world.orders");
   }
 
@@ -627,10 +644,10 @@ class ScenarioLoader {
       const Fields f = r_.Mapping(e, {"customer", "channel", "text", "ticket", "with_photo"});
       sc::CustomerWrites a;
       a.customer = Customer(f);
-      if (const Entry* g = f.Find("channel")) a.channel = r_.Name(*g, "channel", CustomerChannels());
+      if (const Entry* g = f.Find("channel")) a.channel = CustomerChannel(*g);
       a.text = r_.NonEmptyText(f.Require("text", "what the customer writes"), "the message's text");
       if (const Entry* g = f.Find("ticket")) {
-        refs.ticket = *g;
+        refs.ticket.emplace(*g);
         a.ticket = r_.Handle(*g, "a ticket handle");
       }
       if (const Entry* g = f.Find("with_photo")) a.with_photo = r_.Bool(*g);
@@ -692,16 +709,18 @@ class ScenarioLoader {
 
   // The timeline as the runner plays it (sorted): tickets exist before they are used and stay
   // with the customer who opened them; refunds do not outrun the order's units.
-  void CheckPlayOrder(const std::vector<std::pair<sc::Step, StepRefs>>& steps) {
+  void CheckPlayOrder(const std::vector<const std::pair<sc::Step, StepRefs>*>& steps) {
     std::map<std::string, Opened> all;  // every ticket any customer_writes opens, first opening
-    for (const auto& [step, refs] : steps) {
+    for (const auto* played : steps) {
+      const auto& [step, refs] = *played;
       if (const auto* w = std::get_if<sc::CustomerWrites>(&step.action); w && !w->ticket.empty()) {
         all.emplace(w->ticket, Opened{w->customer, refs.ticket->ValueMark(), step.at});
       }
     }
     std::map<std::string, std::string> open;  // ticket -> customer, as of the current step
     std::map<std::string, std::int64_t> units_left = units_left_;
-    for (const auto& [step, refs] : steps) {
+    for (const auto* played : steps) {
+      const auto& [step, refs] = *played;
       if (const auto* w = std::get_if<sc::CustomerWrites>(&step.action)) {
         if (w->ticket.empty()) continue;
         if (auto it = open.find(w->ticket); it != open.end() && it->second != w->customer) {

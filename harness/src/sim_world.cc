@@ -17,6 +17,9 @@ sim::TraceHeader HeaderFor(const SimWorldConfig& config) {
   sim::TraceHeader h;
   h.seed = config.seed;
   h.scenario = config.scenario;
+  h.scenario_hash = config.scenario_hash;
+  h.build = config.build;
+  h.replay = config.replay;
   return h;
 }
 

@@ -35,7 +35,11 @@ inline constexpr std::string_view kPipelineHost = "pipeline";
 struct SimWorldConfig {
   std::uint64_t seed = 1;
   sim::WallTime epoch = sim::DefaultSimEpoch();
-  std::string scenario = "ad hoc";  // for the trace header
+  // For the trace header: which scenario, its bytes' hash, the build, and the command that replays it.
+  std::string scenario = "ad hoc";
+  std::string scenario_hash;
+  std::string build;
+  std::string replay;
   sim::LinkProfile link{sim::Ms(2), 0.3};
   mocks::shopify::Config shopify;
   mocks::gorgias::Config gorgias;

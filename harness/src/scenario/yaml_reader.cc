@@ -57,16 +57,26 @@ std::string Suggest(std::string_view got, const std::vector<std::string_view>& k
       best = name;
     }
   }
-  // Close enough to be a typo: at most two edits, or a third of the word for long names.
-  if (!best.empty() && best_distance <= std::max<std::size_t>(2, got.size() / 3)) {
+  // Close enough to be a typo: at most two edits, or a third of the word for long names, and
+  // something left of what was written ("cy" is not a typo of "bo").
+  if (!best.empty() && best_distance <= std::max<std::size_t>(2, got.size() / 3) && best_distance < got.size()) {
     return "; did you mean '" + std::string(best) + "'?";
   }
-  // A name cut short ("skips_signature") is far in edits but plain to see.
-  std::vector<std::string_view> extended;
+  // Far in edits but plain to see: a name cut short ("skips_signature") or another form of the
+  // same word ("routing" for "route"): the two share all of the shorter one but at most its last
+  // letter, and at least three letters. Only when one name fits.
+  std::string_view stem_match;
+  int stem_matches = 0;
   for (const auto name : known) {
-    if (got.size() >= 3 && name.size() > got.size() && name.substr(0, got.size()) == got) extended.push_back(name);
+    std::size_t common = 0;
+    while (common < got.size() && common < name.size() && got[common] == name[common]) ++common;
+    const std::size_t shorter = std::min(got.size(), name.size());
+    if (common >= 3 && common + 1 >= shorter) {
+      stem_match = name;
+      ++stem_matches;
+    }
   }
-  if (extended.size() == 1) return "; did you mean '" + std::string(extended[0]) + "'?";
+  if (stem_matches == 1) return "; did you mean '" + std::string(stem_match) + "'?";
   std::string out = "; known: ";
   for (std::size_t i = 0; i < known.size(); ++i) out += (i ? ", " : "") + std::string(known[i]);
   return out;
@@ -113,9 +123,7 @@ Fields Reader::Mapping(const Entry& e, std::initializer_list<std::string_view> k
 }
 
 Fields Reader::Mapping(const Entry& e, const std::vector<std::string_view>& known) const {
-  Fields fields;
-  fields.reader_ = this;
-  fields.self_ = e;
+  Fields fields(this, e);
   if (e.IsNull()) return fields;
   if (!e.value.IsMap()) Fail(e, "expected a mapping of fields, got " + Describe(e.value));
   for (auto it = e.value.begin(); it != e.value.end(); ++it) {

@@ -26,7 +26,16 @@ struct LoadFailure {
 };
 
 // A value in the document: its node, its dotted path and where its key (or list item) starts.
+// Copied, never assigned: yaml-cpp's Node::operator= does not rebind a node that is already set,
+// it makes the node it refers to share the other's data, which rewrites the document (a sort that
+// moved entries once made one step's ticket value carry another step's text and line).
 struct Entry {
+  Entry(YAML::Node v, std::string p, YAML::Mark m) : value(std::move(v)), path(std::move(p)), key_mark(m) {}
+  Entry(const Entry&) = default;
+  Entry(Entry&&) = default;
+  Entry& operator=(const Entry&) = delete;
+  Entry& operator=(Entry&&) = delete;
+
   YAML::Node value;
   std::string path;
   YAML::Mark key_mark;
@@ -39,7 +48,8 @@ struct Entry {
 std::string Join(const std::string& path, std::string_view key);
 std::string Index(const std::string& path, std::size_t i);  // "timeline[3]"
 
-// "; did you mean 'customer'?" when one known name is close, else "; known: a, b, c".
+// "; did you mean 'customer'?" when one known name is close (a typo, a name cut short, another
+// form of the same word), else "; known: a, b, c".
 std::string Suggest(std::string_view got, const std::vector<std::string_view>& known);
 
 class Reader;
@@ -58,6 +68,7 @@ class Fields {
 
  private:
   friend class Reader;
+  Fields(const Reader* reader, Entry self) : reader_(reader), self_(std::move(self)) {}
   const Reader* reader_ = nullptr;
   Entry self_;
   std::vector<std::string> keys_;  // parallel to entries_

@@ -1,0 +1,18 @@
+# The runner: the shipped suite passes on the reference pipeline, each negative scenario fails
+# with exactly the oracles it names, runs are deterministic across repeats and --jobs, and a bad
+# file is an "error" that stops nothing else (included from tests/harness).
+rh_add_test(NAME harness_runner_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/runner_test.cc
+  LIBS rh::harness rh::reports
+  LABELS "scenario;sanitize")
+target_compile_definitions(harness_runner_tests PRIVATE RH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# `rehearse run` as CI calls it: plain lines (no progress bar) when stderr is not a terminal,
+# summary.json, index.html, traces and JUnit written, exit 0 when all held, 1 when a file is bad.
+if(TARGET rehearse)
+  add_test(NAME Rehearse.RunWritesTheReportAndExitsByVerdict
+           COMMAND ${CMAKE_COMMAND} -DREHEARSE=$<TARGET_FILE:rehearse> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                   -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/rehearse-run
+                   -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_run_check.cmake)
+  set_tests_properties(Rehearse.RunWritesTheReportAndExitsByVerdict PROPERTIES LABELS "scenario" TIMEOUT 240)
+endif()
