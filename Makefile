@@ -46,6 +46,8 @@ test: test-fast test-sanitize
 
 bench: build
 	@$(BUILD)/bench/bench_sim
+	@$(BUILD)/bench/bench_pipeline
+	@$(BUILD)/bench/bench_harness
 	@if [ -x $(BUILD)/bench/bench_live ]; then $(BUILD)/bench/bench_live; fi
 
 clean:

@@ -13,6 +13,7 @@ packages=(
   tzdata                      # the store's time zone (policy day boundaries)
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   nodejs npm                  # official SDK conformance tests (later issues)
+  chromium                    # the HTML report's headless render test (Reports.HtmlRendersInHeadlessChromium)
 )
 
 missing=()

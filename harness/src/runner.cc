@@ -39,6 +39,10 @@ Breakage BreakageFor(sc::PipelineVariant variant) {
     case sc::PipelineVariant::kAutoSendsEverything: b.sabotage.ignore_route = true; break;
     case sc::PipelineVariant::kIgnoresSuppression: b.sabotage.skip_suppression = true; break;
     case sc::PipelineVariant::kNoDecisionLog: b.sabotage.skip_decision_log = true; break;
+    case sc::PipelineVariant::kSkipsFactCheck: b.sabotage.skip_fact_check = true; break;
+    case sc::PipelineVariant::kSkipsRecovery: b.sabotage.skip_recovery = true; break;
+    case sc::PipelineVariant::kRepliesTwice: b.sabotage.reply_twice = true; break;
+    case sc::PipelineVariant::kIgnoresRetryAfter: b.ignore_retry_after = true; break;
   }
   return b;
 }
@@ -524,7 +528,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
     Run run(scenario, result.seed);
     Seed(run);
     std::unique_ptr<TrafficGenerator> traffic;
-    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate);
+    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate, scenario.store.vertical);
     sim::Duration last{0};
     for (const auto& step : scenario.timeline) {
       last = std::max(last, step.at);

@@ -71,7 +71,8 @@ const Names& MessageKinds() {
 // In PipelineVariant's order.
 const Names& Variants() {
   static const Names kNames = {"reference", "skips_signature_check", "auto_sends_everything", "ignores_suppression",
-                               "no_decision_log"};
+                               "no_decision_log", "skips_fact_check", "skips_recovery", "replies_twice",
+                               "ignores_retry_after"};
   return kNames;
 }
 const Names& StepKinds() {

@@ -22,6 +22,14 @@ using detail::SvgIds;
 constexpr std::size_t kMaxTimelines = 100;      // tickets per scenario
 constexpr std::size_t kMaxTimelineRows = 200;   // rows per ticket's table
 constexpr std::size_t kOpenTimelinesUpTo = 5;   // a failed scenario this small shows them opened
+// A scenario's own charts are drawn from this many tickets up; below, the tiles say it all (a
+// histogram of one ticket is noise, and a suite holds dozens of one-ticket scenarios).
+constexpr int kMinTicketsForCharts = 5;
+
+// The report loads nothing: the browser refuses any fetch, even one a bug let into the page.
+// Inline style and script only (the expand/collapse script); images only as data: URLs.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 // Inline and complete: no web font, no external sheet. Colours meet WCAG AA on white; status is
 // always written as a word too, never by colour alone.
@@ -39,7 +47,7 @@ h3{font-size:16px;margin:18px 0 6px}
 h4{font-size:14px;margin:10px 0 4px}
 a{color:#0969da}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
-code{background:var(--soft);padding:1px 4px;border-radius:4px;word-break:break-all}
+code{background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px;margin:6px 0;white-space:pre-wrap;word-break:break-all}
 .muted{color:var(--muted);fill:var(--muted)}
 .verdict{font-size:16px;font-weight:600;margin:4px 0 8px}
@@ -54,11 +62,19 @@ th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertic
 thead th{background:var(--soft);font-weight:600;border-bottom:2px solid var(--line)}
 tbody th{font-weight:600}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.nowrap{white-space:nowrap}
+.scroll{overflow-x:auto}
+thead th.num{white-space:normal}
+table.scenarios tbody th{min-width:18em}
+table.scenarios .file{display:block;font-size:12px;font-weight:400;color:var(--muted)}
+table.scenarios .file code{background:none;padding:0}
+p.failed-list{margin:4px 0 8px}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:8px 0 12px}
 .tile{border:1px solid var(--line);border-radius:6px;padding:6px 10px}
 .tile .v{display:block;font-size:19px;font-weight:600;font-variant-numeric:tabular-nums}
 .tile .k{display:block;color:var(--muted);font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px;margin:8px 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(520px,100%),1fr));gap:12px;margin:8px 0}
+.charts .wide{grid-column:1/-1}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px 10px;min-width:0}
 figcaption{font-weight:600;margin:0 0 4px}
 figure p{margin:4px 0 0;color:var(--muted)}
@@ -71,9 +87,10 @@ svg .lane{stroke:var(--line)}svg .flow{fill:none;stroke:#8c959f;stroke-width:1.2
 svg .dot{stroke:#fff;stroke-width:1.5}
 svg .lane-0{fill:#0969da}svg .lane-1{fill:#8250df}svg .lane-2{fill:#1a7f37}svg .lane-3{fill:#bc4c00}
 svg .lane-4{fill:#bf3989}svg .lane-5{fill:#0a7e8c}svg .lane-6{fill:#9a6700}svg .lane-7{fill:#57606a}
-section.scenario{border:1px solid var(--line);border-left:6px solid var(--pass);border-radius:6px;margin:16px 0;padding:0 16px 8px}
+section.scenario{border:1px solid var(--line);border-left:6px solid var(--pass);border-radius:6px;margin:12px 0;padding:0 16px 6px}
 section.scenario.st-failed{border-left-color:var(--fail)}section.scenario.st-error{border-left-color:var(--error)}
-section.scenario>h2{margin-top:14px}
+section.scenario>h2{margin:12px 0 2px}
+p.gist{margin:2px 0 8px;color:var(--muted)}
 .problem{border-left:3px solid var(--fail);padding:2px 0 2px 10px;margin:8px 0}
 .problem p{margin:2px 0}
 details{margin:6px 0}
@@ -167,10 +184,9 @@ StackedRow CostRow(std::string label, const harness::Kpis& k) {
           FormatMoney(k.cost_per_ticket) + " / ticket"};
 }
 
-// The KPI tiles and the four charts, for one scenario or for all of them (`cost_rows` then holds
-// one row per scenario as well as the total).
-void KpiBlock(std::ostream& out, SvgIds& ids, const harness::Kpis& k, std::string_view scope,
-              const std::vector<StackedRow>& cost_rows) {
+// The KPI tiles, then (when `charts`) the four charts, for one scenario or for all of them.
+void KpiBlock(std::ostream& out, SvgIds& ids, const harness::Kpis& k, std::string_view scope, std::string_view row_label,
+              bool charts) {
   const int automated = AutomatedTickets(k), answered = AnsweredTickets(k), reopened = ReopenedTickets(k);
   out << "<div class=\"tiles\">";
   Tile(out, "tickets", std::to_string(k.tickets));
@@ -184,7 +200,9 @@ void KpiBlock(std::ostream& out, SvgIds& ids, const harness::Kpis& k, std::strin
   Tile(out, "AI cost", FormatMoney(k.ai_cost));
   Tile(out, "agent cost", FormatMoney(k.agent_cost));
   Tile(out, "cost per ticket", FormatMoney(k.cost_per_ticket));
-  out << "</div>\n<div class=\"charts\">\n";
+  out << "</div>\n";
+  if (!charts) return;
+  out << "<div class=\"charts\">\n";
 
   // Ticket volume by intent, largest first (ties by name, so the order is stable).
   std::vector<std::pair<std::string, int>> intents(k.tickets_by_intent.begin(), k.tickets_by_intent.end());
@@ -239,7 +257,8 @@ void KpiBlock(std::ostream& out, SvgIds& ids, const harness::Kpis& k, std::strin
                                 Plural(k.tickets, "ticket", "tickets") + ", " + FormatMoney(k.cost_per_ticket) +
                                 " per ticket";
   out << "<figure><figcaption>Cost per ticket</figcaption>"
-      << detail::StackedBarChart(ids, "Cost per ticket: AI resolutions and agent time", cost_desc, cost_rows,
+      << detail::StackedBarChart(ids, "Cost per ticket: AI resolutions and agent time", cost_desc,
+                                 {CostRow(std::string(row_label), k)},
                                  {{"AI resolutions", "seg-ai"}, {"agent time", "seg-agent"}}, &MoneyText)
       << "<p>AI resolutions at " << EscapeHtml(price_text) << " per automated resolution ("
       << EscapeHtml(FormatMoney(k.ai_cost)) << " in all, " << EscapeHtml(PerTicket(k.ai_cost, k.tickets))
@@ -248,8 +267,36 @@ void KpiBlock(std::ostream& out, SvgIds& ids, const harness::Kpis& k, std::strin
   out << "</div>\n";
 }
 
+// Cost per ticket of each scenario with tickets, dearest first (ties in the order given), so the
+// scenarios that cost the most stand out; empty when fewer than two scenarios have tickets.
+std::string CostByScenarioFigure(SvgIds& ids, const harness::RunResult& run) {
+  std::vector<const harness::ScenarioResult*> with_tickets;
+  for (const auto& s : run.scenarios) {
+    if (s.kpis.tickets > 0) with_tickets.push_back(&s);
+  }
+  if (with_tickets.size() < 2) return "";
+  // A non-finite cost sorts last instead of breaking the ordering.
+  auto key = [](const harness::ScenarioResult* s) {
+    return std::isfinite(s->kpis.cost_per_ticket) ? s->kpis.cost_per_ticket : -1.0;
+  };
+  std::stable_sort(with_tickets.begin(), with_tickets.end(),
+                   [&](const auto* a, const auto* b) { return key(a) > key(b); });
+  std::vector<StackedRow> rows;
+  std::string desc = "Cost per ticket of each scenario with tickets, dearest first:";
+  for (const auto* s : with_tickets) {
+    const std::string& name = s->name.empty() ? s->file : s->name;
+    rows.push_back(CostRow(name, s->kpis));
+    desc += " " + name + " " + FormatMoney(s->kpis.cost_per_ticket) + ";";
+  }
+  return "<div class=\"charts\"><figure class=\"wide\"><figcaption>Cost per ticket by scenario</figcaption>" +
+         detail::StackedBarChart(ids, "Cost per ticket by scenario", desc, rows,
+                                 {{"AI resolutions", "seg-ai"}, {"agent time", "seg-agent"}}, &MoneyText) +
+         "<p>Scenarios with tickets, dearest first; the AI and agent shares of each.</p></figure></div>\n";
+}
+
 void WriteHead(std::ostream& out, const harness::RunResult& run) {
   out << "<!DOCTYPE html>\n<html lang=\"en\" class=\"no-js\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << kContentSecurityPolicy << "\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"rehearse\">\n"
       << "<title>Rehearsal report: " << run.passed() << " passed, " << run.failed() << " failed</title>\n"
@@ -273,7 +320,21 @@ void WriteHeader(std::ostream& out, const harness::RunResult& run) {
         << Plural(n, "scenario", "scenarios") << " failed";
     if (errors > 0) out << " (" << errors << " in error)";
   }
-  out << "</p>\n<dl class=\"meta\">"
+  out << "</p>\n";
+  // Links to what failed first: in a long suite the failures are what a reader came for.
+  if (run.failed() > 0) {
+    out << "<p class=\"failed-list\">Failed: ";
+    bool first = true;
+    for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
+      const auto& s = run.scenarios[i];
+      if (s.passed()) continue;
+      out << (first ? "" : ", ") << "<a href=\"#s-" << i + 1 << "\">" << EscapeHtml(s.name.empty() ? s.file : s.name)
+          << "</a>" << (s.status == "error" ? " (error)" : "");
+      first = false;
+    }
+    out << "</p>\n";
+  }
+  out << "<dl class=\"meta\">"
       << "<dt>Build</dt><dd><code>" << EscapeHtml(run.build.empty() ? "unknown" : run.build) << "</code></dd>"
       << "<dt>Seed</dt><dd><code>" << run.seed << "</code></dd>"
       << "<dt>Scenarios</dt><dd>" << n << ": " << run.passed() << " passed, " << run.failed() - errors << " failed, "
@@ -286,41 +347,42 @@ void WriteHeader(std::ostream& out, const harness::RunResult& run) {
 
 void WriteOverview(std::ostream& out, SvgIds& ids, const harness::RunResult& run) {
   const harness::Kpis all = AggregateKpis(run);
-  std::vector<StackedRow> rows = {CostRow("All scenarios", all)};
-  for (const auto& s : run.scenarios) {
-    if (s.kpis.tickets > 0) rows.push_back(CostRow(s.name, s.kpis));
-  }
   out << "<section id=\"overview\" aria-labelledby=\"overview-h\">\n<h2 id=\"overview-h\">Support KPIs, all scenarios</h2>\n";
-  KpiBlock(out, ids, all, "all scenarios", rows);
+  KpiBlock(out, ids, all, "all scenarios", "All scenarios", true);
+  out << CostByScenarioFigure(ids, run);
   out << "</section>\n";
 }
 
+// One row per scenario; the file under its name, so the table fits a laptop's width (and scrolls
+// sideways, not the page, when it cannot).
 void WriteScenarioTable(std::ostream& out, const harness::RunResult& run) {
   out << "<section id=\"scenarios\" aria-labelledby=\"scenarios-h\">\n<h2 id=\"scenarios-h\">Scenarios</h2>\n"
-      << "<table>\n<caption>" << Plural(static_cast<long long>(run.scenarios.size()), "scenario", "scenarios")
+      << "<div class=\"scroll\"><table class=\"scenarios\">\n<caption>"
+      << Plural(static_cast<long long>(run.scenarios.size()), "scenario", "scenarios")
       << ", in the order they were given</caption>\n<thead><tr>"
-      << "<th scope=\"col\">Status</th><th scope=\"col\">Scenario</th><th scope=\"col\">File</th>"
+      << "<th scope=\"col\">Status</th><th scope=\"col\">Scenario and file</th>"
       << "<th scope=\"col\" class=\"num\">Expectations held</th><th scope=\"col\" class=\"num\">Oracles passed</th>"
-      << "<th scope=\"col\" class=\"num\">Oracles failed</th><th scope=\"col\" class=\"num\">Tickets</th>"
-      << "<th scope=\"col\" class=\"num\">Automated</th><th scope=\"col\" class=\"num\">First response p50</th>"
-      << "<th scope=\"col\" class=\"num\">Cost / ticket</th><th scope=\"col\" class=\"num\">Virtual time</th>"
-      << "<th scope=\"col\" class=\"num\">Duration</th></tr></thead>\n<tbody>\n";
+      << "<th scope=\"col\" class=\"num\">Tickets</th><th scope=\"col\" class=\"num\">Automated</th>"
+      << "<th scope=\"col\" class=\"num\">First response p50</th><th scope=\"col\" class=\"num\">Cost / ticket</th>"
+      << "<th scope=\"col\" class=\"num\">Virtual time</th><th scope=\"col\" class=\"num\">Duration</th>"
+      << "</tr></thead>\n<tbody>\n";
   for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
     const auto& s = run.scenarios[i];
-    const int oracles_passed = OraclesPassed(s);
-    const int oracles_failed = static_cast<int>(s.oracles.size()) - oracles_passed;
+    const int held = ExpectationsHeld(s), oracles_passed = OraclesPassed(s);
+    const bool expectations_failed = held != static_cast<int>(s.expectations.size());
+    const bool oracles_failed = oracles_passed != static_cast<int>(s.oracles.size());
     out << "<tr><td>" << Badge(s.status) << "</td><th scope=\"row\"><a href=\"#s-" << i + 1 << "\">"
-        << EscapeHtml(s.name.empty() ? s.file : s.name) << "</a></th><td><code>" << EscapeHtml(s.file)
-        << "</code></td><td class=\"num\">" << ExpectationsHeld(s) << "/" << s.expectations.size()
-        << "</td><td class=\"num\">" << oracles_passed << "</td><td class=\"num" << (oracles_failed > 0 ? " bad" : "")
-        << "\">" << oracles_failed << "</td><td class=\"num\">" << s.kpis.tickets << "</td><td class=\"num\">"
-        << EscapeHtml(FormatPercent(s.kpis.automation_rate, 0)) << "</td><td class=\"num\">"
+        << EscapeHtml(s.name.empty() ? s.file : s.name) << "</a><span class=\"file\"><code>" << EscapeHtml(s.file)
+        << "</code></span></th><td class=\"num" << (expectations_failed ? " bad" : "") << "\">" << held << "/"
+        << s.expectations.size() << "</td><td class=\"num" << (oracles_failed ? " bad" : "") << "\">" << oracles_passed
+        << "/" << s.oracles.size() << "</td><td class=\"num\">" << s.kpis.tickets << "</td><td class=\"num\">"
+        << EscapeHtml(s.kpis.tickets > 0 ? FormatPercent(s.kpis.automation_rate, 0) : "n/a") << "</td><td class=\"num\">"
         << EscapeHtml(Seconds(s.kpis.first_response_p50_s)) << "</td><td class=\"num\">"
-        << EscapeHtml(FormatMoney(s.kpis.cost_per_ticket)) << "</td><td class=\"num\">"
+        << EscapeHtml(s.kpis.tickets > 0 ? FormatMoney(s.kpis.cost_per_ticket) : "n/a") << "</td><td class=\"num\">"
         << EscapeHtml(FormatDuration(s.virtual_seconds)) << "</td><td class=\"num\">"
         << EscapeHtml(FormatDuration(s.wall_seconds)) << "</td></tr>\n";
   }
-  out << "</tbody>\n</table>\n</section>\n";
+  out << "</tbody>\n</table></div>\n</section>\n";
 }
 
 // A link only for a plain relative path: the report is opened from disk and never follows a
@@ -341,10 +403,18 @@ void WriteProblems(std::ostream& out, const harness::ScenarioResult& s) {
   const bool any_oracle = OraclesPassed(s) != static_cast<int>(s.oracles.size());
   if (!any_expectation && !any_oracle) return;
   out << "<h3>What failed</h3>\n";
-  for (const auto& e : s.expectations) {
-    if (e.held) continue;
-    out << "<div class=\"problem\"><h4>Expectation: " << EscapeHtml(e.what) << "</h4><p>Found: "
-        << EscapeHtml(e.detail.empty() ? "(nothing recorded)" : e.detail) << "</p></div>\n";
+  // Failed expectations in one table: a broken fault path can fail a dozen of them at once.
+  if (any_expectation) {
+    out << "<div class=\"problem\"><h4>"
+        << Plural(static_cast<long long>(s.expectations.size()) - ExpectationsHeld(s), "expectation", "expectations")
+        << " failed</h4><table>\n<thead><tr><th scope=\"col\">Expectation</th><th scope=\"col\">Found</th></tr>"
+        << "</thead>\n<tbody>\n";
+    for (const auto& e : s.expectations) {
+      if (e.held) continue;
+      out << "<tr><td>" << EscapeHtml(e.what) << "</td><td>"
+          << EscapeHtml(e.detail.empty() ? "(nothing recorded)" : e.detail) << "</td></tr>\n";
+    }
+    out << "</tbody>\n</table></div>\n";
   }
   for (const auto& o : s.oracles) {
     if (o.passed()) continue;
@@ -368,7 +438,7 @@ void WriteVerdicts(std::ostream& out, const harness::ScenarioResult& s) {
     out << "<table>\n<thead><tr><th scope=\"col\">Result</th><th scope=\"col\">Expectation</th>"
         << "<th scope=\"col\">Found</th></tr></thead>\n<tbody>\n";
     for (const auto& e : s.expectations) {
-      out << "<tr><td class=\"" << (e.held ? "ok\">\u2713 held" : "bad\">\u2717 failed") << "</td><td>"
+      out << "<tr><td class=\"nowrap " << (e.held ? "ok\">\u2713 held" : "bad\">\u2717 failed") << "</td><td>"
           << EscapeHtml(e.what) << "</td><td>" << EscapeHtml(e.detail) << "</td></tr>\n";
     }
     out << "</tbody>\n</table>\n";
@@ -381,19 +451,29 @@ void WriteVerdicts(std::ostream& out, const harness::ScenarioResult& s) {
   out << "<table>\n<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Invariant</th>"
       << "<th scope=\"col\">Result</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n";
   for (const auto& o : s.oracles) {
-    out << "<tr><th scope=\"row\">" << EscapeHtml(o.id) << "</th><td>" << EscapeHtml(o.title) << "</td><td class=\""
+    out << "<tr><th scope=\"row\">" << EscapeHtml(o.id) << "</th><td>" << EscapeHtml(o.title) << "</td><td class=\"nowrap "
         << (o.passed() ? "ok\">\u2713 " : "bad\">\u2717 ") << EscapeHtml(OracleOutcome(o)) << "</td><td>"
         << EscapeHtml(o.message) << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
 }
 
+// The virtual time from a ticket's first entry to its last.
+double Span(const harness::TicketTimeline& t) {
+  if (t.entries.empty()) return 0;
+  double first = t.entries[0].t_seconds, last = first;
+  for (const auto& e : t.entries) first = std::min(first, e.t_seconds), last = std::max(last, e.t_seconds);
+  return last - first;
+}
+
+// One collapsed <details> per ticket (a generated day holds dozens), its summary line enough to
+// pick the one to open: label, id, intent, route, events and how long it took.
 void WriteTimelines(std::ostream& out, SvgIds& ids, const harness::ScenarioResult& s) {
-  out << "<h3>Timelines</h3>\n";
   if (s.timelines.empty()) {
-    out << "<p class=\"muted\">No ticket.</p>\n";
+    out << "<h3>Timelines</h3>\n<p class=\"muted\">No ticket.</p>\n";
     return;
   }
+  out << "<h3>Timelines (" << Plural(static_cast<long long>(s.timelines.size()), "ticket", "tickets") << ")</h3>\n";
   if (s.timelines.size() > kMaxTimelines) {
     out << "<p class=\"muted\">The first " << kMaxTimelines << " of " << s.timelines.size()
         << " tickets; the trace holds them all.</p>\n";
@@ -401,10 +481,14 @@ void WriteTimelines(std::ostream& out, SvgIds& ids, const harness::ScenarioResul
   const bool open = !s.passed() && s.timelines.size() <= kOpenTimelinesUpTo;
   for (std::size_t i = 0; i < s.timelines.size() && i < kMaxTimelines; ++i) {
     const auto& t = s.timelines[i];
-    out << "<details class=\"ticket\"" << (open ? " open" : "") << "><summary><strong>" << EscapeHtml(t.label)
-        << "</strong> \u00b7 ticket " << t.ticket_id << " \u00b7 " << EscapeHtml(t.intent.empty() ? "untriaged" : t.intent)
-        << " \u00b7 " << EscapeHtml(t.route.empty() ? "no route" : t.route) << " \u00b7 "
-        << Plural(static_cast<long long>(t.entries.size()), "event", "events") << "</summary>\n"
+    const std::string id_text = "#" + std::to_string(t.ticket_id);
+    out << "<details class=\"ticket\"" << (open ? " open" : "") << "><summary><strong>"
+        << EscapeHtml(t.label.empty() ? id_text : t.label) << "</strong>";
+    if (!t.label.empty() && t.label != id_text) out << " \u00b7 ticket " << t.ticket_id;
+    out << " \u00b7 " << EscapeHtml(t.intent.empty() ? "untriaged" : t.intent) << " \u00b7 "
+        << EscapeHtml(t.route.empty() ? "no route" : t.route) << " \u00b7 "
+        << Plural(static_cast<long long>(t.entries.size()), "event", "events") << " over "
+        << EscapeHtml(FormatDuration(Span(t))) << "</summary>\n"
         << detail::Swimlane(ids, t) << "\n<table class=\"timeline\">\n<thead><tr><th scope=\"col\" class=\"num\">"
         << "Virtual time</th><th scope=\"col\">Service</th><th scope=\"col\">What</th></tr></thead>\n<tbody>\n";
     for (std::size_t r = 0; r < t.entries.size() && r < kMaxTimelineRows; ++r) {
@@ -420,30 +504,56 @@ void WriteTimelines(std::ostream& out, SvgIds& ids, const harness::ScenarioResul
   }
 }
 
+// How to replay the scenario and where its trace is.
+void WriteMeta(std::ostream& out, const harness::ScenarioResult& s) {
+  out << "<dl class=\"meta\"><dt>Seed</dt><dd><code>" << s.seed << "</code></dd><dt>Replay</dt><dd><code>"
+      << EscapeHtml(ReplayCommand(s)) << "</code></dd><dt>Virtual time</dt><dd>"
+      << EscapeHtml(FormatDuration(s.virtual_seconds)) << "</dd><dt>Duration</dt><dd>"
+      << EscapeHtml(FormatDuration(s.wall_seconds)) << "</dd><dt>Trace</dt><dd>";
+  WriteTraceLink(out, s);
+  out << "</dd></dl>\n";
+}
+
+// A scenario's section. A passing one is a heading, one line and a closed <details> (a suite is
+// mostly passing scenarios, and the page must stay short); a failing one shows how to replay it
+// and what failed, with its details open.
 void WriteScenario(std::ostream& out, SvgIds& ids, const harness::ScenarioResult& s, std::size_t index) {
   const std::string id = "s-" + std::to_string(index + 1);
+  const int oracles_passed = OraclesPassed(s);
   out << "<section class=\"scenario st-" << StatusClass(s.status) << "\" id=\"" << id << "\" aria-labelledby=\"" << id
       << "-h\">\n<h2 id=\"" << id << "-h\">" << Badge(s.status) << " " << EscapeHtml(s.name.empty() ? s.file : s.name)
-      << "</h2>\n<dl class=\"meta\"><dt>File</dt><dd><code>" << EscapeHtml(s.file) << "</code></dd><dt>Seed</dt><dd><code>"
-      << s.seed << "</code></dd><dt>Replay</dt><dd><code>" << EscapeHtml(ReplayCommand(s))
-      << "</code></dd><dt>Virtual time</dt><dd>" << EscapeHtml(FormatDuration(s.virtual_seconds))
-      << "</dd><dt>Duration</dt><dd>" << EscapeHtml(FormatDuration(s.wall_seconds)) << "</dd><dt>Trace</dt><dd>";
-  WriteTraceLink(out, s);
-  out << "</dd><dt>Verdicts</dt><dd>" << ExpectationsHeld(s) << "/" << s.expectations.size()
-      << " expectations held; oracles " << OraclesPassed(s) << " passed, "
-      << static_cast<int>(s.oracles.size()) - OraclesPassed(s) << " failed</dd></dl>\n";
+      << "</h2>\n<p class=\"gist\"><code>" << EscapeHtml(s.file) << "</code> \u00b7 " << ExpectationsHeld(s) << "/"
+      << s.expectations.size() << " expectations held \u00b7 " << oracles_passed << "/" << s.oracles.size()
+      << " oracles passed \u00b7 " << Plural(s.kpis.tickets, "ticket", "tickets") << "</p>\n";
+  if (!s.passed()) WriteMeta(out, s);
   if (!s.error.empty()) {
     out << "<div class=\"problem\"><h4>" << (s.status == "error" ? "The scenario did not run" : "Error")
         << "</h4><pre>" << EscapeHtml(s.error) << "</pre></div>\n";
   }
   WriteProblems(out, s);
-  out << "<details" << (s.passed() ? "" : " open") << "><summary>Verdicts, support KPIs and timelines</summary>\n";
+  const bool empty = s.expectations.empty() && s.oracles.empty() && s.timelines.empty() && s.kpis.tickets == 0 &&
+                     s.kpis.orders == 0;
+  if (empty) {  // a scenario in error: nothing ran, the error says it all
+    out << "</section>\n";
+    return;
+  }
+  if (s.passed()) {
+    out << "<details><summary>Replay, verdicts, support KPIs and timelines</summary>\n";
+    WriteMeta(out, s);
+  } else {
+    out << "<details open><summary>Verdicts, support KPIs and timelines</summary>\n";
+  }
   WriteVerdicts(out, s);
   out << "<h3>Support KPIs</h3>\n";
   if (s.kpis.tickets == 0 && s.kpis.orders == 0) {
     out << "<p class=\"muted\">No orders or tickets.</p>\n";
   } else {
-    KpiBlock(out, ids, s.kpis, "this scenario", {CostRow(s.name.empty() ? "this scenario" : s.name, s.kpis)});
+    const bool charts = s.kpis.tickets >= kMinTicketsForCharts;
+    KpiBlock(out, ids, s.kpis, "this scenario", s.name.empty() ? "this scenario" : s.name, charts);
+    if (!charts) {
+      out << "<p class=\"muted\">Charts are drawn for scenarios with " << kMinTicketsForCharts
+          << " tickets or more; the overview charts all scenarios together.</p>\n";
+    }
   }
   WriteTimelines(out, ids, s);
   out << "</details>\n</section>\n";

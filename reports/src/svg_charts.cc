@@ -26,6 +26,27 @@ void Open(std::ostringstream& svg, SvgIds& ids, std::string_view title, std::str
       << "<desc id=\"" << id << "-d\">" << EscapeHtml(desc) << "</desc>";
 }
 
+// The column left of the bars, sized to the longest label (in code points, at about 6.5 units a
+// character at 11px) between a floor and a ceiling; longer labels are cut with "…" and shown whole
+// on hover.
+struct LabelColumn {
+  double width;
+  std::size_t max_chars;
+};
+
+LabelColumn FitLabels(const std::vector<std::string_view>& labels) {
+  constexpr std::size_t kMaxChars = 40;
+  constexpr double kCharWidth = 6.5, kMinWidth = 90, kMaxWidth = 12 + kCharWidth * kMaxChars;
+  std::size_t longest = 0;
+  for (const auto label : labels) {
+    const auto code_points = static_cast<std::size_t>(
+        std::count_if(label.begin(), label.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    longest = std::max(longest, code_points);
+  }
+  const std::size_t chars = std::min(longest, kMaxChars);
+  return {std::clamp(12 + kCharWidth * static_cast<double>(chars), kMinWidth, kMaxWidth), chars};
+}
+
 void NoData(std::ostringstream& svg, double height) {
   svg << "<text class=\"muted\" x=\"" << F(kWidth / 2) << "\" y=\"" << F(height / 2)
       << "\" text-anchor=\"middle\" dominant-baseline=\"middle\">no data</text>";
@@ -37,12 +58,15 @@ std::string SvgIds::Next() { return "svg-" + std::to_string(next_++); }
 
 std::string BarChart(SvgIds& ids, std::string_view title, std::string_view desc, const std::vector<Bar>& bars,
                      double max) {
-  constexpr double kLabelWidth = 170, kValueWidth = 90, kRow = 24, kBar = 16, kPad = 6;
+  constexpr double kValueWidth = 110, kRow = 24, kBar = 16, kPad = 6;
+  std::vector<std::string_view> labels;
+  for (const auto& b : bars) labels.push_back(b.label);
+  const auto [label_width, label_chars] = FitLabels(labels);
   const double height = bars.empty() ? 48 : kPad * 2 + kRow * static_cast<double>(bars.size());
   if (max <= 0) {
     for (const auto& b : bars) max = std::max(max, b.value);
   }
-  const double plot = kWidth - kLabelWidth - kValueWidth;
+  const double plot = kWidth - label_width - kValueWidth;
   std::ostringstream svg;
   Open(svg, ids, title, desc, height);
   if (bars.empty()) NoData(svg, height);
@@ -51,13 +75,13 @@ std::string BarChart(SvgIds& ids, std::string_view title, std::string_view desc,
     const double y = kPad + kRow * static_cast<double>(i);
     const double w = max > 0 && std::isfinite(b.value) ? std::clamp(b.value / max, 0.0, 1.0) * plot : 0;
     svg << "<g><title>" << EscapeHtml(b.label) << ": " << EscapeHtml(b.value_text) << "</title>"
-        << "<text x=\"" << F(kLabelWidth - 8) << "\" y=\"" << F(y + kRow / 2)
-        << "\" text-anchor=\"end\" dominant-baseline=\"middle\">" << EscapeHtml(Truncate(b.label, 26)) << "</text>"
-        << "<rect class=\"track\" x=\"" << F(kLabelWidth) << "\" y=\"" << F(y + (kRow - kBar) / 2) << "\" width=\""
+        << "<text x=\"" << F(label_width - 8) << "\" y=\"" << F(y + kRow / 2)
+        << "\" text-anchor=\"end\" dominant-baseline=\"middle\">" << EscapeHtml(Truncate(b.label, label_chars)) << "</text>"
+        << "<rect class=\"track\" x=\"" << F(label_width) << "\" y=\"" << F(y + (kRow - kBar) / 2) << "\" width=\""
         << F(plot) << "\" height=\"" << F(kBar) << "\"/>"
-        << "<rect class=\"" << EscapeHtml(b.css_class) << "\" x=\"" << F(kLabelWidth) << "\" y=\""
+        << "<rect class=\"" << EscapeHtml(b.css_class) << "\" x=\"" << F(label_width) << "\" y=\""
         << F(y + (kRow - kBar) / 2) << "\" width=\"" << F(w) << "\" height=\"" << F(kBar) << "\"/>"
-        << "<text x=\"" << F(kLabelWidth + w + 6) << "\" y=\"" << F(y + kRow / 2)
+        << "<text x=\"" << F(label_width + w + 6) << "\" y=\"" << F(y + kRow / 2)
         << "\" dominant-baseline=\"middle\">" << EscapeHtml(b.value_text) << "</text></g>";
   }
   svg << "</svg>";
@@ -113,7 +137,10 @@ std::string StackedBarChart(SvgIds& ids, std::string_view title, std::string_vie
                             const std::vector<StackedRow>& rows,
                             const std::vector<std::pair<std::string, std::string>>& legend,
                             std::string (*format_value)(double)) {
-  constexpr double kLabelWidth = 170, kValueWidth = 90, kRow = 26, kBar = 18, kLegend = 26, kPad = 6;
+  constexpr double kValueWidth = 100, kRow = 26, kBar = 18, kLegend = 26, kPad = 6;
+  std::vector<std::string_view> labels;
+  for (const auto& r : rows) labels.push_back(r.label);
+  const auto [label_width, label_chars] = FitLabels(labels);
   const double height = kLegend + (rows.empty() ? 40 : kPad * 2 + kRow * static_cast<double>(rows.size()));
   double max = 0;
   for (const auto& r : rows) {
@@ -121,10 +148,10 @@ std::string StackedBarChart(SvgIds& ids, std::string_view title, std::string_vie
     for (const auto& s : r.segments) total += std::isfinite(s.value) && s.value > 0 ? s.value : 0;
     max = std::max(max, total);
   }
-  const double plot = kWidth - kLabelWidth - kValueWidth;
+  const double plot = kWidth - label_width - kValueWidth;
   std::ostringstream svg;
   Open(svg, ids, title, desc, height);
-  double lx = kLabelWidth;
+  double lx = label_width;
   for (const auto& [name, css_class] : legend) {
     svg << "<rect class=\"" << EscapeHtml(css_class) << "\" x=\"" << F(lx) << "\" y=\"6\" width=\"12\" height=\"12\"/>"
         << "<text x=\"" << F(lx + 16) << "\" y=\"12\" dominant-baseline=\"middle\">" << EscapeHtml(name) << "</text>";
@@ -137,10 +164,10 @@ std::string StackedBarChart(SvgIds& ids, std::string_view title, std::string_vie
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const StackedRow& r = rows[i];
     const double y = kLegend + kPad + kRow * static_cast<double>(i);
-    svg << "<g><text x=\"" << F(kLabelWidth - 8) << "\" y=\"" << F(y + kRow / 2)
+    svg << "<g><text x=\"" << F(label_width - 8) << "\" y=\"" << F(y + kRow / 2)
         << "\" text-anchor=\"end\" dominant-baseline=\"middle\"><title>" << EscapeHtml(r.label) << "</title>"
-        << EscapeHtml(Truncate(r.label, 26)) << "</text>";
-    double x = kLabelWidth;
+        << EscapeHtml(Truncate(r.label, label_chars)) << "</text>";
+    double x = label_width;
     for (const auto& s : r.segments) {
       const double v = std::isfinite(s.value) && s.value > 0 ? s.value : 0;
       const double w = max > 0 ? v / max * plot : 0;

@@ -57,8 +57,9 @@ TEST(HtmlReport, DrawsTheChartsInSvgWithAccessibleNames) {
   const auto root = MiniXml::Parse(html, nullptr, true);
   ASSERT_TRUE(root.has_value());
   const auto svgs = root->FindAll("svg");
-  // Overview: 4 charts; two scenarios with tickets: 4 each; 3 ticket swimlanes.
-  EXPECT_EQ(svgs.size(), 4u + 8u + 3u);
+  // Overview: 4 charts and the cost per scenario; two scenarios with tickets: 4 each; 3 ticket
+  // swimlanes.
+  EXPECT_EQ(svgs.size(), 5u + 8u + 3u);
   for (const auto* svg : svgs) {
     EXPECT_EQ(svg->Attribute("role"), "img");
     ASSERT_FALSE(svg->children.empty());
@@ -69,11 +70,12 @@ TEST(HtmlReport, DrawsTheChartsInSvgWithAccessibleNames) {
   EXPECT_EQ(Count(html, "<figcaption>First response time</figcaption>"), 3u);
   EXPECT_EQ(Count(html, "<figcaption>Automation and reopen rates</figcaption>"), 3u);
   EXPECT_EQ(Count(html, "<figcaption>Cost per ticket</figcaption>"), 3u);
+  EXPECT_EQ(Count(html, "<figcaption>Cost per ticket by scenario</figcaption>"), 1u);
   EXPECT_NE(html.find("AI resolutions at $0.90 per automated resolution"), std::string::npos);
   EXPECT_NE(html.find("class=\"chart swimlane\""), std::string::npos);
   // Ids are unique, so every aria-labelledby points at one title.
-  EXPECT_EQ(Count(html, "id=\"svg-15-t\""), 1u);
-  EXPECT_EQ(Count(html, "id=\"svg-16-t\""), 0u);
+  EXPECT_EQ(Count(html, "id=\"svg-16-t\""), 1u);
+  EXPECT_EQ(Count(html, "id=\"svg-17-t\""), 0u);
 }
 
 TEST(HtmlReport, EscapesScenarioText) {
@@ -107,7 +109,55 @@ TEST(HtmlReport, ShowsFailuresTablesAndTimelines) {
   EXPECT_NE(html.find("<a href=\"traces/wismo-email.jsonl\">"), std::string::npos);
   // Failing scenarios open, passing ones closed.
   EXPECT_NE(html.find("<details open><summary>Verdicts"), std::string::npos);
-  EXPECT_NE(html.find("<details><summary>Verdicts"), std::string::npos);
+  EXPECT_NE(html.find("<details><summary>Replay, verdicts"), std::string::npos);
+}
+
+TEST(HtmlReport, PutsTheFailuresFirstAndKeepsTheTableNarrow) {
+  const std::string html = Render(SampleRun());
+  // The header links to each scenario that did not pass.
+  EXPECT_NE(html.find("<p class=\"failed-list\">Failed: <a href=\"#s-2\">refund &lt;damaged&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#s-3\">scenarios/broken.yaml</a> (error)</p>"), std::string::npos);
+  // The file sits under the scenario's name, and the table scrolls inside its box.
+  EXPECT_NE(html.find("<div class=\"scroll\"><table class=\"scenarios\">"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"file\"><code>scenarios/wismo/email_auto_reply.yaml</code></span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num bad\">9/11</td>"), std::string::npos) << "oracles passed of checked";
+  // Failed expectations are listed together; a scenario in error shows its error and nothing empty.
+  EXPECT_NE(html.find("<h4>1 expectation failed</h4>"), std::string::npos);
+  const auto broken = html.find("id=\"s-3\"");
+  ASSERT_NE(broken, std::string::npos);
+  EXPECT_EQ(html.find("Verdicts, support KPIs and timelines", broken), std::string::npos);
+}
+
+TEST(HtmlReport, TimelinesAreCollapsedAndSaySoInTheirSummary) {
+  harness::RunResult run = SampleRun();
+  auto& day = run.scenarios[0];  // a passing day of 40 tickets
+  day.timelines.clear();
+  for (std::uint64_t id = 1; id <= 40; ++id) {
+    day.timelines.push_back(testing::SampleTimeline(id, "#" + std::to_string(id), "wismo", "auto_send", false));
+  }
+  const std::string html = Render(run);
+  EXPECT_NE(html.find("<h3>Timelines (40 tickets)</h3>"), std::string::npos);
+  EXPECT_EQ(Count(html, "<details class=\"ticket\"><summary>"), 40u);
+  // A label that is just the id is not repeated; the summary says how long the ticket took.
+  EXPECT_NE(html.find("<summary><strong>#7</strong> \u00b7 wismo \u00b7 auto_send \u00b7 8 events over 3.10 s</summary>"),
+            std::string::npos);
+  // The failing scenario's single ticket stays open.
+  EXPECT_EQ(Count(html, "<details class=\"ticket\" open><summary>"), 1u);
+}
+
+TEST(HtmlReport, SmallScenariosShowTilesWithoutCharts) {
+  harness::RunResult run = SampleRun();
+  run.scenarios[1].kpis = testing::SampleKpis(2, 1, 2, 0, 1.5);
+  const std::string html = Render(run);
+  EXPECT_EQ(Count(html, "<figcaption>Ticket volume by intent</figcaption>"), 2u);  // overview and scenario 1
+  EXPECT_NE(html.find("Charts are drawn for scenarios with 5 tickets or more"), std::string::npos);
+}
+
+TEST(HtmlReport, RefusesEveryRequestThroughItsContentSecurityPolicy) {
+  const std::string html = Render(SampleRun());
+  EXPECT_NE(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "),
+            std::string::npos);
 }
 
 TEST(HtmlReport, SameResultSameBytes) { EXPECT_EQ(Render(SampleRun()), Render(SampleRun())); }

@@ -61,10 +61,15 @@ TEST(SummaryJson, NumbersAreRoundedAndAbsentPercentilesAreNull) {
   EXPECT_EQ(kpis["tickets"], 48);
   EXPECT_EQ(kpis["tickets_by_intent"]["wismo"], 24);
   EXPECT_EQ(kpis["automation_rate"], 0.625);
-  EXPECT_EQ(kpis["cost_per_ticket"], 0.9375);
+  // (30 automated x $0.90 + 14 agent-handled x 6 min x $0.50) / 48 tickets.
+  EXPECT_EQ(kpis["cost_per_ticket"], 1.4375);
   EXPECT_EQ(kpis["tickets_answered"], 44);
   EXPECT_TRUE(j["scenarios"][2]["kpis"]["first_response_p50_s"].is_null());
   EXPECT_EQ(j["scenarios"][1]["virtual_seconds"], 3600.5);
+  // All scenarios together: costs summed over tickets summed, ($69 + $19.50) / 60, not the mean
+  // of the scenarios' costs per ticket.
+  EXPECT_EQ(j["kpis"]["tickets"], 60);
+  EXPECT_EQ(j["kpis"]["cost_per_ticket"], 1.475);
   // A rate of 1/3 is written with six decimals, not seventeen digits.
   harness::RunResult run;
   run.scenarios.emplace_back();

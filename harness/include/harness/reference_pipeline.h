@@ -24,6 +24,7 @@ namespace rh::harness {
 struct Breakage {
   pipeline::PipelineOptions::Sabotage sabotage;
   bool skip_signature_check = false;
+  bool ignore_retry_after = false;  // every client retries a 429 before the server's Retry-After
 };
 
 class ReferencePipeline {

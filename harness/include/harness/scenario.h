@@ -188,6 +188,10 @@ enum class PipelineVariant {
   kAutoSendsEverything,   // I2, I3: ignores the policy's route
   kIgnoresSuppression,    // I1: never suppresses
   kNoDecisionLog,         // I4
+  kSkipsFactCheck,        // I9: sends drafts with invented facts
+  kSkipsRecovery,         // I5: never fires the recovery event
+  kRepliesTwice,          // I7: posts every automatic reply twice
+  kIgnoresRetryAfter,     // I8: retries a 429 before the server's Retry-After
 };
 
 // ---- Expectations ----

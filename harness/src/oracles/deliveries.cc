@@ -84,7 +84,7 @@ std::vector<Violation> CheckI6(const RunFacts& facts) {
         }
       }
       if (accepted_status == 0) continue;
-      v.message = "a " + d.webhook.topic + " webhook (delivery " + d.webhook.delivery_id + ") with " + why +
+      v.message = "webhook " + d.webhook.topic + " (delivery " + d.webhook.delivery_id + ") with " + why +
                   " was accepted by the pipeline (" + std::to_string(accepted_status) + ")";
       out.push_back(std::move(v));
     }

@@ -29,15 +29,51 @@ std::string IssueNames(const TicketView& view) {
   return out;
 }
 
-// The record that shows a scan at `at` reached Shopify's webhooks.
-std::optional<std::size_t> ScanRecord(const RunFacts& facts, sim::WallTime at) {
-  const sim::Instant t = facts.ToInstant(at);
-  for (const std::size_t i : facts.OfKind("shopify.webhook")) {
-    if (facts.trace[i].time == t && RunFacts::Str(facts.trace[i], "topic") == "fulfillments/update") return i;
-    if (facts.trace[i].time > t) break;
+// The records that show carrier scans reaching Shopify's webhooks: the mock's own record when it
+// traces, else the sender's first attempt at delivering the fulfillments/update about the order
+// (SimWorld gives the Shopify mock no trace, so that is the usual one). Read once per check.
+class ScanRecords {
+ public:
+  explicit ScanRecords(const RunFacts& facts) : facts_(facts) {
+    for (const mocks::DeliveryRecord& d : facts.context.world.shopify_webhooks().Deliveries()) {
+      if (d.webhook.topic != "fulfillments/update" || d.duplicate) continue;
+      const auto body = mocks::OrderedJson::parse(d.webhook.request.body, nullptr, /*allow_exceptions=*/false);
+      if (!body.is_object() || !body.contains("order_id") || !body["order_id"].is_number_unsigned()) continue;
+      deliveries_[body["order_id"].get<mocks::shopify::Id>()].push_back({d.first_attempt_at, d.webhook.delivery_id});
+    }
+    for (const std::size_t i : facts.OfKind("webhook.attempt")) {
+      first_attempt_.try_emplace(RunFacts::Str(facts.trace[i], "delivery"), i);
+    }
   }
-  return std::nullopt;
-}
+
+  // The scan at `at` on `order`.
+  std::optional<std::size_t> Find(const mocks::shopify::Order& order, sim::WallTime at) const {
+    const sim::Instant t = facts_.ToInstant(at);
+    for (const std::size_t i : facts_.OfKind("shopify.webhook")) {
+      if (facts_.trace[i].time == t && RunFacts::Str(facts_.trace[i], "topic") == "fulfillments/update") return i;
+      if (facts_.trace[i].time > t) break;
+    }
+    auto of_order = deliveries_.find(order.id);
+    if (of_order == deliveries_.end()) return std::nullopt;
+    const Delivery* first = nullptr;  // the first delivery about the order sent at or after the scan
+    for (const Delivery& d : of_order->second) {
+      if (d.sent >= t && (first == nullptr || d.sent < first->sent)) first = &d;
+    }
+    if (first == nullptr) return std::nullopt;
+    auto it = first_attempt_.find(first->id);
+    if (it == first_attempt_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  struct Delivery {
+    sim::Instant sent{};
+    std::string id;
+  };
+  const RunFacts& facts_;
+  std::map<mocks::shopify::Id, std::vector<Delivery>> deliveries_;  // by order, in the order emitted
+  std::map<std::string, std::size_t> first_attempt_;  // delivery id -> its first webhook.attempt
+};
 
 // The first record naming a ticket (its webhook reaching the pipeline, usually).
 std::optional<std::size_t> FirstTicketRecord(const RunFacts& facts, std::uint64_t ticket_id) {
@@ -84,6 +120,7 @@ struct RecoveryEvent {
 
 std::vector<Violation> CheckI1(const RunFacts& facts) {
   std::vector<Violation> out;
+  const ScanRecords scans(facts);
   const sim::Duration grace = facts.context.reaction_grace;
   std::map<std::string, std::vector<const TicketView*>> tickets_of;
   for (const auto& [id, view] : facts.tickets) {
@@ -108,14 +145,15 @@ std::vector<Violation> CheckI1(const RunFacts& facts) {
       return s.at >= from + grace && (!to || s.at < *to);
     };
     Violation v;
-    const std::string what = std::string(mocks::klaviyo::MessageKindName(s.kind)) + " '" + s.message + "' (" +
-                             s.source_type + " " + s.source_name + ") sent to " + email + " at " + facts.When(s.at);
+    const std::string what = std::string(mocks::klaviyo::MessageKindName(s.kind)) +
+                             (s.message.empty() ? std::string() : " '" + s.message + "'") + " (" + s.source_type + " " +
+                             s.source_name + ") sent to " + email + " at " + facts.When(s.at);
     for (const DeliveryIssue* d : deliveries_of[email]) {
       for (const auto& [from, to] : d->windows) {
         if (!live(from, to) || !v.message.empty()) continue;
         v.message = what + " while a delivery exception on order " + d->order->name + " was live (since " +
                     facts.When(from) + ")";
-        if (auto i = ScanRecord(facts, from)) v.evidence.push_back(*i);
+        if (auto i = scans.Find(*d->order, from)) v.evidence.push_back(*i);
       }
     }
     for (const TicketView* t : tickets_of[email]) {
@@ -198,6 +236,7 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
   };
 
   if (DeliveryExceptionsSuppress(facts.policy)) {
+    const ScanRecords scans(facts);
     for (const DeliveryIssue& d : facts.delivery_issues) {
       std::vector<const RecoveryEvent*> matched;
       for (const RecoveryEvent& e : events) {
@@ -207,7 +246,7 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
       }
       const sim::WallTime resolved_at = d.windows.front().second.value_or(sim::WallTime{});
       judge("the delivery exception on order " + d.order->name, d.to.has_value(), resolved_at, matched,
-            d.to ? ScanRecord(facts, resolved_at) : std::nullopt);
+            d.to ? scans.Find(*d.order, resolved_at) : std::nullopt);
     }
   }
   for (const auto& [id, view] : facts.tickets) {
@@ -265,6 +304,11 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
                   ") although every ticket of theirs is closed and no delivery exception is open";
       for (const std::size_t i : facts.OfKind("suppress")) {
         if (RunFacts::Str(facts.trace[i], "email") == email) v.evidence.push_back(i);
+      }
+      // The request that made this suppression, whoever sent it (Klaviyo stamps it when handled).
+      if (const Exchange* ex = facts.HandledAt(kKlaviyoHost, facts.ToInstant(s.timestamp),
+                                               "/api/profile-suppression-bulk-create-jobs")) {
+        v.evidence.push_back(ex->request_index);
       }
       out.push_back(std::move(v));
     }

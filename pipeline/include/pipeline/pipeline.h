@@ -63,6 +63,9 @@ struct PipelineOptions {
     bool ignore_route = false;        // send every draft automatically, whatever the policy said
     bool skip_suppression = false;    // never suppress marketing
     bool skip_decision_log = false;   // write no decision rows
+    bool skip_fact_check = false;     // treat every draft as checked, invented facts and all
+    bool skip_recovery = false;       // never fire the recovery event
+    bool reply_twice = false;         // post every automatic reply a second time
   } sabotage;
 };
 

@@ -339,6 +339,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
         last.kind = CallErrorKind::kRateLimited;
         last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
         retryable = true;  // a refused request changed nothing, so even a write may go again
+        if (policy_.ignore_retry_after) server_wait.reset();
         if (server_wait) {
           honoured = true;
           last.retry_after = *server_wait;
@@ -349,8 +350,10 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
           reason = "rate limited, no retry-after";
         }
         // The whole account (for this limit) waits, not only this call.
-        PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
-                   "rate limited (" + outcome + ") by " + op);
+        if (!policy_.ignore_retry_after) {
+          PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
+                     "rate limited (" + outcome + ") by " + op);
+        }
       } else if (RetryableStatus(response.status, policy_.retry_conflict)) {
         const bool server_error = response.status >= 500;
         last.kind = server_error ? CallErrorKind::kServerError

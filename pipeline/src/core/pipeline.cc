@@ -441,7 +441,7 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
     if (drafted) {
       draft = drafted->text;
       const DraftFacts allowed = order ? clients::DraftFactsFromOrder(*order) : DraftFacts{};
-      draft_problem = DescribeProblems(CheckDraft(draft, allowed));
+      draft_problem = options_.sabotage.skip_fact_check ? std::string() : DescribeProblems(CheckDraft(draft, allowed));
       if (!draft_problem.empty()) tried += "The draft failed its fact check (" + draft_problem + "). ";
     } else {
       llm_failed = true;
@@ -494,6 +494,11 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
     auto reply_call = clients_.gorgias.PostReply(
         ticket, {.sender_user_id = own_id, .body_text = draft, .external_id = "reply-" + std::to_string(ticket_id) + "-" + message_id});
     auto reply = co_await std::move(reply_call);
+    if (reply && options_.sabotage.reply_twice) {
+      auto again_call = clients_.gorgias.PostReply(
+          ticket, {.sender_user_id = own_id, .body_text = draft, .external_id = "reply-" + std::to_string(ticket_id) + "-" + message_id + "-again"});
+      co_await std::move(again_call);
+    }
     if (reply) {
       sent = true;
       route_row.final_text = draft;
@@ -773,18 +778,23 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
     properties["discount_value"] = offer.discount->value;
   }
   // unique_id = the issue: Klaviyo drops a second event with it, so even a retried call fires once.
-  auto fired_call = clients_.klaviyo.CreateEvent(
-      {.metric = policy_.recovery.metric, .email = issue->email, .properties = properties, .unique_id = issue_id});
-  auto fired = co_await std::move(fired_call);
+  std::string fire_error = "skipped (sabotage)";
+  if (!options_.sabotage.skip_recovery) {
+    auto fired_call = clients_.klaviyo.CreateEvent(
+        {.metric = policy_.recovery.metric, .email = issue->email, .properties = properties, .unique_id = issue_id});
+    auto fired_result = co_await std::move(fired_call);
+    fire_error = fired_result ? "" : fired_result.error().detail;
+  }
+  const bool fired = fire_error.empty();
   {
     std::lock_guard lock(mu_);
     ++stats_.recoveries;
   }
   Record("recover", {{"issue", issue_id}, {"email", issue->email}, {"why", why}, {"unsuppressed", unsuppress},
-                     {"event_sent", fired.has_value()}});
+                     {"event_sent", fired}});
   Log({.ticket_id = issue->ticket_id, .kind = std::string(decision_kind::kRecover), .rule = "recover." + issue->value_bucket,
        .rationale = why + "; " + (unsuppress ? "suppression ended" : "other issues keep the customer suppressed") +
-                    "; recovery event " + (fired ? "fired" : "failed: " + fired.error().detail),
+                    "; recovery event " + (fired ? "fired" : "failed: " + fire_error),
        .sender = std::string(kSenderPipeline), .value_bucket = issue->value_bucket,
        .outcome = std::string(fired ? decision_outcome::kRecovered : decision_outcome::kFailed),
        .resolved_at = WallNow(), .details = properties.dump()});

@@ -1,10 +1,12 @@
 // A simulated store with the reference pipeline (healthy or deliberately broken) attached, the
 // people and marketing the oracle tests need, and ways to act as someone who should not: send a
-// request as the pipeline's own user, forge a webhook. Used by the oracle tests only.
+// request as the pipeline's own user, write a note or a decision row as a buggy pipeline would,
+// forge a webhook. Used by the oracle tests only. Deterministic: one seed, virtual time.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -140,6 +142,56 @@ struct OracleTest : ::testing::Test {
     return GorgiasAsPipeline(sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/messages", message);
   }
 
+  // An internal note on `ticket_id` written as the pipeline's user.
+  std::optional<sim::Response> NoteAsPipeline(std::uint64_t ticket_id, const std::string& text) {
+    const mocks::OrderedJson note = {{"channel", "internal-note"}, {"via", "api"},
+                                     {"from_agent", true},         {"public", false},
+                                     {"sender", {{"id", PipelineUserId()}}},
+                                     {"body_text", text}};
+    return GorgiasAsPipeline(sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/messages", note);
+  }
+
+  // The messages the pipeline's user wrote on a ticket, oldest first: its internal notes
+  // (`notes`), else its public replies.
+  std::vector<std::string> PipelineMessages(std::uint64_t ticket_id, bool notes) {
+    const auto state = world.gorgias().Snapshot();
+    std::vector<std::string> out;
+    const std::uint64_t own = PipelineUserId();
+    for (const std::uint64_t id : state.tickets.at(ticket_id).message_ids) {
+      const mocks::gorgias::Message& m = state.messages.at(id);
+      if (m.sender.kind != mocks::gorgias::Party::Kind::kUser || m.sender.id != own) continue;
+      if ((m.channel == "internal-note") == notes) out.push_back(m.body_text.value_or(""));
+    }
+    return out;
+  }
+
+  // The auto_send row the pipeline writes beside a reply, for a test that plays a pipeline which
+  // keeps its books but gets something else wrong.
+  void LogAutoSend(std::uint64_t ticket_id, const std::string& text, const std::string& rule) {
+    pipeline::DecisionRow row;
+    row.ticket_id = ticket_id;
+    row.kind = std::string(pipeline::decision_kind::kAutoSend);
+    row.route = std::string(pipeline::decision_route::kAutoSend);
+    row.rule = rule;
+    row.rationale = "the policy allowed an automatic reply (" + rule + ")";
+    row.draft = text;
+    row.final_text = text;
+    row.sender = std::string(pipeline::kSenderPipeline);
+    row.outcome = std::string(pipeline::decision_outcome::kSent);
+    row.decided_at = world.Now().wall;
+    row.sent_at = world.Now().wall;
+    ASSERT_TRUE(reference.log().Append(row).has_value());
+  }
+
+  // Runs `task` to its end (or `wait` of virtual time) and gives its result.
+  template <class T>
+  std::optional<T> Await(sim::Task<T> task, sim::Duration wait = sim::Minutes(1)) {
+    std::optional<T> result;
+    sim::Spawn([&result, t = std::move(task)]() mutable -> sim::Task<void> { result = co_await std::move(t); });
+    world.RunFor(wait);
+    return result;
+  }
+
   // Runs until nothing is pending, then judges.
   std::vector<OracleResult> Judge(sim::Duration sla = sim::Hours(24)) {
     world.RunUntilIdle();
@@ -164,13 +216,33 @@ struct OracleTest : ::testing::Test {
     return out;
   }
 
-  // The oracle fired, said why, and showed records.
+  // The oracle fired, said why, and showed records of the run's trace.
   void ExpectFired(const std::string& id, const std::string& message_part = "") {
     const OracleResult& r = Result(id);
     EXPECT_FALSE(r.held) << Show(r);
+    EXPECT_FALSE(r.passed()) << "a violation nobody expected does not pass";
     EXPECT_FALSE(r.message.empty());
     EXPECT_FALSE(r.evidence.empty()) << Show(r);
-    if (!message_part.empty()) EXPECT_NE(r.message.find(message_part), std::string::npos) << Show(r);
+    EXPECT_LE(r.evidence.size(), kMaxEvidence);
+    for (const auto& line : r.evidence) {
+      EXPECT_EQ(line.rfind("{\"t_ns\":", 0), 0u) << "evidence is a trace line: " << line;
+    }
+    if (!message_part.empty()) {
+      EXPECT_NE(r.message.find(message_part), std::string::npos)
+          << "expected \"" << message_part << "\" in\n" << Show(r);
+    }
+  }
+
+  // Exactly `ids` fired (each as ExpectFired says), and every other oracle held.
+  void ExpectOnlyFired(const std::vector<std::string>& ids) {
+    ASSERT_EQ(results.size(), InvariantTitles().size()) << "judge the run first";
+    for (const auto& r : results) {
+      if (std::find(ids.begin(), ids.end(), r.id) != ids.end()) {
+        ExpectFired(r.id);
+      } else {
+        EXPECT_TRUE(r.held) << "an unrelated oracle fired: " << Show(r);
+      }
+    }
   }
 
   void ExpectHeld(const std::string& id) {

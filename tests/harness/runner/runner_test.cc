@@ -73,7 +73,6 @@ TEST(Runner, EachNegativeScenarioFailsWithExactlyTheOraclesItNames) {
     scenario::Scenario s = Load(file);
     const std::set<std::string> named(s.expect.oracles_fire.begin(), s.expect.oracles_fire.end());
     ASSERT_FALSE(named.empty()) << "a negative scenario names the oracles it expects to fire";
-    ASSERT_NE(s.variant, scenario::PipelineVariant::kReference);
 
     // As written it passes: the named oracles fired and every other one held.
     const ScenarioResult as_written = RunScenario(s, RunOptions{});
@@ -93,10 +92,14 @@ TEST(Runner, EachNegativeScenarioFailsWithExactlyTheOraclesItNames) {
     }
     EXPECT_EQ(failing, named);
 
-    // The same story on the reference pipeline holds every invariant: the breakage is the cause.
-    s.variant = scenario::PipelineVariant::kReference;
-    const ScenarioResult reference = RunScenario(s, RunOptions{});
-    EXPECT_TRUE(reference.passed()) << Failures(reference);
+    // A broken pipeline variant: the same story on the reference pipeline holds every invariant,
+    // so the breakage is the cause. (A negative on the reference pipeline breaks the world: no
+    // agent on shift, say.)
+    if (s.variant != scenario::PipelineVariant::kReference) {
+      s.variant = scenario::PipelineVariant::kReference;
+      const ScenarioResult reference = RunScenario(s, RunOptions{});
+      EXPECT_TRUE(reference.passed()) << Failures(reference);
+    }
   }
 }
 

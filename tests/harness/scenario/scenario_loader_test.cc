@@ -283,6 +283,25 @@ TEST(ScenarioLoad, TheTimelineIsSortedByTimeKeepingTheFileOrderForTies) {
   EXPECT_EQ(lines, (std::vector<int>{16, 13, 14, 15, 12}));
 }
 
+TEST(ScenarioLoad, EveryPipelineVariantReadsBackAsItsOwnValue) {
+  using V = sc::PipelineVariant;
+  const std::pair<const char*, V> variants[] = {
+      {"reference", V::kReference},
+      {"skips_signature_check", V::kSkipsSignatureCheck},
+      {"auto_sends_everything", V::kAutoSendsEverything},
+      {"ignores_suppression", V::kIgnoresSuppression},
+      {"no_decision_log", V::kNoDecisionLog},
+      {"skips_fact_check", V::kSkipsFactCheck},
+      {"skips_recovery", V::kSkipsRecovery},
+      {"replies_twice", V::kRepliesTwice},
+      {"ignores_retry_after", V::kIgnoresRetryAfter},
+  };
+  for (const auto& [name, variant] : variants) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(Load(std::string("schema_version: 1\nname: v\npipeline_variant: ") + name + "\n").variant, variant);
+  }
+}
+
 TEST(ScenarioLoad, TheContentHashIsTheSha256OfTheBytes) {
   const std::string text = "schema_version: 1\nname: hashed\n";
   EXPECT_EQ(Load(text).content_hash, sim::HexEncode(sim::Sha256(text)));
@@ -329,6 +348,10 @@ INSTANTIATE_TEST_SUITE_P(
     Document, ScenarioErrors,
     ::testing::Values(
         Case{"YamlSyntax", "schema_version: 1\nname: [x\n", "s.yaml:3:1: YAML syntax: end of sequence flow not found"},
+        Case{"YamlSyntaxTabIndent", "schema_version: 1\nname: x\n\tstore: {}\n",
+             "s.yaml:3:1: YAML syntax: illegal tab when looking for indentation"},
+        Case{"YamlSyntaxBadIndent", "schema_version: 1\nname: x\nstore:\n  name: a\n vertical: toys\n",
+             "s.yaml:5:2: YAML syntax: end of map not found"},
         Case{"TwoDocuments", "schema_version: 1\nname: a\n---\nname: b\n",
              "s.yaml:4:1: one scenario per file; this is a second YAML document"},
         Case{"EmptyFile", "", "s.yaml:1:1: schema_version: missing; the file is empty (this build reads 1)"},
@@ -353,11 +376,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"NegativeSeed", "schema_version: 1\nname: x\nseed: -1\n",
              "s.yaml:3:7: seed: expected a whole number from 0 to 18446744073709551615, got '-1'"},
         Case{"NotABoolean", "schema_version: 1\nname: x\nworld: {customers: [{handle: a, marketing_consent: yes}]}\n",
-             "s.yaml:3:53: world.customers[0].marketing_consent: expected true or false, got 'yes'"},
+             "s.yaml:3:52: world.customers[0].marketing_consent: expected true or false, got 'yes'"},
         Case{"UnknownVertical", "schema_version: 1\nname: x\nstore: {vertical: aparel}\n",
              "s.yaml:3:19: store.vertical: unknown vertical 'aparel'; did you mean 'apparel'?"},
         Case{"UnknownTimeZone", "schema_version: 1\nname: x\nstore: {timezone: Mars/Olympus}\n",
-             "s.yaml:3:19: store.timezone: unknown time zone 'Mars/Olympus' (not in /usr/share/zoneinfo)"},
+             "s.yaml:3:19: store.timezone: unknown time zone 'Mars/Olympus' (no file /usr/share/zoneinfo/Mars/Olympus)"},
         Case{"UnknownPlan", "schema_version: 1\nname: x\nstore: {shopify_plan: gold}\n",
              "s.yaml:3:23: store.shopify_plan: unknown Shopify plan 'gold'; known: standard, advanced, plus, "
              "enterprise"},
@@ -375,9 +398,9 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:3:10: run_for: expected a duration like \"30s\", \"90m\", \"2h\" or \"1d\", got '10' (add a "
              "unit: s, m, h, d or w)"},
         Case{"NoCustomersToReferTo", "schema_version: 1\nname: x\nworld: {orders: [{handle: o, customer: a}]}\n",
-             "s.yaml:3:41: world.orders[0].customer: unknown customer 'a': world.customers defines none"},
+             "s.yaml:3:40: world.orders[0].customer: unknown customer 'a': world.customers defines none"},
         Case{"NegativeAge", With("    - {handle: o3, customer: bo, age: -2d}\n"),
-             "s.yaml:11:38: world.orders[2].age: must not be negative, got -2d (an age counts back from the start of "
+             "s.yaml:11:39: world.orders[2].age: must not be negative, got -2d (an age counts back from the start of "
              "the run)"},
         Case{"DurationOutOfRange", "schema_version: 1\nname: x\nsla: {first_response: 0s}\n",
              "s.yaml:3:23: sla.first_response: must be between 1s and 3650d, got 0s"},
@@ -390,12 +413,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"IntentMixNotAddingUp", "schema_version: 1\nname: x\ngenerate: {intent_mix: {wismo: 0.5, return: 0.4}}\n",
              "s.yaml:3:24: generate.intent_mix: the shares add up to 0.9, not 1"},
         Case{"BadPrice", With("    - {handle: o3, customer: bo, items: [{price: 5.999}]}\n"),
-             "s.yaml:11:47: world.orders[2].items[0].price: expected a price like \"54.99\" (at most 2 decimals), got "
+             "s.yaml:11:50: world.orders[2].items[0].price: expected a price like \"54.99\" (at most 2 decimals), got "
              "'5.999'"},
         Case{"BadEmail", "schema_version: 1\nname: x\nworld: {customers: [{handle: a, email: nobody}]}\n",
-             "s.yaml:3:41: world.customers[0].email: expected an email address like ana@example.com, got 'nobody'"},
+             "s.yaml:3:40: world.customers[0].email: expected an email address like ana@example.com, got 'nobody'"},
         Case{"BadHandle", "schema_version: 1\nname: x\nworld: {customers: [{handle: \"ana diaz\"}]}\n",
-             "s.yaml:3:31: world.customers[0].handle: a handle is 1 to 64 letters, digits, '_', '-' or '.', got 'ana "
+             "s.yaml:3:30: world.customers[0].handle: a handle is 1 to 64 letters, digits, '_', '-' or '.', got 'ana "
              "diaz'"},
         Case{"UnknownOracle", "schema_version: 1\nname: x\nexpect: {oracles_fire: [I12]}\n",
              "s.yaml:3:25: expect.oracles_fire[0]: unknown oracle id 'I12'; did you mean 'I1'?"},
@@ -409,43 +432,43 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"MissingHandle", "schema_version: 1\nname: x\nworld: {customers: [{email: a@b.co}]}\n",
              "s.yaml:3:21: world.customers[0].handle: missing; the customer's handle, e.g. handle: ana"},
         Case{"DuplicateHandle", With("    - {handle: o1, customer: bo}\n"),
-             "s.yaml:11:15: world.orders[2].handle: duplicate order handle 'o1' (first defined on line 9)"},
+             "s.yaml:11:16: world.orders[2].handle: duplicate order handle 'o1' (first defined on line 9)"},
         Case{"DuplicateEmail",
              "schema_version: 1\nname: x\nworld:\n  customers:\n    - {handle: ana, email: ana@example.com}\n"
              "    - {handle: cy, email: Ana@example.com}\n",
-             "s.yaml:6:26: world.customers[1].email: another customer has the email Ana@example.com (line 5)"},
+             "s.yaml:6:27: world.customers[1].email: another customer has the email Ana@example.com (line 5)"},
         Case{"UnknownCustomerOfAnOrder", With("    - {handle: o3, customer: an}\n"),
-             "s.yaml:11:29: world.orders[2].customer: unknown customer 'an'; did you mean 'ana'?"},
+             "s.yaml:11:30: world.orders[2].customer: unknown customer 'an'; did you mean 'ana'?"},
         Case{"UnknownList", "schema_version: 1\nname: x\nworld: {lists: [{handle: news}], customers: [{handle: a, lists: [new5, nope]}]}\n",
-             "s.yaml:3:71: world.customers[0].lists[0]: unknown list 'new5'; did you mean 'news'?"},
+             "s.yaml:3:66: world.customers[0].lists[0]: unknown list 'new5'; did you mean 'news'?"},
         Case{"FulfilledBeforeOrdered", With("    - {handle: o3, customer: bo, age: 1d, fulfillment: {age: 2d}}\n"),
-             "s.yaml:11:59: world.orders[2].fulfillment.age: fulfilled 2d ago, before the order was placed (age 1d)"},
+             "s.yaml:11:62: world.orders[2].fulfillment.age: fulfilled 2d ago, before the order was placed (age 1d)"},
         Case{"MoreRefundsThanUnits", With("    - {handle: o3, customer: bo, refunds: 2}\n"),
-             "s.yaml:11:42: world.orders[2].refunds: the order has 1 unit to refund, not 2"},
+             "s.yaml:11:43: world.orders[2].refunds: the order has 1 unit to refund, not 2"},
         Case{"EmptyItems", With("    - {handle: o3, customer: bo, items: []}\n"),
-             "s.yaml:11:40: world.orders[2].items: an order needs at least one item (leave items out for one Hoodie)"},
+             "s.yaml:11:41: world.orders[2].items: an order needs at least one item (leave items out for one Hoodie)"},
         Case{"UnknownShipmentStatus", With("    - {handle: o3, customer: bo, fulfillment: {status: shipped}}\n"),
              "s.yaml:11:56: world.orders[2].fulfillment.status: unknown shipment status 'shipped'; known: "
              "label_printed, label_purchased, confirmed, carrier_picked_up, in_transit, out_for_delivery, "
              "ready_for_pickup, picked_up, delivered, attempted_delivery, delayed, failure"},
         Case{"FlowWithBothTriggers",
              With("  flows: [{name: f, trigger_metric: Placed Order, trigger_list: news, actions: [{delay: 1d}]}]\n"),
-             "s.yaml:11:47: world.flows[0].trigger_list: give trigger_metric or trigger_list, not both"},
+             "s.yaml:11:51: world.flows[0].trigger_list: give trigger_metric or trigger_list, not both"},
         Case{"FlowWithoutTrigger", With("  flows: [{name: f, actions: [{delay: 1d}]}]\n"),
              "s.yaml:11:11: world.flows[0].trigger_metric: missing; a flow starts on trigger_metric (e.g. \"Fulfilled "
              "Order\") or trigger_list (a list handle)"},
         Case{"FlowActionWithKindOnADelay",
              With("  flows: [{name: f, trigger_list: news, actions: [{delay: 1d, kind: promotional}]}]\n"),
-             "s.yaml:11:62: world.flows[0].actions[0].kind: a delay has no kind; kind belongs to a message"},
+             "s.yaml:11:63: world.flows[0].actions[0].kind: a delay has no kind; kind belongs to a message"},
         Case{"CampaignWithoutLists", With("  campaigns: [{name: c, lists: []}]\n"),
-             "s.yaml:11:33: world.campaigns[0].lists: a campaign needs at least one list"}),
+             "s.yaml:11:32: world.campaigns[0].lists: a campaign needs at least one list"}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
     Timeline, ScenarioErrors,
     ::testing::Values(
         Case{"StepBeforeTimeZero", With("timeline:\n  - {at: -1h, wait: {}}\n"),
-             "s.yaml:12:11: timeline[0].at: must not be negative, got -1h (a step cannot happen before the run "
+             "s.yaml:12:10: timeline[0].at: must not be negative, got -1h (a step cannot happen before the run "
              "starts)"},
         Case{"TwoActions", With("timeline:\n  - at: 0s\n    wait: {}\n    refund: {order: o1}\n"),
              "s.yaml:14:5: timeline[0].refund: one action per step; this step already has wait (line 13)"},
@@ -455,22 +478,34 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"NoTime", With("timeline:\n  - wait: {}\n"),
              "s.yaml:12:5: timeline[0].at: missing; when the step happens, from the start of the run (e.g. at: 10m)"},
         Case{"UnknownStepKind", With("timeline:\n  - {at: 0s, customer_write: {customer: ana, text: hi}}\n"),
-             "s.yaml:12:15: timeline[0].customer_write: unknown step kind 'customer_write'; did you mean "
+             "s.yaml:12:14: timeline[0].customer_write: unknown step kind 'customer_write'; did you mean "
              "'customer_writes'?"},
         Case{"StepNotAMapping", With("timeline:\n  - wait\n"),
              "s.yaml:12:5: timeline[0]: expected a step like {at: 10m, customer_writes: {...}}, got 'wait'"},
         Case{"UnknownFieldInAStep", With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, txt: hi}}\n"),
              "s.yaml:12:47: timeline[0].customer_writes.txt: unknown field; did you mean 'text'?"},
         Case{"MissingFieldInAStep", With("timeline:\n  - {at: 0s, customer_writes: {customer: ana}}\n"),
-             "s.yaml:12:32: timeline[0].customer_writes.text: missing; what the customer writes"},
+             "s.yaml:12:31: timeline[0].customer_writes.text: missing; what the customer writes"},
         Case{"UnknownCustomer", With("timeline:\n  - {at: 0s, customer_writes: {customer: bob, text: hi}}\n"),
-             "s.yaml:12:43: timeline[0].customer_writes.customer: unknown customer 'bob'; did you mean 'bo'?"},
+             "s.yaml:12:42: timeline[0].customer_writes.customer: unknown customer 'bob'; did you mean 'bo'?"},
         Case{"UnknownChannel", With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, channel: mail}}\n"),
-             "s.yaml:12:65: timeline[0].customer_writes.channel: unknown channel 'mail'; did you mean 'email'?"},
+             "s.yaml:12:66: timeline[0].customer_writes.channel: unknown channel 'mail'; did you mean 'email'?"},
         Case{"CustomersDoNotWriteNotes",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, channel: internal-note}}\n"),
-             "s.yaml:12:65: timeline[0].customer_writes.channel: unknown channel 'internal-note'; did you mean "
-             "'instagram-comment'?"},
+             "s.yaml:12:66: timeline[0].customer_writes.channel: customers do not write internal notes (an agent's "
+             "note is an agent_note step); use a channel such as email, sms or chat"},
+        Case{"ActionNotAMapping", With("timeline:\n  - {at: 0s, customer_writes: [ana, hi]}\n"),
+             "s.yaml:12:31: timeline[0].customer_writes: expected a mapping of fields, got a list"},
+        Case{"StepTimeNotADuration", With("timeline:\n  - {at: soon, wait: {}}\n"),
+             "s.yaml:12:10: timeline[0].at: expected a duration like \"30s\", \"90m\", \"2h\" or \"1d\", got 'soon'"},
+        Case{"ForgedWebhookForAnUnknownCustomer", With("timeline:\n  - {at: 0s, forged_webhook: {customer: cy}}\n"),
+             "s.yaml:12:41: timeline[0].forged_webhook.customer: unknown customer 'cy'; known: ana, bo"},
+        Case{"ForgedWebhookWithoutCustomer", With("timeline:\n  - {at: 0s, forged_webhook: {text: hi}}\n"),
+             "s.yaml:12:30: timeline[0].forged_webhook.customer: missing; who (a customer handle)"},
+        Case{"ForgedWebhookOnATicket", With("timeline:\n  - {at: 0s, forged_webhook: {customer: ana, ticket: t1}}\n"),
+             "s.yaml:12:46: timeline[0].forged_webhook.ticket: unknown field; known: customer, text"},
+        Case{"ForgedWebhookWithEmptyText", With("timeline:\n  - {at: 0s, forged_webhook: {customer: ana, text: \"\"}}\n"),
+             "s.yaml:12:52: timeline[0].forged_webhook.text: expected the forged message's text, got an empty text"},
         Case{"UnknownOrder", With("timeline:\n  - {at: 0s, refund: {order: o9}}\n"),
              "s.yaml:12:30: timeline[0].refund.order: unknown order 'o9'; did you mean 'o1'?"},
         Case{"ScanWithoutFulfillment", With("timeline:\n  - {at: 0s, carrier_scan: {order: o2, status: delayed}}\n"),
@@ -495,7 +530,7 @@ INSTANTIATE_TEST_SUITE_P(
              With("timeline:\n"
                   "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "  - {at: 2h, customer_writes: {customer: bo, text: me too, ticket: t1}}\n"),
-             "s.yaml:13:69: timeline[1].customer_writes.ticket: ticket 't1' is ana's (opened on line 12); bo cannot "
+             "s.yaml:13:68: timeline[1].customer_writes.ticket: ticket 't1' is ana's (opened on line 12); bo cannot "
              "write on it"},
         Case{"RefundBeyondTheUnits",
              With("timeline:\n  - {at: 1h, refund: {order: o2}}\n  - {at: 2h, refund: {order: o2}}\n"),
@@ -505,7 +540,7 @@ INSTANTIATE_TEST_SUITE_P(
              With("timeline:\n"
                   "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "  - {at: 2h, close_ticket: {ticket: t1, agent: 50}}\n"),
-             "s.yaml:13:49: timeline[1].close_ticket.agent: must be between 0 and 49, got 50"}),
+             "s.yaml:13:48: timeline[1].close_ticket.agent: must be between 0 and 49, got 50"}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
@@ -524,11 +559,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"UnknownRoute",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  tickets:\n    t1: {route: auto}\n"),
-             "s.yaml:15:17: expect.tickets.t1.route: unknown route 'auto'; known: auto_send, human"},
+             "s.yaml:15:17: expect.tickets.t1.route: unknown route 'auto'; did you mean 'auto_send'?"},
         Case{"UnknownIntentTag",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  tickets:\n    t1: {tags_include: [\"intent:wimso\"]}\n"),
-             "s.yaml:15:24: expect.tickets.t1.tags_include[0]: unknown intent 'wimso'; did you mean 'wismo'?"},
+             "s.yaml:15:25: expect.tickets.t1.tags_include[0]: unknown intent 'wimso'; did you mean 'wismo'?"},
         Case{"TagIncludedAndExcluded",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  tickets:\n    t1: {tags_include: [a], tags_exclude: [b, a]}\n"),
@@ -536,7 +571,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"UnknownDecisionKind",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  decisions: [{ticket: t1, kind: routing}]\n"),
-             "s.yaml:14:35: expect.decisions[0].kind: unknown decision kind 'routing'; did you mean 'route'?"},
+             "s.yaml:14:34: expect.decisions[0].kind: unknown decision kind 'routing'; did you mean 'route'?"},
         Case{"UnknownOutcome",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  decisions: [{ticket: t1, kind: route, outcome: pending}]\n"),
@@ -546,9 +581,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"SendsWithNothingToCheck", With("expect:\n  klaviyo: {sends: [{customer: ana, kind: promotional}]}\n"),
              "s.yaml:12:21: expect.klaviyo.sends[0]: nothing to check; give sent, skipped or both"},
         Case{"UnknownCustomerInSends", With("expect:\n  klaviyo: {sends: [{customer: cy, kind: promotional, sent: 1}]}\n"),
-             "s.yaml:12:32: expect.klaviyo.sends[0].customer: unknown customer 'cy'; did you mean 'bo'?"},
+             "s.yaml:12:32: expect.klaviyo.sends[0].customer: unknown customer 'cy'; known: ana, bo"},
         Case{"NegativeEventCount", With("expect:\n  klaviyo: {events: {Placed Order: -1}}\n"),
-             "s.yaml:12:35: expect.klaviyo.events.Placed Order: must be between 0 and 100000, got -1"}),
+             "s.yaml:12:36: expect.klaviyo.events.Placed Order: must be between 0 and 100000, got -1"}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,0 +1,57 @@
+// The harness end to end (load, seed, run, judge with every oracle, KPIs and timelines, no files
+// written): scenarios per second over the shipped scripted suite, and simulated tickets per
+// CPU-second for each generated day of traffic. Single-threaded; `rehearse run --jobs N` spreads
+// scenarios over N cores.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/runner.h"
+#include "harness/scenario_loader.h"
+
+namespace {
+
+const std::string kScenarios = std::string(REHEARSAL_SOURCE_DIR) + "/scenarios";
+
+void BM_ScriptedSuite(benchmark::State& state) {
+  std::vector<std::string> files;
+  for (const char* folder : {"workflows", "quirks", "faults", "negative"}) {
+    for (const auto& f : rh::harness::FindScenarioFiles({kScenarios + "/" + folder}, nullptr)) files.push_back(f);
+  }
+  std::int64_t scenarios = 0, failed = 0;
+  for (auto _ : state) {
+    const rh::harness::RunResult run = rh::harness::RunAll(files, rh::harness::RunOptions{}, 1);
+    scenarios += static_cast<std::int64_t>(run.scenarios.size());
+    failed += run.failed();
+  }
+  if (failed > 0) state.SkipWithError("a scenario failed; run `rehearse run scenarios`");
+  state.counters["scenarios"] = static_cast<double>(files.size());
+  state.counters["scenarios_per_cpu_s"] = benchmark::Counter(static_cast<double>(scenarios), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScriptedSuite)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+void BM_GeneratedDay(benchmark::State& state, const std::string& file) {
+  auto loaded = rh::harness::LoadScenarioFile(kScenarios + "/generated/" + file);
+  if (!loaded) {
+    state.SkipWithError(loaded.error().ToString().c_str());
+    return;
+  }
+  std::int64_t tickets = 0, orders = 0;
+  for (auto _ : state) {
+    const rh::harness::ScenarioResult r = rh::harness::RunScenario(*loaded, rh::harness::RunOptions{});
+    if (!r.passed()) state.SkipWithError("the scenario failed");
+    tickets += r.kpis.tickets;
+    orders += r.kpis.orders;
+  }
+  state.counters["tickets_per_day"] = static_cast<double>(tickets) / static_cast<double>(state.iterations());
+  state.counters["orders_per_day"] = static_cast<double>(orders) / static_cast<double>(state.iterations());
+  state.counters["tickets_per_cpu_s"] = benchmark::Counter(static_cast<double>(tickets), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_GeneratedDay, apparel, std::string("apparel-day.yaml"))->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_GeneratedDay, electronics, std::string("electronics-day.yaml"))
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(BM_GeneratedDay, food, std::string("food-day.yaml"))->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+}  // namespace
