@@ -30,7 +30,7 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   shopify.host = std::string(kShopifyHost);
   shopify.access_token = creds.shopify_access_token;
   shopify.api_version = creds.shopify_api_version;
-  shopify.retry.ignore_retry_after = breakage.ignore_retry_after;
+  shopify.retry.ignore_rate_limits = breakage.ignore_rate_limits;
   shopify_ = std::make_unique<pc::ShopifyClient>(shopify, *http_, world.scheduler(), rng.Fork("shopify"), trace);
 
   pc::GorgiasConfig gorgias;
@@ -39,20 +39,20 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   gorgias.api_key = creds.gorgias_api_key;
   gorgias.support_email = "support@rehearsal-store.example";
   gorgias.support_name = "Rehearsal Store";
-  gorgias.retry.ignore_retry_after = breakage.ignore_retry_after;
+  gorgias.retry.ignore_rate_limits = breakage.ignore_rate_limits;
   gorgias_ = std::make_unique<pc::GorgiasClient>(gorgias, *http_, world.scheduler(), rng.Fork("gorgias"), trace);
 
   pc::KlaviyoConfig klaviyo;
   klaviyo.host = std::string(kKlaviyoHost);
   klaviyo.api_key = creds.klaviyo_api_key;
   klaviyo.revision = creds.klaviyo_revision;
-  klaviyo.retry.ignore_retry_after = breakage.ignore_retry_after;
+  klaviyo.retry.ignore_rate_limits = breakage.ignore_rate_limits;
   klaviyo_ = std::make_unique<pc::KlaviyoClient>(klaviyo, *http_, world.scheduler(), rng.Fork("klaviyo"), trace);
 
   pc::LlmConfig llm;
   llm.host = std::string(kLlmHost);
   llm.api_key = creds.llm_api_key;
-  llm.retry.ignore_retry_after = breakage.ignore_retry_after;
+  llm.retry.ignore_rate_limits = breakage.ignore_rate_limits;
   llm_ = std::make_unique<pc::LlmClient>(llm, *http_, world.scheduler(), rng.Fork("llm"), trace);
 
   pipeline::PipelineOptions options;

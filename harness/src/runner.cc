@@ -42,7 +42,7 @@ Breakage BreakageFor(sc::PipelineVariant variant) {
     case sc::PipelineVariant::kSkipsFactCheck: b.sabotage.skip_fact_check = true; break;
     case sc::PipelineVariant::kSkipsRecovery: b.sabotage.skip_recovery = true; break;
     case sc::PipelineVariant::kRepliesTwice: b.sabotage.reply_twice = true; break;
-    case sc::PipelineVariant::kIgnoresRetryAfter: b.ignore_retry_after = true; break;
+    case sc::PipelineVariant::kIgnoresRateLimits: b.ignore_rate_limits = true; break;
   }
   return b;
 }

@@ -24,7 +24,7 @@ namespace rh::harness {
 struct Breakage {
   pipeline::PipelineOptions::Sabotage sabotage;
   bool skip_signature_check = false;
-  bool ignore_retry_after = false;  // every client retries a 429 before the server's Retry-After
+  bool ignore_rate_limits = false;  // no client paces, and each retries a 429 before its Retry-After
 };
 
 class ReferencePipeline {

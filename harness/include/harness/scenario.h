@@ -191,7 +191,7 @@ enum class PipelineVariant {
   kSkipsFactCheck,        // I9: sends drafts with invented facts
   kSkipsRecovery,         // I5: never fires the recovery event
   kRepliesTwice,          // I7: posts every automatic reply twice
-  kIgnoresRetryAfter,     // I8: retries a 429 before the server's Retry-After
+  kIgnoresRateLimits,     // I8: no pacing, and a 429 retried before the server's Retry-After
 };
 
 // ---- Expectations ----

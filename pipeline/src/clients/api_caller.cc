@@ -323,7 +323,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
     } else {
       sim::Response& response = *result;
       const RateSignal signal = reader_ ? reader_(response, others_in_flight) : RateSignal{};
-      if (!signal.refused) Apply(account, options.rate_key, now, signal);
+      if (!signal.refused && !policy_.ignore_rate_limits) Apply(account, options.rate_key, now, signal);
       const bool throttled = response.status == 429 || signal.refused;
       if (response.status >= 200 && response.status <= 299 && !throttled) co_return std::move(response);
 
@@ -339,7 +339,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
         last.kind = CallErrorKind::kRateLimited;
         last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
         retryable = true;  // a refused request changed nothing, so even a write may go again
-        if (policy_.ignore_retry_after) server_wait.reset();
+        if (policy_.ignore_rate_limits) server_wait.reset();
         if (server_wait) {
           honoured = true;
           last.retry_after = *server_wait;
@@ -350,7 +350,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
           reason = "rate limited, no retry-after";
         }
         // The whole account (for this limit) waits, not only this call.
-        if (!policy_.ignore_retry_after) {
+        if (!policy_.ignore_rate_limits) {
           PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
                      "rate limited (" + outcome + ") by " + op);
         }

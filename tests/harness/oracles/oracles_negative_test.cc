@@ -47,9 +47,9 @@ Breakage NeverRecovers() {
   b.sabotage.skip_recovery = true;
   return b;
 }
-Breakage IgnoresRetryAfter() {
+Breakage IgnoresRateLimits() {
   Breakage b;
-  b.ignore_retry_after = true;
+  b.ignore_rate_limits = true;
   return b;
 }
 Breakage SkipsSignatureChecks() {
@@ -81,8 +81,8 @@ struct PipelineWithoutADecisionLog : OracleTest {
 struct PipelineThatNeverRecovers : OracleTest {
   PipelineThatNeverRecovers() : OracleTest(NeverRecovers()) {}
 };
-struct PipelineThatIgnoresRetryAfter : OracleTest {
-  PipelineThatIgnoresRetryAfter() : OracleTest(IgnoresRetryAfter()) {}
+struct PipelineThatIgnoresRateLimits : OracleTest {
+  PipelineThatIgnoresRateLimits() : OracleTest(IgnoresRateLimits()) {}
 };
 struct PipelineThatSkipsSignatureChecks : OracleTest {
   PipelineThatSkipsSignatureChecks() : OracleTest(SkipsSignatureChecks()) {}
@@ -453,7 +453,7 @@ TEST_F(OracleTest, TheReferencePipelineWaitsOutRetryAfterAndI8Holds) {
 }
 
 // The same refusal, and a pipeline whose clients retry on their own short backoff.
-TEST_F(PipelineThatIgnoresRetryAfter, ARetryBeforeRetryAfterFiresI8) {
+TEST_F(PipelineThatIgnoresRateLimits, ARetryBeforeRetryAfterFiresI8) {
   RateLimitTheFirstTicketRead(world);
   const CustomerRef bob = Customer("Bob", 2);
   const OrderRef order = world.AddOrder(bob, Shipped("1Z999AA10000000002"));

@@ -294,7 +294,7 @@ TEST(ScenarioLoad, EveryPipelineVariantReadsBackAsItsOwnValue) {
       {"skips_fact_check", V::kSkipsFactCheck},
       {"skips_recovery", V::kSkipsRecovery},
       {"replies_twice", V::kRepliesTwice},
-      {"ignores_retry_after", V::kIgnoresRetryAfter},
+      {"ignores_rate_limits", V::kIgnoresRateLimits},
   };
   for (const auto& [name, variant] : variants) {
     SCOPED_TRACE(name);

@@ -111,9 +111,9 @@ struct RetryPolicy {
   int max_concurrency = 16;             // requests in flight to the service
   int max_concurrency_per_account = 8;  // ... with one credential
   bool retry_conflict = false;          // 409 is transient (OpenAI's SDKs retry it)
-  // Sabotage, for the harness's negative tests only: retry a 429 on our own short backoff as if
-  // the server had given no Retry-After, and do not hold the account.
-  bool ignore_retry_after = false;
+  // Sabotage, for the harness's negative tests only: read no rate headers (no pacing), retry a 429
+  // on our own short backoff as if the server had given no Retry-After, and hold nothing.
+  bool ignore_rate_limits = false;
 };
 
 // A service's reading of its rate headers (see rate_headers.h). Called on every response, with
