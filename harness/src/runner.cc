@@ -42,6 +42,7 @@ Breakage BreakageFor(sc::PipelineVariant variant) {
     case sc::PipelineVariant::kSkipsFactCheck: b.sabotage.skip_fact_check = true; break;
     case sc::PipelineVariant::kSkipsRecovery: b.sabotage.skip_recovery = true; break;
     case sc::PipelineVariant::kRepliesTwice: b.sabotage.reply_twice = true; break;
+    case sc::PipelineVariant::kRepliesOnEmail: b.sabotage.reply_on_email = true; break;
     case sc::PipelineVariant::kIgnoresRateLimits: b.ignore_rate_limits = true; break;
   }
   return b;
@@ -52,13 +53,6 @@ mocks::klaviyo::MessageKind KindOf(const std::string& name) {
 }
 
 double Seconds(sim::Duration d) { return sim::ToSeconds(d); }
-
-std::optional<double> Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(rank, values.size() - 1)];
-}
 
 // Everything one run holds; destroyed in reverse order (pipeline before world).
 struct Run {
@@ -506,6 +500,14 @@ std::string SafeName(const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<double> Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double clamped = std::clamp(p, 0.0, 1.0);
+  const auto rank = static_cast<std::size_t>(clamped * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(rank, values.size() - 1)];
+}
 
 std::string ReplayCommand(const std::string& file, std::uint64_t seed) {
   const bool safe = !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {

@@ -72,7 +72,7 @@ const Names& MessageKinds() {
 const Names& Variants() {
   static const Names kNames = {"reference", "skips_signature_check", "auto_sends_everything", "ignores_suppression",
                                "no_decision_log", "skips_fact_check", "skips_recovery", "replies_twice",
-                               "ignores_rate_limits"};
+                               "replies_on_email", "ignores_rate_limits"};
   return kNames;
 }
 const Names& StepKinds() {

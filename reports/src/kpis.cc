@@ -14,14 +14,6 @@ int CountFromRate(double rate, int total) {
 
 }  // namespace
 
-std::optional<double> Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  const double clamped = std::clamp(p, 0.0, 1.0);
-  const auto rank = static_cast<std::size_t>(clamped * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(rank, values.size() - 1)];
-}
-
 int AutomatedTickets(const harness::Kpis& kpis) { return CountFromRate(kpis.automation_rate, kpis.tickets); }
 int AnsweredTickets(const harness::Kpis& kpis) { return static_cast<int>(kpis.first_response_samples_s.size()); }
 int ReopenedTickets(const harness::Kpis& kpis) { return CountFromRate(kpis.reopen_rate, AnsweredTickets(kpis)); }

@@ -152,17 +152,4 @@ std::string FormatMoney(double dollars) {
   return (dollars < 0 && digits != "0.00" ? "-$" : "$") + digits;
 }
 
-std::string ShellQuote(std::string_view text) {
-  constexpr std::string_view kSafe =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-";
-  if (!text.empty() && text.find_first_not_of(kSafe) == std::string_view::npos) return std::string(text);
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string ReplayCommand(const harness::ScenarioResult& scenario) {
-  return "rehearse run --seed " + std::to_string(scenario.seed) + " " + ShellQuote(scenario.file);
-}
-
 }  // namespace rh::reports

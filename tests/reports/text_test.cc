@@ -67,11 +67,13 @@ TEST(Format, DurationsReadAsAPersonWouldSayThem) {
   EXPECT_EQ(FormatClock(2 * 86400 + 3 * 3600 + 0.007), "2d 03:00:00.007");
 }
 
-TEST(ShellQuote, QuotesOnlyWhatTheShellWouldSplitOrExpand) {
-  EXPECT_EQ(ShellQuote("scenarios/wismo.yaml"), "scenarios/wismo.yaml");
-  EXPECT_EQ(ShellQuote("my file's.yaml"), "'my file'\\''s.yaml'");
-  EXPECT_EQ(ShellQuote(""), "''");
+TEST(ReplayCommand, QuotesOnlyWhatTheShellWouldSplitOrExpand) {
   harness::ScenarioResult s;
+  s.file = "scenarios/wismo.yaml";
+  s.seed = 7;
+  EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 7 scenarios/wismo.yaml");
+  s.file = "";
+  EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 7 ''");
   s.seed = 18446744073709551557ull;
   s.file = "a b.yaml";
   EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 18446744073709551557 'a b.yaml'");

@@ -65,6 +65,11 @@ struct Kpis {
   std::vector<double> first_response_samples_s;
 };
 
+// The KPIs' percentile rule: the value at rank round(p x (n - 1)) of the sorted values, `p`
+// clamped to [0, 1]; nullopt when there are none. The runner and the reports both use it, so a
+// report's pooled p50 agrees with a scenario's.
+std::optional<double> Percentile(std::vector<double> values, double p);
+
 struct ScenarioResult {
   std::string name;
   std::string file;    // as given on the command line

@@ -191,6 +191,7 @@ enum class PipelineVariant {
   kSkipsFactCheck,        // I9: sends drafts with invented facts
   kSkipsRecovery,         // I5: never fires the recovery event
   kRepliesTwice,          // I7: posts every automatic reply twice
+  kRepliesOnEmail,        // I10: answers on email whatever the ticket's channel
   kIgnoresRateLimits,     // I8: no pacing, and a 429 retried before the server's Retry-After
 };
 

@@ -66,6 +66,7 @@ struct PipelineOptions {
     bool skip_fact_check = false;     // treat every draft as checked, invented facts and all
     bool skip_recovery = false;       // never fire the recovery event
     bool reply_twice = false;         // post every automatic reply a second time
+    bool reply_on_email = false;      // answer on email whatever the ticket's channel
   } sabotage;
 };
 

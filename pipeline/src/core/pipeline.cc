@@ -491,8 +491,10 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   const bool send = options_.sabotage.ignore_route ? !draft.empty()
                                                    : decision.route == Route::kAutoSend && !draft.empty() && draft_problem.empty();
   if (send) {
+    clients::GorgiasTicket reply_to = ticket;
+    if (options_.sabotage.reply_on_email) reply_to.channel = "email";
     auto reply_call = clients_.gorgias.PostReply(
-        ticket, {.sender_user_id = own_id, .body_text = draft, .external_id = "reply-" + std::to_string(ticket_id) + "-" + message_id});
+        reply_to, {.sender_user_id = own_id, .body_text = draft, .external_id = "reply-" + std::to_string(ticket_id) + "-" + message_id});
     auto reply = co_await std::move(reply_call);
     if (reply && options_.sabotage.reply_twice) {
       auto again_call = clients_.gorgias.PostReply(

@@ -9,9 +9,8 @@
 
 namespace rh::reports {
 
-// The value at rank round(p x (n - 1)) of the sorted values (the harness's rule, so a report's
-// p50 and p90 agree with the runner's); nullopt when there are none. `p` in [0, 1].
-std::optional<double> Percentile(std::vector<double> values, double p);
+// The percentile rule is the runner's: harness::Percentile (harness/run_result.h).
+using harness::Percentile;
 
 // The KPIs of all scenarios taken together: counts and costs are summed; rates are recomputed
 // from the counts they were made of (automated = automation_rate x tickets, reopened =

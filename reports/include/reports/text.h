@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "harness/run_result.h"
+#include "harness/runner.h"
 
 namespace rh::reports {
 
@@ -46,11 +47,9 @@ std::string FormatPercent(double ratio, int decimals = 1);
 // Dollars with cents: 12.5 -> "$12.50"; -3 -> "-$3.00".
 std::string FormatMoney(double dollars);
 
-// `text` as one POSIX shell word: unchanged when it holds only safe characters, otherwise in
-// single quotes.
-std::string ShellQuote(std::string_view text);
-
-// The one line that replays a scenario exactly: `rehearse run --seed <seed> <file>`.
-std::string ReplayCommand(const harness::ScenarioResult& scenario);
+// The one line that replays a scenario exactly (harness::ReplayCommand).
+inline std::string ReplayCommand(const harness::ScenarioResult& scenario) {
+  return harness::ReplayCommand(scenario.file, scenario.seed);
+}
 
 }  // namespace rh::reports

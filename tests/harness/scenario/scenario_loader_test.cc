@@ -294,6 +294,7 @@ TEST(ScenarioLoad, EveryPipelineVariantReadsBackAsItsOwnValue) {
       {"skips_fact_check", V::kSkipsFactCheck},
       {"skips_recovery", V::kSkipsRecovery},
       {"replies_twice", V::kRepliesTwice},
+      {"replies_on_email", V::kRepliesOnEmail},
       {"ignores_rate_limits", V::kIgnoresRateLimits},
   };
   for (const auto& [name, variant] : variants) {
