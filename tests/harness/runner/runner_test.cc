@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "harness/scenario_loader.h"
 #include "reports/summary_json.h"
 
@@ -28,6 +30,20 @@ std::vector<std::string> Files(const std::string& under) {
   EXPECT_TRUE(errors.empty()) << errors.front();
   return files;
 }
+
+// A fresh folder of its own (CTest may run these tests, and another build's, at the same time),
+// removed at the end of the test.
+struct TempFolder {
+  explicit TempFolder(const std::string& name)
+      : path(fs::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() { fs::remove_all(path); }
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  fs::path path;
+};
 
 std::string Summary(const RunResult& run) {
   std::ostringstream out;
@@ -107,8 +123,8 @@ TEST(Runner, TheSameScenarioAndSeedGiveTheSameTraceBytesVerdictsAndKpis) {
   const std::vector<std::string> files = {kScenarios + "/generated/electronics-day.yaml",
                                           kScenarios + "/faults/duplicated-reordered-webhooks.yaml",
                                           kScenarios + "/faults/shopify-429-storm.yaml"};
-  const fs::path dir = fs::path(::testing::TempDir()) / "runner-determinism";
-  fs::remove_all(dir);
+  const TempFolder folder("runner-determinism");
+  const fs::path& dir = folder.path;
   RunOptions first, second;
   first.report_dir = (dir / "a").string();
   second.report_dir = (dir / "b").string();
@@ -140,7 +156,8 @@ TEST(Runner, ResultsDoNotDependOnTheNumberOfJobs) {
 
 TEST(Runner, TheTraceHeaderNamesTheScenarioItsHashAndTheReplayCommand) {
   const std::string file = kScenarios + "/workflows/wismo-healthy.yaml";
-  const fs::path dir = fs::path(::testing::TempDir()) / "runner-header";
+  const TempFolder folder("runner-header");
+  const fs::path& dir = folder.path;
   RunOptions options;
   options.report_dir = dir.string();
   options.seed = 42;
@@ -175,9 +192,8 @@ TEST(Runner, ReplayCommandsQuoteFilesAShellWouldSplit) {
 // Bad files of each kind the issue names, next to a good one: each is an "error" naming file,
 // line and field, and the good one still runs and passes.
 TEST(Runner, ABadScenarioFileIsReportedAndDoesNotStopTheOthers) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "runner-bad-files";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const TempFolder folder("runner-bad-files");
+  const fs::path& dir = folder.path;
   const std::string good = kScenarios + "/workflows/wismo-healthy.yaml";
   std::ifstream in(good);
   const std::string text((std::istreambuf_iterator<char>(in)), {});

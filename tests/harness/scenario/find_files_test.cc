@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 namespace rh::harness {
 namespace {
@@ -16,7 +19,10 @@ namespace fs = std::filesystem;
 class FindScenarioFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) / "rh_find_scenario_files";
+    // One folder per test and process: CTest runs these tests (and the ASan build's) in parallel.
+    root_ = fs::path(::testing::TempDir()) /
+            ("rh_find_scenario_files_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+             std::to_string(::getpid()));
     fs::remove_all(root_);
     for (const char* file : {"b.yaml", "a.yml", "notes.txt", "README.md", "workflows/z.yaml", "workflows/deep/y.yaml",
                              "policies/default.yaml", "profiles/bfcm.yaml", "workflows/policies/p.yaml",
