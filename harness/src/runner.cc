@@ -530,7 +530,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
     Run run(scenario, result.seed);
     Seed(run);
     std::unique_ptr<TrafficGenerator> traffic;
-    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate, scenario.store.vertical);
+    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate, scenario.store);
     sim::Duration last{0};
     for (const auto& step : scenario.timeline) {
       last = std::max(last, step.at);

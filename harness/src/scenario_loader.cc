@@ -496,7 +496,8 @@ class ScenarioLoader {
 
   void Generate(const Entry& e) {
     const Fields f = r_.Mapping(e, {"vertical", "orders_per_day", "average_order_value", "repeat_share", "delay_rate",
-                                    "days", "intent_mix", "agents", "agent_handle_time"});
+                                    "days", "intent_mix", "channel_mix", "write_on_delay", "reopen_on_wrong_answer",
+                                    "agents", "agent_handle_time", "agent_shift"});
     sc::Generate g;
     if (const Entry* h = f.Find("vertical")) g.vertical = r_.Name(*h, "vertical", Verticals());
     if (const Entry* h = f.Find("orders_per_day")) g.orders_per_day = static_cast<int>(r_.Int(*h, 1, 1'000'000));
@@ -504,23 +505,39 @@ class ScenarioLoader {
     if (const Entry* h = f.Find("repeat_share")) g.repeat_share = r_.Probability(*h);
     if (const Entry* h = f.Find("delay_rate")) g.delay_rate = r_.Probability(*h);
     if (const Entry* h = f.Find("days")) g.days = static_cast<int>(r_.Int(*h, 1, 366));
-    if (const Entry* h = f.Find("intent_mix")) {
-      double sum = 0;
-      for (const auto& [label, share] : r_.OpenMapping(*h, "intent")) {
-        if (!Contains(Intents(), label)) r_.Fail(share.key_mark, share.path, "unknown intent " + Quote(label) + Suggest(label, Intents()));
-        g.intent_mix[label] = r_.Probability(share);
-        sum += g.intent_mix[label];
-      }
-      // Shares, not weights: a mix that does not add up is a typo more often than not.
-      if (!g.intent_mix.empty() && (sum < 0.999 || sum > 1.001)) {
-        char text[32];
-        std::snprintf(text, sizeof text, "%.3g", sum);
-        r_.Fail(*h, std::string("the shares add up to ") + text + ", not 1");
-      }
-    }
+    if (const Entry* h = f.Find("intent_mix")) g.intent_mix = Mix(*h, "intent", Intents());
+    if (const Entry* h = f.Find("channel_mix")) g.channel_mix = Mix(*h, "channel", CustomerChannels());
+    if (const Entry* h = f.Find("write_on_delay")) g.write_on_delay = r_.Probability(*h);
+    if (const Entry* h = f.Find("reopen_on_wrong_answer")) g.reopen_on_wrong_answer = r_.Probability(*h);
     if (const Entry* h = f.Find("agents")) g.agents = static_cast<int>(r_.Int(*h, 1, 1000));
     if (const Entry* h = f.Find("agent_handle_time")) g.agent_handle_time = r_.Duration(*h, sim::Sec(1), sim::Days(1));
+    if (const Entry* h = f.Find("agent_shift")) {
+      const Fields shift = r_.Mapping(*h, {"start", "end"});
+      const Entry& start = shift.Require("start", "the time of day the shift starts, e.g. start: 8h");
+      const Entry& end = shift.Require("end", "the time of day the shift ends, e.g. end: 20h");
+      g.shift_start = r_.Duration(start, sim::Hours(0), sim::Hours(24));
+      g.shift_end = r_.Duration(end, sim::Hours(0), sim::Hours(24));
+      if (g.shift_end <= g.shift_start) r_.Fail(end, "a shift ends after it starts, within one day");
+    }
     s_.generate = std::move(g);
+  }
+
+  // `kind` label -> share, each label one of `names`; the shares add up to 1.
+  std::map<std::string, double> Mix(const Entry& e, const char* kind, const Names& names) {
+    std::map<std::string, double> mix;
+    double sum = 0;
+    for (const auto& [label, share] : r_.OpenMapping(e, kind)) {
+      if (!Contains(names, label)) r_.Fail(share.key_mark, share.path, "unknown " + std::string(kind) + " " + Quote(label) + Suggest(label, names));
+      mix[label] = r_.Probability(share);
+      sum += mix[label];
+    }
+    // Shares, not weights: a mix that does not add up is a typo more often than not.
+    if (!mix.empty() && (sum < 0.999 || sum > 1.001)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.3g", sum);
+      r_.Fail(e, std::string("the shares add up to ") + text + ", not 1");
+    }
+    return mix;
   }
 
   void Llm(const Entry& e) {

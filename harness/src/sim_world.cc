@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "mocks/gorgias/channels.h"
 #include "sim/check.h"
 #include "sim/crypto.h"
 #include "sim/time.h"
@@ -142,6 +143,7 @@ CustomerRef SimWorld::AddCustomer(const CustomerSpec& spec) {
   const sim::Moment now = Now();
   CustomerRef ref;
   ref.email = spec.email;
+  ref.phone = spec.phone;
   std::string tags;
   for (const auto& t : spec.tags) tags += (tags.empty() ? "" : ", ") + t;
   auto shopify_id = shopify_->SeedCustomer(mocks::Json{{"first_name", spec.first_name},
@@ -231,6 +233,9 @@ mocks::gorgias::CustomerMessageResult SimWorld::CustomerWrites(const CustomerRef
   message.channel = channel;
   message.customer_id = customer.gorgias_id;
   message.email = customer.email;
+  // On a phone-like channel (SMS, WhatsApp) the message comes from the customer's number.
+  const mocks::gorgias::ChannelRule* rule = mocks::gorgias::FindChannelRule(channel);
+  if (rule != nullptr && rule->address_kind == "phone") message.address = customer.phone;
   message.subject = subject;
   message.body_text = text;
   message.ticket_id = ticket_id;
@@ -262,19 +267,30 @@ mocks::OrderedJson SimWorld::CallGorgiasAs(int agent, sim::Method method, const 
 void SimWorld::AgentReplies(std::uint64_t ticket_id, int agent, const std::string& text) {
   const auto ticket = gorgias_->TicketJson(ticket_id);
   RH_CHECK(ticket.has_value(), "an agent replied to an unknown ticket");
-  const std::string channel = (*ticket)["channel"].get<std::string>();
+  // As a person in Gorgias's UI answers: on the ticket's channel, to the address the customer last
+  // wrote from there; by e-mail when that channel carries no answer (a contact form, a call).
+  std::string channel = (*ticket)["channel"].get<std::string>();
+  const mocks::gorgias::ChannelRule* rule = mocks::gorgias::FindChannelRule(channel);
+  if (rule == nullptr || rule->route == mocks::gorgias::ChannelRoute::kNone) channel = "email";
   const mocks::OrderedJson& customer = (*ticket)["customer"];
-  const std::string to = channel == "email" ? customer.value("email", "") : customer.value("email", "");
+  std::string to;
+  std::string source_type = channel;
+  for (const auto& m : (*ticket)["messages"]) {
+    if (m.value("from_agent", false) || m.value("channel", "") != channel || !m.contains("source")) continue;
+    const auto& source = m["source"];
+    if (source.contains("from") && source["from"].is_object()) to = source["from"].value("address", to);
+    source_type = source.value("type", source_type);
+  }
+  if (to.empty() && channel == "email") to = customer.value("email", "");
+  mocks::OrderedJson source = {{"type", source_type}, {"from", {{"address", config_.gorgias.account.support_email}}}};
+  if (!to.empty()) source["to"] = mocks::OrderedJson::array({mocks::OrderedJson{{"address", to}}});
   mocks::OrderedJson message = {
       {"channel", channel},
       {"via", "helpdesk"},
       {"from_agent", true},
       {"sender", {{"id", credentials_.agent_user_ids[static_cast<std::size_t>(agent)]}}},
       {"receiver", {{"id", customer["id"]}}},
-      {"source",
-       {{"type", channel},
-        {"from", {{"address", config_.gorgias.account.support_email}}},
-        {"to", mocks::OrderedJson::array({mocks::OrderedJson{{"address", to}}})}}},
+      {"source", source},
       {"body_text", text}};
   CallGorgiasAs(agent, sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/messages", message);
 }

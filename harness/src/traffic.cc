@@ -48,19 +48,57 @@ const std::map<std::string, double>& DefaultIntentMix() {
   return mix;
 }
 
+const std::map<std::string, double>& DefaultChannelMix() {
+  static const std::map<std::string, double> mix = {{"email", 0.7}, {"chat", 0.2}, {"sms", 0.1}};
+  return mix;
+}
+
 TrafficGenerator::TrafficGenerator(SimWorld& world, ReferencePipeline& reference, scenario::Generate profile,
-                                   std::string vertical)
+                                   const scenario::Store& store)
     : world_(world),
       reference_(reference),
       profile_(std::move(profile)),
-      vertical_(profile_.vertical.empty() ? std::move(vertical) : profile_.vertical),
+      vertical_(profile_.vertical.empty() ? store.vertical : profile_.vertical),
+      // The loader refused a zone that does not load; UTC is only a fallback for callers in code.
+      zone_([&] {
+        auto zone = pipeline::TimeZone::Load(store.timezone);
+        return zone ? *zone : pipeline::TimeZone();
+      }()),
       rng_(world.rng().Fork("traffic")) {}
+
+void TrafficGenerator::WriteAt(sim::Instant when, std::size_t customer, std::string intent, std::string text,
+                               std::string channel) {
+  world_.scheduler().ScheduleAt(when, [this, customer, intent = std::move(intent), text = std::move(text),
+                                       channel = std::move(channel)] {
+    const auto result = world_.CustomerWrites(customers_[customer], text, channel);
+    tickets_.push_back({.id = result.ticket_id, .customer = customer, .intent = intent, .channel = channel, .text = text,
+                        .opened = world_.scheduler().Now()});
+  });
+}
+
+std::string TrafficGenerator::DrawChannel(sim::Rng& rng) const {
+  const auto& mix = profile_.channel_mix.empty() ? DefaultChannelMix() : profile_.channel_mix;
+  std::vector<std::string> channels;
+  std::vector<double> weights;
+  for (const auto& [channel, share] : mix) {
+    channels.push_back(channel);
+    weights.push_back(share);
+  }
+  return channels[rng.WeightedIndex(weights)];
+}
+
+bool TrafficGenerator::OnShift() const {
+  const auto local = zone_.ToLocal(world_.scheduler().virtual_clock().WallNow());
+  const sim::Duration time_of_day = local - std::chrono::floor<std::chrono::days>(local);
+  return time_of_day >= profile_.shift_start && time_of_day < profile_.shift_end;
+}
 
 sim::Duration TrafficGenerator::Start() {
   const sim::Duration span = sim::Days(std::max(1, profile_.days));
   end_ = world_.scheduler().Now() + span;
   const int orders = std::max(1, profile_.orders_per_day * std::max(1, profile_.days));
   sim::Rng store = rng_.Fork("store");
+  std::vector<std::pair<std::size_t, sim::Instant>> delayed;  // (customer, when they write)
   // Customers and their orders: a repeat buyer's order goes to someone already known.
   for (int i = 0; i < orders; ++i) {
     std::size_t customer = customers_.size();
@@ -87,13 +125,18 @@ sim::Duration TrafficGenerator::Start() {
     }
     const OrderRef ref = world_.AddOrder(customers_[customer], spec);
     orders_.emplace_back(customer, ref);
-    // Carriers: some shipments in transit hit an exception during the day.
+    // Carriers: some shipments in transit hit an exception during the day; some of those
+    // customers write about it a few hours later (triggered tickets, taken from the day's plan).
     if (spec.fulfillment && spec.fulfillment->shipment_status == "in_transit" && store.Bernoulli(profile_.delay_rate)) {
       const sim::Instant when = world_.scheduler().Now() + sim::Minutes(store.UniformInt(0, 24 * 60 - 1));
       world_.scheduler().ScheduleAt(when, [this, ref] { world_.CarrierEvent(ref, "delayed", "Carrier delay"); });
+      if (store.Bernoulli(profile_.write_on_delay)) {
+        delayed.push_back({customer, when + sim::Minutes(store.UniformInt(30, 6 * 60))});
+      }
     }
   }
-  // Tickets at the vertical's contact rate, with the profile's intent mix.
+  // Tickets at the vertical's contact rate: the triggered ones first, the rest through the day
+  // with the profile's intent mix.
   const auto& mix = profile_.intent_mix.empty() ? DefaultIntentMix() : profile_.intent_mix;
   std::vector<std::string> intents;
   std::vector<double> weights;
@@ -103,18 +146,22 @@ sim::Duration TrafficGenerator::Start() {
   }
   sim::Rng traffic = rng_.Fork("tickets");
   tickets_planned_ = static_cast<int>(std::lround(orders * TicketsPer100Orders(vertical_) / 100.0));
-  for (int i = 0; i < tickets_planned_; ++i) {
+  int planned = tickets_planned_;
+  for (const auto& [customer, when] : delayed) {
+    if (planned == 0) break;
+    --planned;
+    const auto& bank = Phrases().at("wismo");
+    WriteAt(when, customer, "wismo", bank[static_cast<std::size_t>(traffic.Below(bank.size()))] + " The tracking says delayed.",
+            DrawChannel(traffic));
+  }
+  for (int i = 0; i < planned; ++i) {
     const std::size_t pick = static_cast<std::size_t>(traffic.Below(orders_.size()));
     const std::string& intent = intents[traffic.WeightedIndex(weights)];
     const auto& bank = Phrases().count(intent) ? Phrases().at(intent) : Phrases().at("other");
     std::string text = bank[static_cast<std::size_t>(traffic.Below(bank.size()))];
     if (traffic.Bernoulli(0.5)) text += " Order " + orders_[pick].second.name + ".";
     const sim::Instant when = world_.scheduler().Now() + sim::Sec(traffic.UniformInt(0, 24 * 3600 - 1));
-    const std::size_t customer = orders_[pick].first;
-    world_.scheduler().ScheduleAt(when, [this, customer, text] {
-      const auto result = world_.CustomerWrites(customers_[customer], text);
-      tickets_.push_back({result.ticket_id, customer, false, false, world_.scheduler().Now()});
-    });
+    WriteAt(when, orders_[pick].first, intent, std::move(text), DrawChannel(traffic));
   }
   agent_free_at_.assign(static_cast<std::size_t>(std::max(1, profile_.agents)), world_.scheduler().Now());
   ScheduleRound();
@@ -129,11 +176,45 @@ void TrafficGenerator::ScheduleRound() {
   });
 }
 
-// Agents work handed-over tickets in arrival order when free; customers unanswered for a day
-// follow up once.
+// Customers: unanswered for a day, they follow up once; an automatic answer that missed the
+// point (the pipeline triaged another intent than theirs) brings them back, with a probability.
+void TrafficGenerator::CustomersRound(sim::Rng& choices) {
+  const sim::Instant now = world_.scheduler().Now();
+  for (OpenTicket& t : tickets_) {
+    if (t.agent_done) continue;
+    const auto json = world_.gorgias().TicketJson(t.id);
+    if (!json) continue;
+    bool needs_review = false, replied = false;
+    for (const auto& tag : (*json)["tags"]) {
+      needs_review = needs_review || tag["name"] == "needs-review";
+      replied = replied || tag["name"] == "auto-replied";
+    }
+    if (replied && !t.answer_judged) {
+      t.answer_judged = true;
+      std::string triaged;
+      if (auto rows = reference_.log().ForTicket(t.id)) {
+        for (const auto& r : *rows) {
+          if (r.kind == pipeline::decision_kind::kTriage && triaged.empty()) triaged = r.intent;
+        }
+      }
+      if (triaged != t.intent && now < end_ && choices.Bernoulli(profile_.reopen_on_wrong_answer)) {
+        world_.CustomerWrites(customers_[t.customer], "That does not answer my question. " + t.text, t.channel, t.id);
+        continue;
+      }
+    }
+    if (!replied && !needs_review && !t.followed_up && now - t.opened > sim::Days(1) && now < end_) {
+      t.followed_up = true;
+      world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", t.channel, t.id);
+    }
+  }
+}
+
+// Agents on shift work handed-over tickets in arrival order when free.
 void TrafficGenerator::AgentRound() {
   const sim::Instant now = world_.scheduler().Now();
   sim::Rng choices = rng_.Fork("agents", static_cast<std::uint64_t>(now.time_since_epoch().count()));
+  CustomersRound(choices);
+  if (!OnShift()) return;
   for (OpenTicket& t : tickets_) {
     if (t.agent_done) continue;
     const auto json = world_.gorgias().TicketJson(t.id);
@@ -144,15 +225,9 @@ void TrafficGenerator::AgentRound() {
       needs_review = needs_review || tag["name"] == "needs-review";
       replied = replied || tag["name"] == "auto-replied";
     }
-    if (replied) {
-      t.agent_done = true;
-      continue;
-    }
     if (!needs_review) {
-      if (!t.followed_up && now - t.opened > sim::Days(1) && now < end_) {
-        t.followed_up = true;
-        world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", "email", t.id);
-      }
+      // Answered automatically and read: nothing for a person to do.
+      if (replied && t.answer_judged && (*json)["status"] != "open") t.agent_done = true;
       continue;
     }
     auto agent = std::min_element(agent_free_at_.begin(), agent_free_at_.end());

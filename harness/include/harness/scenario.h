@@ -106,8 +106,14 @@ struct Generate {
   double delay_rate = 0.1;      // shipments that hit an exception
   int days = 1;
   std::map<std::string, double> intent_mix;  // intent label -> share; empty: the built-in mix
+  std::map<std::string, double> channel_mix;  // channel -> share; empty: the built-in mix
+  double write_on_delay = 0.6;  // a customer whose parcel is delayed writes about it (a WISMO)
+  double reopen_on_wrong_answer = 0.7;  // writes again when an automatic answer missed the point
   int agents = 3;               // people confirming handed-over tickets
   sim::Duration agent_handle_time = sim::Minutes(6);
+  // The agents' shift, as times of day in the store's time zone; 0h to 24h: always on.
+  sim::Duration shift_start = sim::Hours(0);
+  sim::Duration shift_end = sim::Hours(24);
 };
 
 // ---- Timeline steps ----

@@ -74,6 +74,7 @@ struct CustomerSpec {
 
 struct CustomerRef {
   std::string email;
+  std::string phone;  // where their SMS and WhatsApp messages come from
   std::uint64_t shopify_id = 0;
   std::uint64_t gorgias_id = 0;
   std::string klaviyo_id;

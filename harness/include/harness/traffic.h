@@ -1,9 +1,15 @@
-// Generated traffic and simulated people for a store profile (a scenario's `generate:`): a store
-// of customers and orders (repeat buyers, shipments in transit or delivered, some delayed), a day
-// of tickets at the vertical's contact rate with the profile's intent mix, customers who follow
-// up when unanswered, and agents who work the tickets the pipeline hands over (confirm, edit or
-// override the draft after their handle time, then close the ticket). Deterministic: every draw
-// comes from the world's Rng, forked by purpose.
+// Generated traffic and simulated people for a store profile (a scenario's `generate:`):
+// - a store of customers and orders (repeat buyers, shipments in transit or delivered);
+// - carriers: some shipments in transit hit an exception during the day;
+// - customers: a day of tickets at the vertical's contact rate, on the profile's channel mix. Some
+//   are triggered (a customer whose parcel is delayed writes about it, with a probability); the
+//   rest arrive through the day with the intent mix. They follow up once when unanswered for a
+//   day, and write again when an automatic answer missed the point (the pipeline triaged another
+//   intent than the one they had), with a probability;
+// - agents on a shift (times of day in the store's zone) work the tickets the pipeline hands
+//   over, in arrival order, each taking the handle time: confirm the draft, edit it, or override
+//   it with a reason; then they close the ticket.
+// Deterministic: every draw comes from the world's Rng, forked by purpose.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +20,7 @@
 #include "harness/reference_pipeline.h"
 #include "harness/scenario.h"
 #include "harness/sim_world.h"
+#include "pipeline/store_time.h"
 
 namespace rh::harness {
 
@@ -21,11 +28,14 @@ namespace rh::harness {
 double TicketsPer100Orders(const std::string& vertical);
 // The built-in intent mix: WISMO a third, as for a typical small brand.
 const std::map<std::string, double>& DefaultIntentMix();
+// The built-in channel mix: mostly e-mail, then chat, then SMS.
+const std::map<std::string, double>& DefaultChannelMix();
 
 class TrafficGenerator {
  public:
+  // `store` gives the vertical (unless the profile names one) and the time zone of the shifts.
   TrafficGenerator(SimWorld& world, ReferencePipeline& reference, scenario::Generate profile,
-                   std::string vertical = "apparel");
+                   const scenario::Store& store = {});
   // Seeds the store and schedules the traffic and the people; returns how long the traffic lasts.
   sim::Duration Start();
   // People stop acting (their rounds end), so the world can run down.
@@ -37,10 +47,19 @@ class TrafficGenerator {
   struct OpenTicket {
     std::uint64_t id = 0;
     std::size_t customer = 0;
+    std::string intent;   // what the customer really wants
+    std::string channel;
+    std::string text;
     bool agent_done = false;
     bool followed_up = false;
+    bool answer_judged = false;  // the customer read the automatic answer
     sim::Instant opened{};
   };
+  // Schedules a customer's first message of a new ticket.
+  void WriteAt(sim::Instant when, std::size_t customer, std::string intent, std::string text, std::string channel);
+  std::string DrawChannel(sim::Rng& rng) const;
+  bool OnShift() const;
+  void CustomersRound(sim::Rng& choices);
   void AgentRound();
   void ScheduleRound();
 
@@ -48,6 +67,7 @@ class TrafficGenerator {
   ReferencePipeline& reference_;
   scenario::Generate profile_;
   std::string vertical_;
+  pipeline::TimeZone zone_;
   sim::Rng rng_;
   std::vector<CustomerRef> customers_;
   std::vector<std::pair<std::size_t, OrderRef>> orders_;  // (customer index, order)

@@ -413,6 +413,10 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:3:37: generate.intent_mix.retrun: unknown intent 'retrun'; did you mean 'return'?"},
         Case{"IntentMixNotAddingUp", "schema_version: 1\nname: x\ngenerate: {intent_mix: {wismo: 0.5, return: 0.4}}\n",
              "s.yaml:3:24: generate.intent_mix: the shares add up to 0.9, not 1"},
+        Case{"UnknownChannelInMix", "schema_version: 1\nname: x\ngenerate: {channel_mix: {email: 0.5, smss: 0.5}}\n",
+             "s.yaml:3:38: generate.channel_mix.smss: unknown channel 'smss'; did you mean 'sms'?"},
+        Case{"ShiftEndingBeforeItStarts", "schema_version: 1\nname: x\ngenerate: {agent_shift: {start: 20h, end: 8h}}\n",
+             "s.yaml:3:43: generate.agent_shift.end: a shift ends after it starts, within one day"},
         Case{"BadPrice", With("    - {handle: o3, customer: bo, items: [{price: 5.999}]}\n"),
              "s.yaml:11:50: world.orders[2].items[0].price: expected a price like \"54.99\" (at most 2 decimals), got "
              "'5.999'"},
