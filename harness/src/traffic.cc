@@ -68,12 +68,12 @@ TrafficGenerator::TrafficGenerator(SimWorld& world, ReferencePipeline& reference
 
 void TrafficGenerator::WriteAt(sim::Instant when, std::size_t customer, std::string intent, std::string text,
                                std::string channel) {
-  world_.scheduler().ScheduleAt(when, [this, customer, intent = std::move(intent), text = std::move(text),
-                                       channel = std::move(channel)] {
+  world_.scheduler().ScheduleAt(when, Guarded([this, customer, intent = std::move(intent), text = std::move(text),
+                                               channel = std::move(channel)] {
     const auto result = world_.CustomerWrites(customers_[customer], text, channel);
     tickets_.push_back({.id = result.ticket_id, .customer = customer, .intent = intent, .channel = channel, .text = text,
                         .opened = world_.scheduler().Now()});
-  });
+  }));
 }
 
 std::string TrafficGenerator::DrawChannel(sim::Rng& rng) const {
@@ -129,7 +129,7 @@ sim::Duration TrafficGenerator::Start() {
     // customers write about it a few hours later (triggered tickets, taken from the day's plan).
     if (spec.fulfillment && spec.fulfillment->shipment_status == "in_transit" && store.Bernoulli(profile_.delay_rate)) {
       const sim::Instant when = world_.scheduler().Now() + sim::Minutes(store.UniformInt(0, 24 * 60 - 1));
-      world_.scheduler().ScheduleAt(when, [this, ref] { world_.CarrierEvent(ref, "delayed", "Carrier delay"); });
+      world_.scheduler().ScheduleAt(when, Guarded([this, ref] { world_.CarrierEvent(ref, "delayed", "Carrier delay"); }));
       if (store.Bernoulli(profile_.write_on_delay)) {
         delayed.push_back({customer, when + sim::Minutes(store.UniformInt(30, 6 * 60))});
       }
@@ -169,11 +169,11 @@ sim::Duration TrafficGenerator::Start() {
 }
 
 void TrafficGenerator::ScheduleRound() {
-  world_.scheduler().ScheduleAfter(sim::Minutes(5), [this] {
+  world_.scheduler().ScheduleAfter(sim::Minutes(5), Guarded([this] {
     if (stopped_ || world_.scheduler().Now() > end_ + sim::Days(1)) return;
     AgentRound();
     ScheduleRound();
-  });
+  }));
 }
 
 // Customers: unanswered for a day, they follow up once; an automatic answer that missed the

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ class TrafficGenerator {
   void CustomersRound(sim::Rng& choices);
   void AgentRound();
   void ScheduleRound();
+  // `f` made safe to schedule: it does nothing once this generator is gone (the world may run on
+  // after it, e.g. while the pipeline drains).
+  template <class F>
+  auto Guarded(F f) const {
+    return [alive = std::weak_ptr<const int>(life_), f = std::move(f)]() mutable {
+      if (alive.lock()) f();
+    };
+  }
 
   SimWorld& world_;
   ReferencePipeline& reference_;
@@ -76,6 +85,7 @@ class TrafficGenerator {
   sim::Instant end_{};
   int tickets_planned_ = 0;
   bool stopped_ = false;
+  std::shared_ptr<const int> life_ = std::make_shared<const int>(0);
 };
 
 }  // namespace rh::harness
