@@ -453,6 +453,7 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
     const sim::TraceValue* t = r.Find("ticket");
     if (t == nullptr || !std::holds_alternative<std::int64_t>(*t)) continue;
     const auto id = static_cast<std::uint64_t>(std::get<std::int64_t>(*t));
+    if (id == 0) continue;  // a record about no ticket in particular (a suppression by order)
     TicketTimeline& tl = timelines[id];
     tl.ticket_id = id;
     std::string what = r.kind;
@@ -476,6 +477,25 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
       if (auto* ro = r.Find("route")) tl.route = std::get<std::string>(*ro);
     }
     tl.entries.push_back({sim::ToSeconds(r.time.time_since_epoch()), r.source, what});
+  }
+  // What people wrote, from Gorgias's record: the customer's messages and the agents' replies and
+  // notes (the pipeline's own are in the trace already).
+  const auto& agents = run.world.credentials().agent_user_ids;
+  for (const auto& [mid, m] : snapshot.messages) {
+    auto it = timelines.find(m.ticket_id);
+    if (it == timelines.end() || m.created < epoch) continue;
+    const bool by_agent = m.from_agent && std::find(agents.begin(), agents.end(), m.sender.id) != agents.end();
+    if (m.from_agent && !by_agent) continue;
+    std::string text = m.body_text.value_or("");
+    if (text.size() > 120) {
+      std::size_t cut = 117;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+      text = text.substr(0, cut) + "...";
+    }
+    const std::string what = !m.from_agent          ? "wrote on " + m.channel + ": " + text
+                             : m.channel == "internal-note" ? "noted: " + text
+                                                            : "replied on " + m.channel + ": " + text;
+    it->second.entries.push_back({Seconds(m.created - epoch), m.from_agent ? "agent" : "customer", what});
   }
   for (const auto& d : deliveries) {
     auto it = timelines.find(d.ticket_id);
