@@ -6,6 +6,7 @@
 
 #include "mocks/llm/model.h"
 #include "pipeline/draft_check.h"
+#include "pipeline/triage_rules.h"
 
 namespace rh::harness::oracles {
 namespace {
@@ -51,37 +52,6 @@ std::string JsonText(const mocks::OrderedJson& object, const char* key) {
   return {};
 }
 
-// The SKU an exchange asks for: the first word of capitals and digits joined by dashes
-// ("HD-L-BLK") that is not already on the order. The same reading a person would make.
-std::optional<std::string> RequestedSku(std::string_view message, const std::optional<pipeline::OrderFacts>& order) {
-  std::size_t i = 0;
-  while (i < message.size()) {
-    std::size_t j = i;
-    int dashes = 0;
-    bool letter = false;
-    while (j < message.size()) {
-      const char c = message[j];
-      if ((c >= 'A' && c <= 'Z') || IsDigit(c)) {
-        letter = letter || (c >= 'A' && c <= 'Z');
-      } else if (c == '-' && j > i && j + 1 < message.size() && message[j + 1] != '-') {
-        ++dashes;
-      } else {
-        break;
-      }
-      ++j;
-    }
-    if (j > i && dashes > 0 && letter && message[j - 1] != '-') {
-      const std::string sku(message.substr(i, j - i));
-      bool ordered = false;
-      if (order) {
-        for (const auto& line : order->lines) ordered = ordered || line.sku == sku;
-      }
-      if (!ordered) return sku;
-    }
-    i = j + 1;
-  }
-  return std::nullopt;
-}
 
 // The order as Shopify held it at `at`: only fulfilments, scans, refunds and returns recorded by
 // then count. The last scan is when Shopify recorded it (what any reader of the order saw).
@@ -469,7 +439,7 @@ RunFacts::Case RunFacts::CaseAt(const TicketView& view, const mocks::gorgias::Me
     f.order = OrderFactsAt(*chosen, at);
     out.order = chosen;
   }
-  if (auto sku = RequestedSku(text, f.order)) f.exchange_for = pipeline::LineFacts{*sku, ""};
+  if (auto sku = pipeline::RequestedSku(text, f.order)) f.exchange_for = pipeline::LineFacts{*sku, ""};
   f.has_evidence = customer_message.attachments.is_array() && !customer_message.attachments.empty();
   if (!sent_text.empty()) f.draft_problem = pipeline::DescribeProblems(pipeline::CheckDraft(sent_text, DraftFactsOf(view.email)));
   return out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pipeline/intent.h"
+#include "pipeline/policy.h"
 
 namespace rh::pipeline {
 
@@ -22,5 +23,9 @@ std::optional<RuleMatch> ClassifyByRules(std::string_view customer_text);
 
 // Confidence the pipeline records for a rule's decision: rules are written to be precise.
 inline constexpr double kRuleConfidence = 0.99;
+
+// The item an exchange asks for: the first SKU-like word ("HD-L-BLK": capitals and digits joined
+// by dashes) in the message that is not already on the order (the policy's exchange_for).
+std::optional<std::string> RequestedSku(std::string_view message, const std::optional<OrderFacts>& order);
 
 }  // namespace rh::pipeline

@@ -151,37 +151,6 @@ const clients::ShopifyOrder* ChooseOrder(const std::vector<clients::ShopifyOrder
   return orders.empty() ? nullptr : &orders.front();
 }
 
-// The item an exchange asks for: the first SKU-like word ("HD-L-BLK": capitals and digits joined
-// by dashes) in the message that is not already on the order.
-std::optional<std::string> RequestedSku(std::string_view message, const std::optional<OrderFacts>& order) {
-  std::size_t i = 0;
-  while (i < message.size()) {
-    std::size_t j = i;
-    int dashes = 0;
-    bool letter = false;
-    while (j < message.size()) {
-      const char c = message[j];
-      if ((c >= 'A' && c <= 'Z') || text::IsDigit(c)) {
-        letter = letter || (c >= 'A' && c <= 'Z');
-      } else if (c == '-' && j > i && j + 1 < message.size() && message[j + 1] != '-') {
-        ++dashes;
-      } else {
-        break;
-      }
-      ++j;
-    }
-    if (j > i && dashes > 0 && letter && message[j - 1] != '-') {
-      const std::string sku(message.substr(i, j - i));
-      bool ordered = false;
-      if (order) {
-        for (const auto& line : order->lines) ordered = ordered || line.sku == sku;
-      }
-      if (!ordered) return sku;
-    }
-    i = j + 1;
-  }
-  return std::nullopt;
-}
 
 std::string LocalDateText(const Policy& policy, sim::WallTime t) {
   const auto ymd = policy.store.timezone.LocalDate(t);

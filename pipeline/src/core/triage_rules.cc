@@ -69,4 +69,34 @@ std::optional<RuleMatch> ClassifyByRules(std::string_view customer_text) {
   return match;
 }
 
+std::optional<std::string> RequestedSku(std::string_view message, const std::optional<OrderFacts>& order) {
+  std::size_t i = 0;
+  while (i < message.size()) {
+    std::size_t j = i;
+    int dashes = 0;
+    bool letter = false;
+    while (j < message.size()) {
+      const char c = message[j];
+      if ((c >= 'A' && c <= 'Z') || text::IsDigit(c)) {
+        letter = letter || (c >= 'A' && c <= 'Z');
+      } else if (c == '-' && j > i && j + 1 < message.size() && message[j + 1] != '-') {
+        ++dashes;
+      } else {
+        break;
+      }
+      ++j;
+    }
+    if (j > i && dashes > 0 && letter && message[j - 1] != '-') {
+      const std::string sku(message.substr(i, j - i));
+      bool ordered = false;
+      if (order) {
+        for (const auto& line : order->lines) ordered = ordered || line.sku == sku;
+      }
+      if (!ordered) return sku;
+    }
+    i = j + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace rh::pipeline

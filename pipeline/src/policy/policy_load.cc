@@ -14,6 +14,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/did_you_mean.h"
+
 namespace rh::pipeline {
 namespace {
 
@@ -49,44 +51,10 @@ std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// "; did you mean 'window_days'?" when one known name is close, else "; known: a, b, c".
+// "; did you mean 'window_days'?" or "; known: a, b, c" (sim::DidYouMean).
 template <class Names>
 std::string Suggest(std::string_view got, const Names& known) {
-  std::string_view best;
-  std::size_t best_distance = std::string_view::npos;
-  for (const auto& name : known) {
-    const std::size_t d = EditDistance(got, name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  if (!best.empty() && best_distance <= std::max<std::size_t>(2, got.size() / 3)) {
-    return "; did you mean '" + std::string(best) + "'?";
-  }
-  std::string out = "; known: ";
-  bool first = true;
-  for (const auto& name : known) {
-    if (!first) out += ", ";
-    out += name;
-    first = false;
-  }
-  return out;
+  return sim::DidYouMean(got, known);
 }
 
 std::string Describe(const YAML::Node& node) {

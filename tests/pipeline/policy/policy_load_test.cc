@@ -134,8 +134,12 @@ TEST(PolicyLoad, RefusesUnknownIntentsAndMoneyIntentsInTheSafeZone) {
             "p.yaml:4:25: automation.safe_intents[1]: cancel is also in automation.never_auto_intents");
   EXPECT_EQ(Error("schema_version: 1\nautomation:\n  safe_intents: [wismo, wismo]\n"),
             "p.yaml:3:25: automation.safe_intents[1]: 'wismo' is listed twice");
+  // A word cut short is read as the one intent it starts.
   EXPECT_EQ(Error("schema_version: 1\nrouting:\n  intent_assignees:\n    refund: 7\n"),
-            "p.yaml:4:5: routing.intent_assignees.refund: unknown intent 'refund'; known: wismo, return, exchange, "
+            "p.yaml:4:5: routing.intent_assignees.refund: unknown intent 'refund'; did you mean 'refund_status'?");
+  // Nothing close: every known intent is listed.
+  EXPECT_EQ(Error("schema_version: 1\nrouting:\n  intent_assignees:\n    billing: 7\n"),
+            "p.yaml:4:5: routing.intent_assignees.billing: unknown intent 'billing'; known: wismo, return, exchange, "
             "cancel, address_change, damaged_item, delivered_not_received, refund_status, discount_request, "
             "product_question, other");
 }
