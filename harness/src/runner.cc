@@ -529,14 +529,14 @@ std::optional<double> Percentile(std::vector<double> values, double p) {
   return values[std::min(rank, values.size() - 1)];
 }
 
-std::string ReplayCommand(const std::string& file, std::uint64_t seed) {
+std::string ReplayCommand(const std::string& file, std::optional<std::uint64_t> seed) {
   const bool safe = !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=+:@%,").find(c) != std::string_view::npos;
   });
   std::string quoted = "'";
   for (char c : file) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   quoted += "'";
-  return "rehearse run --seed " + std::to_string(seed) + " " + (safe ? file : quoted);
+  return "rehearse run " + (seed ? "--seed " + std::to_string(*seed) + " " : std::string()) + (safe ? file : quoted);
 }
 
 ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& options) {

@@ -27,7 +27,8 @@ void WriteProblem(std::ostream& out, std::string_view element, std::string_view 
 
 // Where to look next, shown by Jenkins as the case's standard output.
 std::string CaseOutput(const harness::ScenarioResult& s) {
-  std::string text = "seed: " + std::to_string(s.seed) + "\nreplay: " + ReplayCommand(s) + "\n";
+  std::string text = (s.status == "error" ? std::string() : "seed: " + std::to_string(s.seed) + "\n") +
+                     "replay: " + ReplayCommand(s) + "\n";
   if (!s.trace_file.empty()) text += "trace: " + s.trace_file + "\n";
   if (!s.trace_digest.empty()) text += "trace digest: " + s.trace_digest + "\n";
   int failed = 0;

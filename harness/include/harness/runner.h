@@ -31,8 +31,9 @@ ScenarioResult RunScenario(const scenario::Scenario& scenario, const RunOptions&
 ScenarioResult RunScenarioFile(const std::string& path, const RunOptions& options);
 
 // The one command line that replays a scenario exactly: `rehearse run --seed <seed> <file>`, the
-// file quoted for a POSIX shell when it needs to be. Named in each trace's header and the reports.
-std::string ReplayCommand(const std::string& file, std::uint64_t seed);
+// file quoted for a POSIX shell when it needs to be; without a seed (a file that did not load),
+// `rehearse run <file>`. Named in each trace's header and the reports.
+std::string ReplayCommand(const std::string& file, std::optional<std::uint64_t> seed);
 
 // Called after each scenario finishes, from the thread that ran it (serialised by RunAll).
 using ProgressFn = std::function<void(const ScenarioResult& finished, int done, int total)>;

@@ -47,8 +47,10 @@ std::string FormatPercent(double ratio, int decimals = 1);
 // Dollars with cents: 12.5 -> "$12.50"; -3 -> "-$3.00".
 std::string FormatMoney(double dollars);
 
-// The one line that replays a scenario exactly (harness::ReplayCommand).
+// The one line that replays a scenario exactly (harness::ReplayCommand); a file that did not load
+// has no seed to give.
 inline std::string ReplayCommand(const harness::ScenarioResult& scenario) {
+  if (scenario.status == "error") return harness::ReplayCommand(scenario.file, std::nullopt);
   return harness::ReplayCommand(scenario.file, scenario.seed);
 }
 

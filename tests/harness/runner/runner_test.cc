@@ -187,6 +187,7 @@ TEST(Runner, TheSeedChangesAGeneratedDayAndOnlyTheSeed) {
 TEST(Runner, ReplayCommandsQuoteFilesAShellWouldSplit) {
   EXPECT_EQ(ReplayCommand("scenarios/a.yaml", 3), "rehearse run --seed 3 scenarios/a.yaml");
   EXPECT_EQ(ReplayCommand("my scenarios/it's.yaml", 3), "rehearse run --seed 3 'my scenarios/it'\\''s.yaml'");
+  EXPECT_EQ(ReplayCommand("bad.yaml", std::nullopt), "rehearse run bad.yaml");
 }
 
 // Bad files of each kind the issue names, next to a good one: each is an "error" naming file,
