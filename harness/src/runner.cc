@@ -107,6 +107,23 @@ struct Run {
   std::unique_ptr<sim::HttpClient> attacker;  // sends forged webhooks
 };
 
+// The scenario's scripted LLM answers, in file order (the mock takes the first that matches).
+void ScriptLlm(Run& run) {
+  for (const sc::LlmScript& s : run.scenario.faults.llm_scripts) {
+    mocks::llm::Script script;
+    script.contains = s.contains;
+    script.regex = s.regex;
+    script.nth_call = s.nth_call;
+    script.times = s.times;
+    script.text = s.text;
+    if (!s.json.empty()) script.json = mocks::OrderedJson::parse(s.json);
+    script.status = s.status;
+    script.error_type = s.error_type;
+    script.error_message = s.error_message;
+    run.world.llm().AddScript(std::move(script));
+  }
+}
+
 void Seed(Run& run) {
   const sc::Scenario& s = run.scenario;
   SimWorld& world = run.world;
@@ -548,6 +565,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   result.seed = options.seed.value_or(scenario.seed.value_or(1));
   {
     Run run(scenario, result.seed);
+    ScriptLlm(run);
     Seed(run);
     std::unique_ptr<TrafficGenerator> traffic;
     if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate, scenario.store);

@@ -13,7 +13,10 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <variant>
+
+#include <nlohmann/json.hpp>
 
 #include "mocks/gorgias/channels.h"
 #include "pipeline/decision_log.h"
@@ -541,8 +544,11 @@ class ScenarioLoader {
   }
 
   void Llm(const Entry& e) {
-    const Fields f = r_.Mapping(e, {"faults", "accuracy"});
+    const Fields f = r_.Mapping(e, {"faults", "accuracy", "scripts"});
     sc::LlmFaults& llm = s_.faults.llm;
+    if (const Entry* g = f.Find("scripts")) {
+      for (const Entry& item : r_.List(*g)) s_.faults.llm_scripts.push_back(LlmScript(item));
+    }
     if (const Entry* g = f.Find("faults")) {
       const Fields ff = r_.Mapping(*g, {"overload", "refusal", "hallucinated_tracking", "refund_promise", "invalid_json",
                                         "truncated", "slow_stream"});
@@ -556,6 +562,36 @@ class ScenarioLoader {
       }
     }
     if (const Entry* g = f.Find("accuracy")) llm.accuracy = r_.Probability(*g);
+  }
+
+  sc::LlmScript LlmScript(const Entry& e) {
+    const Fields f = r_.Mapping(e, {"contains", "regex", "nth_call", "times", "text", "json", "status", "error_type",
+                                    "error_message"});
+    sc::LlmScript s;
+    s.where = r_.SourceOf(e.ValueMark());
+    if (const Entry* h = f.Find("contains")) s.contains = r_.Text(*h, "text the prompt contains");
+    if (const Entry* h = f.Find("regex")) {
+      s.regex = r_.Text(*h, "an ECMAScript regular expression");
+      try {
+        std::regex compiled(s.regex);
+      } catch (const std::regex_error& error) {
+        r_.Fail(*h, std::string("not a valid regular expression (") + error.what() + ")");
+      }
+    }
+    if (const Entry* h = f.Find("nth_call")) s.nth_call = static_cast<std::uint64_t>(r_.Int(*h, 1, 100'000'000));
+    if (const Entry* h = f.Find("times")) s.times = static_cast<std::uint64_t>(r_.Int(*h, 1, 100'000'000));
+    if (const Entry* h = f.Find("text")) s.text = r_.Text(*h, "the answer's text");
+    if (const Entry* h = f.Find("json")) {
+      s.json = r_.NonEmptyText(*h, "a JSON answer, e.g. json: '{\"intent\": \"wismo\", \"confidence\": 0.97}'");
+      if (!nlohmann::json::accept(s.json)) r_.Fail(*h, "not valid JSON");
+    }
+    if (const Entry* h = f.Find("status")) s.status = static_cast<int>(r_.Int(*h, 400, 599));
+    if (const Entry* h = f.Find("error_type")) s.error_type = r_.Text(*h, "an error type, e.g. overloaded_error");
+    if (const Entry* h = f.Find("error_message")) s.error_message = r_.Text(*h, "an error message");
+    if (s.text.empty() && s.json.empty() && s.status == 0) {
+      r_.Fail(e.ValueMark(), e.path, "a script answers with text, json or an error status; give one");
+    }
+    return s;
   }
 
   void Faults(const Entry& e) {

@@ -173,6 +173,20 @@ struct LlmFaults {
   double accuracy = 1.0;  // the classifier's, on unambiguous text
 };
 
+// A scripted LLM answer (the LLM mock's Script): when a call's prompt matches, this answer
+// replaces the model's. First match in file order.
+struct LlmScript {
+  std::string contains;        // substring of the prompt ("" : any)
+  std::string regex;           // ECMAScript regex searched in the prompt ("" : any)
+  std::uint64_t nth_call = 0;  // 1-based among admitted calls (0 : any)
+  std::uint64_t times = 0;     // uses; 0 : unlimited
+  std::string text;            // the answer's content
+  std::string json;            // a structured answer (JSON text); wins over text
+  int status = 0;              // non-zero: an error with this status instead
+  std::string error_type, error_message;
+  Source where;
+};
+
 struct WebhookFaults {
   double duplicate_rate = 0;
   double delay_rate = 0;
@@ -181,6 +195,7 @@ struct WebhookFaults {
 
 struct Faults {
   LlmFaults llm;
+  std::vector<LlmScript> llm_scripts;
   WebhookFaults webhooks;
   std::optional<std::int64_t> shopify_rest_bucket;        // calls the bucket holds
   std::optional<sim::Duration> shopify_rest_leak_every;   // one call drained per this

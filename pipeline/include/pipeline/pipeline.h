@@ -67,6 +67,7 @@ struct PipelineOptions {
     bool skip_recovery = false;       // never fire the recovery event
     bool reply_twice = false;         // post every automatic reply a second time
     bool reply_on_email = false;      // answer on email whatever the ticket's channel
+    bool skip_money_guard = false;    // trust the classifier on a message that speaks of money
   } sabotage;
 };
 

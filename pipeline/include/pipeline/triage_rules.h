@@ -28,4 +28,9 @@ inline constexpr double kRuleConfidence = 0.99;
 // by dashes) in the message that is not already on the order (the policy's exchange_for).
 std::optional<std::string> RequestedSku(std::string_view message, const std::optional<OrderFacts>& order);
 
+// The first word or phrase of `customer_text` that speaks of money or damage ("refund", "money
+// back", "charged", "torn", ...), or nullopt. Whatever the classifier says, such a message is never
+// answered automatically (invariant I2): a guard against a confidently wrong LLM.
+std::optional<std::string> MoneyCue(std::string_view customer_text);
+
 }  // namespace rh::pipeline

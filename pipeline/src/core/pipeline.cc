@@ -443,7 +443,18 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   if (event.message.is_object() && event.message.contains("attachments") && event.message["attachments"].is_array()) {
     facts.has_evidence = !event.message["attachments"].empty();
   }
-  const Decision decision = Decide(policy_, facts);
+  Decision decision = Decide(policy_, facts);
+  // Defence in depth against a confidently wrong classifier: a message that speaks of money or
+  // damage goes to a person whatever its intent was read as (I2).
+  if (decision.route == Route::kAutoSend && !options_.sabotage.skip_money_guard) {
+    if (const auto cue = MoneyCue(customer_text)) {
+      decision.route = Route::kHuman;
+      decision.rule = "text.touches_money";
+      decision.rationale = "the message speaks of '" + *cue + "', and money is never answered automatically";
+      decision.touches_money = true;
+      decision.assignee_user_id = policy_.routing.default_assignee_user_id;
+    }
+  }
   Record("route", {{"ticket", ticket_id}, {"route", RouteName(decision.route)}, {"rule", decision.rule},
                    {"touches_money", decision.touches_money}, {"bucket", decision.value_bucket}});
   DecisionRow route_row{.ticket_id = ticket_id, .kind = std::string(decision_kind::kRoute),

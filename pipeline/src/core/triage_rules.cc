@@ -99,4 +99,17 @@ std::optional<std::string> RequestedSku(std::string_view message, const std::opt
   return std::nullopt;
 }
 
+std::optional<std::string> MoneyCue(std::string_view customer_text) {
+  // Stems, matched anywhere in the lower-cased text: "refund" also catches "refunded".
+  static constexpr std::string_view kCues[] = {
+      "refund",    "money back", "reimburs", "chargeback", "charged", "overcharg", "compensat",
+      "store credit", "damaged",   "broken",   "torn",       "defective", "faulty", "cracked",
+      "ripped",    "missing item", "stolen"};
+  const std::string lower = text::Lower(customer_text);
+  for (const std::string_view cue : kCues) {
+    if (lower.find(cue) != std::string::npos) return std::string(cue);
+  }
+  return std::nullopt;
+}
+
 }  // namespace rh::pipeline

@@ -140,10 +140,19 @@ TEST_F(PipelineThatNeverSuppresses, APromotionAsTheReactionGraceEndsFiresI1) {
 
 // ---- I2: no automatic send that touches money ---------------------------------------------------
 
-// The classifier reads a damage claim as "where is my order", and is sure of it; the pipeline
-// believes it and answers automatically. I2 judges the customer's words, so it fires; I3 holds,
-// because on the pipeline's reading the policy does allow the send.
-TEST_F(OracleTest, AMisreadDamageClaimAnsweredAutomaticallyFiresI2Alone) {
+// The classifier reads a damage claim as "where is my order", and is sure of it; a pipeline without
+// the reference's money-words guard believes it and answers automatically. I2 judges the
+// customer's words, so it fires; I3 holds, because on the pipeline's reading the policy does allow
+// the send.
+struct PipelineWithoutMoneyGuard : OracleTest {
+  PipelineWithoutMoneyGuard() : OracleTest([] {
+    Breakage b;
+    b.sabotage.skip_money_guard = true;
+    return b;
+  }()) {}
+};
+
+TEST_F(PipelineWithoutMoneyGuard, AMisreadDamageClaimAnsweredAutomaticallyFiresI2Alone) {
   const std::string claim = "The hoodie is damaged, the seam is torn.";
   const mocks::llm::IntentCues cues = mocks::llm::ClassifyText(claim);
   ASSERT_FALSE(cues.ambiguous());

@@ -32,3 +32,22 @@ TEST(TriageRules, SeveralPhrasesOfOneIntentStillDecide) {
 
 }  // namespace
 }  // namespace rh::pipeline
+
+namespace rh::pipeline {
+namespace {
+
+TEST(MoneyCue, FindsWordsAboutMoneyOrDamageWhateverTheIntent) {
+  EXPECT_EQ(MoneyCue("The seam is TORN, I want my money back"), "money back");
+  EXPECT_EQ(MoneyCue("Was I refunded yet?"), "refund");
+  EXPECT_EQ(MoneyCue("You charged me twice"), "charged");
+  EXPECT_EQ(MoneyCue("It arrived cracked"), "cracked");
+}
+
+TEST(MoneyCue, LeavesPlainQuestionsAlone) {
+  EXPECT_FALSE(MoneyCue("Hi, where is my order?").has_value());
+  EXPECT_FALSE(MoneyCue("Can I exchange it for a size L?").has_value());
+  EXPECT_FALSE(MoneyCue("Has my order shipped yet?").has_value());
+}
+
+}  // namespace
+}  // namespace rh::pipeline
