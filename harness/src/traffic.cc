@@ -176,10 +176,14 @@ void TrafficGenerator::ScheduleRound() {
   }));
 }
 
-// Customers: unanswered for a day, they follow up once; an automatic answer that missed the
-// point (the pipeline triaged another intent than theirs) brings them back, with a probability.
-void TrafficGenerator::CustomersRound(sim::Rng& choices) {
+// One round of the people, every five minutes, one look at each ticket still in play:
+// - customers unanswered for a day follow up once; an automatic answer that missed the point (the
+//   pipeline triaged another intent than theirs) brings them back, with a probability;
+// - agents on shift work handed-over tickets in arrival order when free.
+void TrafficGenerator::AgentRound() {
   const sim::Instant now = world_.scheduler().Now();
+  sim::Rng choices = rng_.Fork("agents", static_cast<std::uint64_t>(now.time_since_epoch().count()));
+  bool agents_free = OnShift();
   for (OpenTicket& t : tickets_) {
     if (t.agent_done) continue;
     const auto json = world_.gorgias().TicketJson(t.id);
@@ -189,7 +193,11 @@ void TrafficGenerator::CustomersRound(sim::Rng& choices) {
       needs_review = needs_review || tag["name"] == "needs-review";
       replied = replied || tag["name"] == "auto-replied";
     }
-    if (replied && !t.answer_judged) {
+    if (replied && !needs_review) {
+      if (t.answer_judged) {
+        t.agent_done = true;  // answered automatically, read, and settled
+        continue;
+      }
       t.answer_judged = true;
       std::string triaged;
       if (auto rows = reference_.log().ForTicket(t.id)) {
@@ -198,40 +206,26 @@ void TrafficGenerator::CustomersRound(sim::Rng& choices) {
         }
       }
       if (triaged != t.intent && now < end_ && choices.Bernoulli(profile_.reopen_on_wrong_answer)) {
+        // The pipeline takes the new message; whatever it does next, the ticket stays in play.
         world_.CustomerWrites(customers_[t.customer], "That does not answer my question. " + t.text, t.channel, t.id);
-        continue;
+      } else {
+        t.agent_done = true;
       }
-    }
-    if (!replied && !needs_review && !t.followed_up && now - t.opened > sim::Days(1) && now < end_) {
-      t.followed_up = true;
-      world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", t.channel, t.id);
-    }
-  }
-}
-
-// Agents on shift work handed-over tickets in arrival order when free.
-void TrafficGenerator::AgentRound() {
-  const sim::Instant now = world_.scheduler().Now();
-  sim::Rng choices = rng_.Fork("agents", static_cast<std::uint64_t>(now.time_since_epoch().count()));
-  CustomersRound(choices);
-  if (!OnShift()) return;
-  for (OpenTicket& t : tickets_) {
-    if (t.agent_done) continue;
-    const auto json = world_.gorgias().TicketJson(t.id);
-    if (!json) continue;
-    bool needs_review = false;
-    bool replied = false;
-    for (const auto& tag : (*json)["tags"]) {
-      needs_review = needs_review || tag["name"] == "needs-review";
-      replied = replied || tag["name"] == "auto-replied";
-    }
-    if (!needs_review) {
-      // Answered automatically and read: nothing for a person to do.
-      if (replied && t.answer_judged && (*json)["status"] != "open") t.agent_done = true;
       continue;
     }
+    if (!needs_review) {
+      if (!t.followed_up && now - t.opened > sim::Days(1) && now < end_) {
+        t.followed_up = true;
+        world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", t.channel, t.id);
+      }
+      continue;
+    }
+    if (!agents_free) continue;
     auto agent = std::min_element(agent_free_at_.begin(), agent_free_at_.end());
-    if (*agent > now) break;  // everybody is busy: the queue waits
+    if (*agent > now) {
+      agents_free = false;  // everybody is busy: the queue waits
+      continue;
+    }
     const int index = static_cast<int>(agent - agent_free_at_.begin());
     *agent = now + profile_.agent_handle_time;
     std::string draft;

@@ -60,7 +60,6 @@ class TrafficGenerator {
   void WriteAt(sim::Instant when, std::size_t customer, std::string intent, std::string text, std::string channel);
   std::string DrawChannel(sim::Rng& rng) const;
   bool OnShift() const;
-  void CustomersRound(sim::Rng& choices);
   void AgentRound();
   void ScheduleRound();
   // `f` made safe to schedule: it does nothing once this generator is gone (the world may run on
