@@ -20,4 +20,4 @@ add_test(NAME Reports.HtmlRendersInHeadlessChromium
                  -DSAMPLE=$<TARGET_FILE:reports_sample_report>
                  -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/chromium
                  -P ${CMAKE_CURRENT_LIST_DIR}/chromium_check.cmake)
-set_tests_properties(Reports.HtmlRendersInHeadlessChromium PROPERTIES LABELS "report" TIMEOUT 240)
+set_tests_properties(Reports.HtmlRendersInHeadlessChromium PROPERTIES LABELS "slow" TIMEOUT 240)

@@ -210,7 +210,7 @@ std::vector<Violation> CheckI10(const RunFacts& facts) {
     const bool right_channel = r.message->channel == ticket_channel || (no_way_back && r.message->channel == "email");
     Violation v;
     if (!right_channel) {
-      v.message = r.Where(facts) + " went out on '" + r.message->channel + "' on a '" + ticket_channel + "' ticket";
+      v.message = r.Where(facts) + " went out on '" + r.message->channel + "' on a ticket whose channel is '" + ticket_channel + "'";
     }
     auto d = delivery_of.find(r.message->id);
     if (d != delivery_of.end() && d->second->fate == mocks::gorgias::DeliveryFate::kNotDelivered) {

@@ -578,7 +578,7 @@ TEST_F(OracleTest, AReplyOnAnotherChannelThanTheTicketsFiresI10) {
 
   Judge();
   ExpectOnlyFired({"I10"});
-  ExpectFired("I10", "went out on 'sms' on a 'email' ticket");
+  ExpectFired("I10", "went out on 'sms' on a ticket whose channel is 'email'");
 }
 
 // The right channel, but no address to deliver to: accepted, never sent.

@@ -16,3 +16,18 @@ if(TARGET rehearse)
                    -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_run_check.cmake)
   set_tests_properties(Rehearse.RunWritesTheReportAndExitsByVerdict PROPERTIES LABELS "scenario" TIMEOUT 240)
 endif()
+
+# One CTest test per shipped scenario file (STYLE.md), so a failure names its scenario and
+# `ctest -R Scenario.wismo-healthy` replays one. The runner tests above check the suite as a whole.
+if(TARGET rehearse)
+  file(GLOB_RECURSE scenario_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
+  foreach(file ${scenario_files})
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR}/scenarios ${file})
+    if(relative MATCHES "^(policies|profiles)/")
+      continue()
+    endif()
+    string(REGEX REPLACE "\\.yaml$" "" name ${relative})
+    add_test(NAME Scenario.${name} COMMAND rehearse run --quiet ${file})
+    set_tests_properties(Scenario.${name} PROPERTIES LABELS "scenario" TIMEOUT 120)
+  endforeach()
+endif()
