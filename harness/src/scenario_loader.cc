@@ -948,15 +948,6 @@ class ScenarioLoader {
 
 }  // namespace
 
-std::string ScenarioError::ToString() const {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  out += ": ";
-  if (!field.empty()) out += field + ": ";
-  out += message;
-  return out;
-}
-
 sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
                                                                   std::string_view base_dir) {
   const std::string file(file_name);

@@ -14,24 +14,13 @@
 
 #include "harness/scenario.h"
 #include "sim/expected.h"
+#include "sim/file_error.h"
 
 namespace rh::harness {
 
-// An expected failure: a scenario file that cannot be used as it is.
-struct ScenarioError {
-  std::string file;
-  // 1-based, of the offending key (unknown or repeated field), of the value (everything else) or
-  // of the enclosing mapping (a missing field); 0 when the file could not be read at all.
-  int line = 0;
-  int column = 0;
-  // Dotted path: "timeline[2].customer_writes.customer", "expect.tickets.t1.route"; empty for a
-  // YAML syntax error or an unreadable file.
-  std::string field;
-  std::string message;
-  // "<file>:<line>:<col>: <field>: <message>"; the position and the field are left out when
-  // unknown or empty.
-  std::string ToString() const;
-};
+// An expected failure: a scenario file that cannot be used as it is (file, line, column, dotted
+// field such as "timeline[2].customer_writes.customer", message).
+using ScenarioError = sim::FileError;
 
 // Reads, validates and loads a scenario file. `policy:` paths are resolved against the file's
 // folder. Scenario::file is `path` as given; Scenario::content_hash is the SHA-256 of its bytes.

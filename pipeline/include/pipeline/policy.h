@@ -19,6 +19,7 @@
 #include "pipeline/intent.h"
 #include "pipeline/store_time.h"
 #include "sim/expected.h"
+#include "sim/file_error.h"
 #include "sim/time.h"
 
 namespace rh::pipeline {
@@ -230,19 +231,9 @@ struct Policy {
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-// An expected failure: where (1-based line and column of the offending key or value; 0 when the
-// file could not be read) and what. `field` is the dotted path ("returns.window_days",
-// "automation.safe_intents[2]"), empty for a YAML syntax error.
-struct PolicyError {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string field;
-  std::string message;
-  // "<file>:<line>:<col>: <field>: <message>"; the position and the field are left out when
-  // unknown or empty.
-  std::string ToString() const;
-};
+// An expected failure: where (file, line, column, dotted field such as "returns.window_days")
+// and what.
+using PolicyError = sim::FileError;
 
 struct PolicyLoadOptions {
   std::string zoneinfo_dir = std::string(kDefaultZoneinfoDir);

@@ -620,15 +620,6 @@ class Loader {
 
 }  // namespace
 
-std::string PolicyError::ToString() const {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  out += ": ";
-  if (!field.empty()) out += field + ": ";
-  out += message;
-  return out;
-}
-
 sim::Expected<Policy, PolicyError> LoadPolicyText(std::string_view yaml, std::string_view file_name,
                                                   const PolicyLoadOptions& options) {
   const std::string file(file_name);
