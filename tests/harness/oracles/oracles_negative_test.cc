@@ -27,36 +27,12 @@ namespace {
 
 // ---- Pipelines broken on purpose ----------------------------------------------------------------
 
-Breakage AutoSendsEverything() {
-  Breakage b;
-  b.sabotage.ignore_route = true;
-  return b;
-}
-Breakage NeverSuppresses() {
-  Breakage b;
-  b.sabotage.skip_suppression = true;
-  return b;
-}
-Breakage KeepsNoDecisionLog() {
-  Breakage b;
-  b.sabotage.skip_decision_log = true;
-  return b;
-}
-Breakage NeverRecovers() {
-  Breakage b;
-  b.sabotage.skip_recovery = true;
-  return b;
-}
-Breakage IgnoresRateLimits() {
-  Breakage b;
-  b.ignore_rate_limits = true;
-  return b;
-}
-Breakage SkipsSignatureChecks() {
-  Breakage b;
-  b.skip_signature_check = true;
-  return b;
-}
+Breakage AutoSendsEverything() { return {.sabotage = {.ignore_route = true}}; }
+Breakage NeverSuppresses() { return {.sabotage = {.skip_suppression = true}}; }
+Breakage KeepsNoDecisionLog() { return {.sabotage = {.skip_decision_log = true}}; }
+Breakage NeverRecovers() { return {.sabotage = {.skip_recovery = true}}; }
+Breakage IgnoresRateLimits() { return {.ignore_rate_limits = true}; }
+Breakage SkipsSignatureChecks() { return {.skip_signature_check = true}; }
 
 struct PipelineThatAutoSendsEverything : OracleTest {
   PipelineThatAutoSendsEverything() : OracleTest(AutoSendsEverything()) {}
@@ -145,11 +121,7 @@ TEST_F(PipelineThatNeverSuppresses, APromotionAsTheReactionGraceEndsFiresI1) {
 // customer's words, so it fires; I3 holds, because on the pipeline's reading the policy does allow
 // the send.
 struct PipelineWithoutMoneyGuard : OracleTest {
-  PipelineWithoutMoneyGuard() : OracleTest([] {
-    Breakage b;
-    b.sabotage.skip_money_guard = true;
-    return b;
-  }()) {}
+  PipelineWithoutMoneyGuard() : OracleTest(Breakage{.sabotage = {.skip_money_guard = true}}) {}
 };
 
 TEST_F(PipelineWithoutMoneyGuard, AMisreadDamageClaimAnsweredAutomaticallyFiresI2Alone) {
