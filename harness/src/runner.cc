@@ -410,25 +410,27 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
   k.orders = static_cast<int>(run.world.shopify().Snapshot()["orders"].size());
   std::vector<double> first_response, resolution;
   int automated = 0, answered = 0, reopened = 0, human_replies = 0;
+  // Per ticket, once: when the customer wrote, and when the first reply reached them.
+  std::map<std::uint64_t, std::vector<sim::WallTime>> customer_writes;
+  for (const auto& [mid, m] : snapshot.messages) {
+    if (!m.from_agent) customer_writes[m.ticket_id].push_back(m.created);
+  }
+  std::map<std::uint64_t, sim::WallTime> first_delivered;
+  for (const auto& d : deliveries) {
+    if (d.fate != mocks::gorgias::DeliveryFate::kDelivered || !d.decided) continue;
+    auto [it, added] = first_delivered.emplace(d.ticket_id, *d.decided);
+    if (!added && *d.decided < it->second) it->second = *d.decided;
+  }
   for (const auto& [id, ticket] : snapshot.tickets) {
     // Customer tickets the run created (seeded ones have no events).
-    std::optional<sim::WallTime> first_customer;
-    std::optional<sim::WallTime> first_reply_sent;
-    for (const auto& [mid, m] : snapshot.messages) {
-      if (m.ticket_id == id && !m.from_agent && (!first_customer || m.created < *first_customer)) first_customer = m.created;
-    }
-    // Reopened: the customer wrote again after an answer reached them (it did not settle it).
-    auto customer_messages_after = [&](sim::WallTime t) {
-      int n = 0;
-      for (const auto& [mid, m] : snapshot.messages) n += m.ticket_id == id && !m.from_agent && m.created > t ? 1 : 0;
-      return n;
-    };
-    if (!first_customer || *first_customer < epoch) continue;
+    auto writes = customer_writes.find(id);
+    if (writes == customer_writes.end()) continue;
+    const sim::WallTime first_customer = *std::min_element(writes->second.begin(), writes->second.end());
+    if (first_customer < epoch) continue;
     ++k.tickets;
-    for (const auto& d : deliveries) {
-      if (d.ticket_id != id || d.fate != mocks::gorgias::DeliveryFate::kDelivered || !d.decided) continue;
-      if (!first_reply_sent || *d.decided < *first_reply_sent) first_reply_sent = *d.decided;
-    }
+    auto delivered = first_delivered.find(id);
+    const std::optional<sim::WallTime> first_reply_sent =
+        delivered == first_delivered.end() ? std::nullopt : std::optional<sim::WallTime>(delivered->second);
     std::string intent = "untriaged";
     bool auto_sent = false, human = false;
     if (auto rows = run.reference.log().ForTicket(id)) {
@@ -444,11 +446,12 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
     human_replies += human ? 1 : 0;
     if (first_reply_sent) {
       ++answered;
-      const double s = Seconds(*first_reply_sent - *first_customer);
-      first_response.push_back(s);
-      if (customer_messages_after(*first_reply_sent) > 0) ++reopened;
+      first_response.push_back(Seconds(*first_reply_sent - first_customer));
+      // Reopened: the customer wrote again after an answer reached them (it did not settle it).
+      const auto& times = writes->second;
+      if (std::any_of(times.begin(), times.end(), [&](sim::WallTime t) { return t > *first_reply_sent; })) ++reopened;
       const bool closed = ticket.status == "closed";
-      if (closed || auto_sent) resolution.push_back(Seconds((closed && ticket.closed ? *ticket.closed : *first_reply_sent) - *first_customer));
+      if (closed || auto_sent) resolution.push_back(Seconds((closed && ticket.closed ? *ticket.closed : *first_reply_sent) - first_customer));
     }
   }
   k.contact_rate = k.orders > 0 ? static_cast<double>(k.tickets) / k.orders : 0;
