@@ -124,6 +124,9 @@ struct CustomerWrites {
   std::string text;
   std::string ticket;  // handle for the new ticket, or an existing handle to write on it again
   bool with_photo = false;
+  // What the customer truly wants (an intent label, e.g. "discount_request"): ground truth the
+  // oracles judge by, whatever the pipeline's classifier reads. "" : not stated.
+  std::string intent;
 };
 struct CarrierScan {
   std::string order;
