@@ -229,6 +229,7 @@ void Perform(Run& run, const sc::Step& step) {
           std::optional<std::uint64_t> existing;
           if (auto it = run.tickets.find(a.ticket); it != run.tickets.end()) existing = it->second;
           const auto result = world.CustomerWrites(run.customers.at(a.customer), a.text, a.channel, existing);
+          if (!a.intent.empty()) world.RecordTrueIntent(result.message_id, a.intent);
           if (!a.ticket.empty()) {
             run.tickets[a.ticket] = result.ticket_id;
             run.ticket_labels[result.ticket_id] = a.ticket;

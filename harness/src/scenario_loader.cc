@@ -104,7 +104,7 @@ const Names& Outcomes() {
   return kNames;
 }
 const Names& OracleIds() {
-  static const Names kNames = {"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10", "I11"};
+  static const Names kNames = {"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10", "I11", "I12"};
   return kNames;
 }
 const Names& Intents() {

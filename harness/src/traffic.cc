@@ -71,6 +71,7 @@ void TrafficGenerator::WriteAt(sim::Instant when, std::size_t customer, std::str
   world_.scheduler().ScheduleAt(when, Guarded([this, customer, intent = std::move(intent), text = std::move(text),
                                                channel = std::move(channel)] {
     const auto result = world_.CustomerWrites(customers_[customer], text, channel);
+    world_.RecordTrueIntent(result.message_id, intent);
     tickets_.push_back({.id = result.ticket_id, .customer = customer, .intent = intent, .channel = channel, .text = text,
                         .opened = world_.scheduler().Now()});
   }));
@@ -207,7 +208,9 @@ void TrafficGenerator::AgentRound() {
       }
       if (triaged != t.intent && now < end_ && choices.Bernoulli(profile_.reopen_on_wrong_answer)) {
         // The pipeline takes the new message; whatever it does next, the ticket stays in play.
-        world_.CustomerWrites(customers_[t.customer], "That does not answer my question. " + t.text, t.channel, t.id);
+        const auto again =
+            world_.CustomerWrites(customers_[t.customer], "That does not answer my question. " + t.text, t.channel, t.id);
+        world_.RecordTrueIntent(again.message_id, t.intent);
       } else {
         t.agent_done = true;
       }
@@ -216,7 +219,9 @@ void TrafficGenerator::AgentRound() {
     if (!needs_review) {
       if (!t.followed_up && now - t.opened > sim::Days(1) && now < end_) {
         t.followed_up = true;
-        world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", t.channel, t.id);
+        // A follow-up asks for the same thing as the ticket's first message.
+        const auto again = world_.CustomerWrites(customers_[t.customer], "Any update on this? I'm still waiting.", t.channel, t.id);
+        world_.RecordTrueIntent(again.message_id, t.intent);
       }
       continue;
     }

@@ -1,4 +1,4 @@
-// The invariant oracles: after a run in a SimWorld, each invariant of DESIGN.md (I1..I11) is
+// The invariant oracles: after a run in a SimWorld, each invariant of DESIGN.md (I1..I11, and the differential I12) is
 // judged once, with its stable id, a message for a person and the trace records that prove a
 // violation. They judge from ground truth wherever the world has it: what the mocks hold at the
 // end (what reached customers in Gorgias, what Klaviyo sent, the Shopify orders and their carrier
@@ -18,23 +18,28 @@
 //       these), from that message until the ticket was closed. Only the policy's suppression
 //       triggers and message kinds count, and a send within `reaction_grace` of an issue's
 //       start is forgiven (nobody can suppress before they learn of the issue).
-//   I2  No reply of the pipeline on a ticket that touches money: the intent is a money intent
-//       (pipeline::IsMoneyIntent of the customer's text classified by the LLM mock's own cue
-//       classifier when it is unambiguous, or of the pipeline's triage), the reply promises
-//       money (pipeline::CheckDraft's money_promise), the customer has repeated refunds (the
-//       policy's count and window, from Shopify's refunds), or a VIP writes while an issue is live.
+//   I2  No reply of the pipeline on a ticket that touches money: the customer's true intent is a
+//       money intent (stated by the scenario's `intent:` or the traffic generator that wrote the
+//       message, else the LLM mock's cue classifier when it names one intent only), the pipeline
+//       triaged it as one, the reply promises money (pipeline::CheckDraft's money_promise), the
+//       customer has repeated refunds (the policy's count and window, from Shopify's refunds), or
+//       a VIP writes while any of their orders or open tickets has a live issue.
 //   I3  Every reply of the pipeline is inside the safe zone: the pipeline routed the ticket to
-//       auto_send with a safe-zone rule before the send (its route record), and pipeline::Decide,
-//       re-run on facts rebuilt from Shopify and Gorgias as they stood at that decision, agrees.
+//       auto_send with a safe-zone rule before the send (its route record), and the written
+//       policy (an independent model of docs/POLICY.md, oracles/policy_model.h), on facts rebuilt
+//       from Shopify and Gorgias as they stood at that decision and every live issue of the
+//       customer on any order or ticket, agrees.
 //   I4  Every reply of the pipeline has an auto_send row, every ticket the pipeline acted on has
 //       a route row, and the first person's reply after the pipeline handed a ticket over has a
 //       human_confirm / human_edit / human_override row; each with a rationale, and an override
 //       carries the reason the person wrote in a "Reason:" note. A failed log write fails it too.
-//   I5  Per resolved issue (a delivery exception followed by "delivered"; a ticket with a live
-//       issue that was closed) the recovery metric's Klaviyo event fired exactly once and not
-//       before the resolution (events are matched to an issue by their unique_id, issue_id or
-//       ticket_id naming the ticket or order); and nobody is still suppressed (a suppression made
-//       during the run) when every ticket of theirs is closed and no delivery exception is open.
+//   I5  Per episode of a customer's live issues (overlapping windows of delivery exceptions,
+//       from the exception scan until "delivered", and of tickets with a live issue, from the
+//       first message until the first close), the recovery metric's Klaviyo event fired exactly
+//       once, after the last issue of the episode was resolved (so never while the customer is
+//       still suppressed), and never while an issue is still live; and nobody is still suppressed
+//       (a suppression made during the run) when every ticket of theirs is closed and no delivery
+//       exception is open.
 //   I6  No webhook without a valid signature was accepted (2xx) by the pipeline: deliveries of
 //       the mocks' senders are re-verified with the shop's secrets, and any request to the
 //       pipeline's host from another caller (only the senders hold the secrets) is forged.
@@ -56,6 +61,10 @@
 //   I11 Every ticket a customer opened got its first delivered reply (a person's or the
 //       pipeline's) within `first_response_sla` of the customer's first message; a ticket still
 //       unanswered at the end counts when the target has passed.
+//   I12 The differential oracle: every routing decision of the pipeline (auto_send or human)
+//       agrees with the written policy's (oracles/policy_model.h) on facts rebuilt from the mocks
+//       at the decision and the pipeline's own triage; routes the pipeline takes for reasons
+//       outside the policy (a failed service or draft check, its money-word guard) are not judged.
 //
 // The oracles read; they change nothing in the world and make no network call. Deterministic:
 // the same run gives the same results, byte for byte (ordered containers, no clock).
@@ -93,11 +102,11 @@ inline constexpr std::string_view kPipelineCaller = "pipeline";
 // Callers on the in-memory network that hold the webhook signing secrets: the mocks' senders.
 inline constexpr std::string_view kWebhookSenderCallers[] = {kShopifyHost, kGorgiasHost};
 
-// Judges the run as it stands: always I1..I11, in that order. Run the world until idle first
+// Judges the run as it stands: always I1..I12, in that order. Run the world until idle first
 // (SimWorld::RunUntilIdle), so sends are decided and every webhook was answered.
 std::vector<OracleResult> CheckInvariants(const OracleContext& context);
 
-// (id, title) of every invariant, in order: I1..I11.
+// (id, title) of every invariant, in order: I1..I12.
 const std::vector<std::pair<std::string, std::string>>& InvariantTitles();
 
 }  // namespace rh::harness

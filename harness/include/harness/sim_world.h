@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -154,6 +155,16 @@ class SimWorld {
   // A refund of one unit of the order's first line with one left (staff in Shopify's admin).
   void AddRefund(const OrderRef& order, const std::string& note);
 
+  // Ground truth that the harness knows and the pipeline can only guess: what a customer's
+  // message really asks for (an intent label), as the scenario or the traffic generator wrote it.
+  // The oracles judge by it whatever the pipeline's classifier read.
+  void RecordTrueIntent(std::uint64_t message_id, std::string intent) { true_intents_[message_id] = std::move(intent); }
+  // The stated intent of a Gorgias message, "" when nobody stated one.
+  std::string TrueIntentOf(std::uint64_t message_id) const {
+    auto it = true_intents_.find(message_id);
+    return it == true_intents_.end() ? std::string() : it->second;
+  }
+
   void RunFor(sim::Duration d) { scheduler_.RunFor(d); }
   // Runs until nothing is pending or `limit` of virtual time has passed.
   void RunUntilIdle(sim::Duration limit = sim::Days(30));
@@ -179,6 +190,7 @@ class SimWorld {
   WorldCredentials credentials_;
   std::uint64_t shopify_integration_id_ = 0;
   std::vector<std::pair<CustomerRef, std::vector<std::uint64_t>>> orders_by_customer_;
+  std::map<std::uint64_t, std::string> true_intents_;  // Gorgias message id -> intent label
 };
 
 }  // namespace rh::harness

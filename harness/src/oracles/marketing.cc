@@ -82,38 +82,10 @@ std::optional<std::size_t> FirstTicketRecord(const RunFacts& facts, std::uint64_
   return records.front();
 }
 
-std::vector<std::uint64_t> DigitRuns(std::string_view text) {
-  std::vector<std::uint64_t> out;
-  std::uint64_t value = 0;
-  bool in = false;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      value = value * 10 + static_cast<std::uint64_t>(c - '0');
-      in = true;
-    } else if (in) {
-      out.push_back(value);
-      value = 0;
-      in = false;
-    }
-  }
-  if (in) out.push_back(value);
-  return out;
-}
-
-bool Names(std::string_view text, std::string_view word, std::uint64_t id) {
-  if (Lower(text).find(word) == std::string::npos) return false;
-  for (const std::uint64_t run : DigitRuns(text)) {
-    if (run == id) return true;
-  }
-  return false;
-}
-
-// What a recovery event says it is about.
+// A recovery event and whose profile it is on.
 struct RecoveryEvent {
   const mocks::klaviyo::Event* event = nullptr;
   std::string email;
-  std::vector<std::string> keys;  // unique_id, properties.issue_id
-  std::uint64_t ticket_id = 0;    // properties.ticket_id
 };
 
 }  // namespace
@@ -186,21 +158,6 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
     RecoveryEvent r;
     r.event = &e;
     r.email = facts.EmailOfKlaviyoProfile(e.profile_id);
-    if (!e.unique_id.empty()) r.keys.push_back(e.unique_id);
-    if (e.properties.is_object()) {
-      if (e.properties.contains("issue_id")) {
-        const auto& v = e.properties["issue_id"];
-        r.keys.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-      }
-      if (e.properties.contains("ticket_id")) {
-        const auto& v = e.properties["ticket_id"];
-        if (v.is_number_unsigned()) r.ticket_id = v.get<std::uint64_t>();
-        if (v.is_string()) {
-          const auto runs = DigitRuns(v.get<std::string>());
-          if (runs.size() == 1) r.ticket_id = runs.front();
-        }
-      }
-    }
     events.push_back(std::move(r));
   }
   // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.
@@ -214,70 +171,106 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
     }
   };
 
-  // One issue: its events, judged together.
-  auto judge = [&](const std::string& what, bool resolved, sim::WallTime resolved_at,
-                   const std::vector<const RecoveryEvent*>& matched, std::optional<std::size_t> resolution_record) {
-    Violation v;
-    if (resolved && matched.empty()) {
-      v.message = what + " was resolved at " + facts.When(resolved_at) + " but no '" + facts.policy.recovery.metric +
-                  "' event fired";
-      if (resolution_record) v.evidence.push_back(*resolution_record);
-    } else if (matched.size() > 1) {
-      v.message = what + ": the recovery event fired " + std::to_string(matched.size()) + " times (at";
-      for (const auto* m : matched) v.message += " " + facts.When(m->event->time);
-      v.message += ")";
-    } else if (!matched.empty() && (!resolved || matched.front()->event->time + kEventTimeSlack < resolved_at)) {
-      v.message = what + ": the recovery event fired at " + facts.When(matched.front()->event->time) +
-                  (resolved ? ", before the resolution at " + facts.When(resolved_at) : " although it is still live");
-    }
-    if (v.message.empty()) return;
-    for (const auto* m : matched) event_evidence(*m->event, v);
-    out.push_back(std::move(v));
+  // A customer's issues, as live windows from ground truth: each delivery exception (from the
+  // exception scan to "delivered"), and each ticket with a live issue (from the customer's first
+  // message to its first close). Overlapping windows are one episode: the customer stays
+  // suppressed throughout, and the recovery is owed once, when the last of them is resolved.
+  struct Window {
+    sim::WallTime from{};
+    std::optional<sim::WallTime> to;
+    std::string what;
+    std::optional<std::size_t> resolution_record;
   };
-
+  std::map<std::string, std::vector<Window>> windows_of;
   if (DeliveryExceptionsSuppress(facts.policy)) {
     const ScanRecords scans(facts);
     for (const DeliveryIssue& d : facts.delivery_issues) {
-      std::vector<const RecoveryEvent*> matched;
-      for (const RecoveryEvent& e : events) {
-        bool names = false;
-        for (const auto& k : e.keys) names = names || Names(k, "order", d.order->id);
-        if (names) matched.push_back(&e);
+      if (d.email.empty()) continue;
+      for (const auto& [from, to] : d.windows) {
+        windows_of[d.email].push_back({from, to, "the delivery exception on order " + d.order->name,
+                                       to ? scans.Find(*d.order, *to) : std::nullopt});
       }
-      const sim::WallTime resolved_at = d.windows.front().second.value_or(sim::WallTime{});
-      judge("the delivery exception on order " + d.order->name, d.to.has_value(), resolved_at, matched,
-            d.to ? scans.Find(*d.order, resolved_at) : std::nullopt);
     }
   }
   for (const auto& [id, view] : facts.tickets) {
-    if (view.issues.empty()) continue;
-    std::vector<const RecoveryEvent*> matched;
-    for (const RecoveryEvent& e : events) {
-      bool names = e.ticket_id == id;
-      bool order = false;
-      for (const auto& k : e.keys) {
-        names = names || Names(k, "ticket", id);
-        order = order || Lower(k).find("order") != std::string::npos;
-      }
-      if (names && !order) matched.push_back(&e);
-    }
-    sim::WallTime resolved_at{};
-    for (const auto& p : view.periods) {
-      if (p.to) {
-        resolved_at = *p.to;
-        break;
-      }
-    }
+    if (view.issues.empty() || view.email.empty() || view.periods.empty()) continue;
+    const TicketView::Period& first = view.periods.front();
     std::optional<std::size_t> record;
-    for (const std::size_t i : facts.ForTicket(id)) {
-      if (facts.trace[i].time >= facts.ToInstant(resolved_at) &&
-          (facts.trace[i].kind == "intake.accepted" || facts.trace[i].kind == "recover")) {
-        record = i;
-        break;
+    if (first.to) {
+      for (const std::size_t i : facts.ForTicket(id)) {
+        if (facts.trace[i].time >= facts.ToInstant(*first.to) &&
+            (facts.trace[i].kind == "intake.accepted" || facts.trace[i].kind == "recover")) {
+          record = i;
+          break;
+        }
       }
     }
-    judge("ticket " + std::to_string(id) + " (" + IssueNames(view) + ")", view.closed_at_end(), resolved_at, matched,
-          record);
+    windows_of[view.email].push_back(
+        {first.from, first.to, "ticket " + std::to_string(id) + " (" + IssueNames(view) + ")", record});
+  }
+  std::map<std::string, std::vector<const RecoveryEvent*>> events_of;
+  for (const RecoveryEvent& e : events) events_of[e.email].push_back(&e);
+
+  for (auto& [email, windows] : windows_of) {
+    std::stable_sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) { return a.from < b.from; });
+    // Episodes: runs of overlapping windows.
+    struct Episode {
+      sim::WallTime from{};
+      std::optional<sim::WallTime> to;  // nullopt: still live at the end
+      std::string what;
+      std::optional<std::size_t> resolution_record;
+    };
+    std::vector<Episode> episodes;
+    for (const Window& w : windows) {
+      const bool joins = !episodes.empty() && (!episodes.back().to || w.from <= *episodes.back().to);
+      if (!joins) {
+        episodes.push_back({w.from, w.to, w.what, w.resolution_record});
+        continue;
+      }
+      Episode& e = episodes.back();
+      e.what += " and " + w.what;
+      if (!w.to) {
+        e.to.reset();
+      } else if (e.to && *w.to > *e.to) {
+        e.to = w.to;
+        e.resolution_record = w.resolution_record;
+      }
+    }
+    const auto& mine = events_of[email];
+    for (std::size_t k = 0; k < episodes.size(); ++k) {
+      const Episode& ep = episodes[k];
+      const std::optional<sim::WallTime> next =
+          k + 1 < episodes.size() ? std::optional<sim::WallTime>(episodes[k + 1].from) : std::nullopt;
+      std::vector<const RecoveryEvent*> early, owed;
+      for (const RecoveryEvent* e : mine) {
+        const sim::WallTime t = e->event->time;
+        if (t < ep.from || (next && t >= *next)) continue;
+        if (!ep.to || t + kEventTimeSlack < *ep.to) {
+          early.push_back(e);
+        } else {
+          owed.push_back(e);
+        }
+      }
+      Violation v;
+      const std::string what = email + ": " + ep.what;
+      if (!early.empty()) {
+        v.message = what + ": the recovery event fired at " + facts.When(early.front()->event->time) +
+                    (ep.to ? ", before the last of these was resolved at " + facts.When(*ep.to)
+                           : " although the customer's issue is still live");
+      } else if (ep.to && owed.empty()) {
+        v.message = what + " was resolved at " + facts.When(*ep.to) + " but no '" + facts.policy.recovery.metric +
+                    "' event fired";
+        if (ep.resolution_record) v.evidence.push_back(*ep.resolution_record);
+      } else if (owed.size() > 1) {
+        v.message = what + ": the recovery event fired " + std::to_string(owed.size()) + " times (at";
+        for (const auto* m : owed) v.message += " " + facts.When(m->event->time);
+        v.message += ") for one resolution";
+      }
+      if (v.message.empty()) continue;
+      for (const auto* m : early) event_evidence(*m->event, v);
+      for (const auto* m : owed) event_evidence(*m->event, v);
+      out.push_back(std::move(v));
+    }
   }
 
   // Suppression must end once nothing of theirs is open.

@@ -43,6 +43,8 @@ const Oracle kOracles[] = {
      "every automatic reply went out on the ticket's channel and was delivered"},
     {"I11", "first response within the service-level target", oracles::CheckI11,
      "every ticket had its first response within the target"},
+    {"I12", "every ticket routed as the written policy says (an independent model of docs/POLICY.md)",
+     oracles::CheckI12, "every routing decision agreed with the written policy on the facts at the time"},
 };
 
 }  // namespace

@@ -78,7 +78,7 @@ std::vector<Violation> CheckI2(const RunFacts& facts) {
   std::vector<Violation> out;
   for (const Reply& r : PipelineReplies(facts)) {
     const std::string asked = r.answered ? r.answered->body_text.value_or("") : std::string();
-    const std::optional<pipeline::Intent> truth = TrueIntent(asked);
+    const std::optional<pipeline::Intent> truth = r.answered ? facts.TruthOf(*r.answered) : std::nullopt;
     const Triage triage = TriageOf(facts, r);
     std::vector<std::string> why;
     if (truth && pipeline::IsMoneyIntent(*truth)) {
@@ -93,20 +93,23 @@ std::vector<Violation> CheckI2(const RunFacts& facts) {
     }
     if (r.answered != nullptr) {
       const pipeline::Intent intent = truth.value_or(triage.intent.value_or(pipeline::Intent::kOther));
-      const RunFacts::Case c = facts.CaseAt(*r.view, *r.answered, r.message->created, intent, triage.confidence);
-      if (c.facts.customer) {
+      const PolicyCase c = facts.PolicyCaseAt(*r.view, *r.answered, r.message->created, intent, triage.confidence);
+      if (c.customer) {
         const auto& rr = facts.policy.repeated_refunds;
         const auto since = r.message->created - rr.window;
-        const auto n = std::count_if(c.facts.customer->refunds.begin(), c.facts.customer->refunds.end(),
+        const auto n = std::count_if(c.customer->refunds.begin(), c.customer->refunds.end(),
                                      [&](sim::WallTime t) { return t >= since; });
         if (n >= rr.refunds_at_least) {
           why.push_back("the customer had " + std::to_string(n) + " refunds in " +
                         pipeline::FormatPolicyDuration(rr.window));
         }
-        if (pipeline::IsVip(facts.policy, *c.facts.customer)) {
-          for (const pipeline::Issue i : pipeline::LiveIssues(facts.policy, c.facts)) {
-            if (i == pipeline::Issue::kVipActiveIssue) why.push_back("a VIP with a live issue");
-          }
+        // A VIP with a live issue on any order of theirs, or an open ticket about one (ground truth).
+        std::vector<pipeline::Issue> live = c.order ? OrderIssues(facts.policy, *c.order, c.now) : std::vector<pipeline::Issue>{};
+        live.insert(live.end(), c.elsewhere.begin(), c.elsewhere.end());
+        if (WrittenVip(facts.policy, *c.customer) && facts.policy.vip.human_when_active_issue && !live.empty()) {
+          std::string names;
+          for (const pipeline::Issue i : live) names += (names.empty() ? "" : ", ") + std::string(pipeline::IssueName(i));
+          why.push_back("a VIP with a live issue (" + names + ")");
         }
       }
     }
@@ -148,18 +151,20 @@ std::vector<Violation> CheckI3(const RunFacts& facts) {
     }
     if (r.answered == nullptr) continue;
     // The policy again, on the world as it stood when the pipeline decided.
+    // The written policy (an independent model, policy_model.h) on the world as it stood when the
+    // pipeline decided, on the pipeline's reading of the message: a misread that reaches money is
+    // I2's business, and a misread between safe intents is the classifier's error, not the policy's.
     const Triage triage = TriageOf(facts, r);
-    const pipeline::Intent intent = triage.intent.value_or(TrueIntent(r.answered->body_text.value_or(""))
-                                                               .value_or(pipeline::Intent::kOther));
+    const pipeline::Intent intent =
+        triage.intent.value_or(facts.TruthOf(*r.answered).value_or(pipeline::Intent::kOther));
     const sim::WallTime decided = facts.ToWall(rec.time);
-    const RunFacts::Case c = facts.CaseAt(*r.view, *r.answered, decided, intent, triage.confidence, r.Body());
-    const pipeline::Decision d = pipeline::Decide(facts.policy, c.facts);
-    if (d.route == pipeline::Route::kAutoSend) continue;
+    PolicyCase c = facts.PolicyCaseAt(*r.view, *r.answered, decided, intent, triage.confidence);
+    c.draft_problem = pipeline::DescribeProblems(pipeline::CheckDraft(r.Body(), facts.DraftFactsOf(r.view->email)));
+    const PolicyRoute d = WrittenPolicyRoute(facts.policy, c);
+    if (d.automatic) continue;
     v.message = "automatic " + r.Where(facts) + ": on the facts at " + facts.When(decided) + " (" +
-                std::string(pipeline::IntentName(intent)) +
-                (c.order ? ", order " + c.order->name : std::string(", no order")) + ") the policy says " +
-                std::string(pipeline::RouteName(d.route)) + " by rule " + d.rule + " (" + d.rationale +
-                "), not " + rule;
+                std::string(pipeline::IntentName(intent)) + (c.order ? std::string() : ", no order") +
+                ") the written policy says human by rule " + d.rule + " (" + d.why + "), not " + rule;
     AddIfSome(v.evidence, triage.record);
     out.push_back(std::move(v));
   }
@@ -177,7 +182,8 @@ std::vector<Violation> CheckI9(const RunFacts& facts) {
     if (d == delivery_of.end() || d->second->fate != mocks::gorgias::DeliveryFate::kDelivered) continue;
     std::vector<std::string> unknown;
     for (const auto& p : pipeline::CheckDraft(r.Body(), facts.DraftFactsOf(r.view->email))) {
-      if (p.kind == "unknown_tracking" || p.kind == "unknown_order" || p.kind == "unknown_amount") {
+      if (p.kind == "unknown_tracking" || p.kind == "unknown_order" || p.kind == "unknown_amount" ||
+          p.kind == "unknown_carrier" || p.kind == "unknown_date") {
         unknown.push_back(p.kind + " " + p.detail);
       }
     }

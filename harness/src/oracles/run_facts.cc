@@ -338,7 +338,7 @@ void RunFacts::BuildTickets() {
 
     if (view.customer_messages.empty()) continue;
     const mocks::gorgias::Message& first = *view.customer_messages.front();
-    std::optional<pipeline::Intent> intent = TrueIntent(first.body_text.value_or(""));
+    std::optional<pipeline::Intent> intent = TruthOf(first);
     if (!intent) {
       for (const std::size_t i : ForTicket(id)) {
         if (trace[i].kind == "triage" && trace[i].source == "pipeline") {
@@ -348,9 +348,19 @@ void RunFacts::BuildTickets() {
       }
     }
     view.intent = intent.value_or(pipeline::Intent::kOther);
+    // The case's live issues by the written policy's suppression table (policy_model.h).
     const Case c = CaseAt(view, first, first.created, view.intent, 1.0);
-    for (const pipeline::Issue issue : pipeline::LiveIssues(policy, c.facts)) {
-      const auto& enabled = policy.suppression.triggers;
+    std::vector<pipeline::Issue> live = c.facts.order ? OrderIssues(policy, *c.facts.order, first.created)
+                                                      : std::vector<pipeline::Issue>{};
+    if (view.intent == pipeline::Intent::kDamagedItem || view.intent == pipeline::Intent::kDeliveredNotReceived) {
+      live.push_back(pipeline::Issue::kComplaint);
+    }
+    if (!live.empty() && c.facts.customer && WrittenVip(policy, *c.facts.customer)) {
+      live.push_back(pipeline::Issue::kVipActiveIssue);
+    }
+    std::sort(live.begin(), live.end());
+    const auto& enabled = policy.suppression.triggers;
+    for (const pipeline::Issue issue : live) {
       if (std::find(enabled.begin(), enabled.end(), issue) != enabled.end()) view.issues.push_back(issue);
     }
   }
@@ -393,8 +403,7 @@ void RunFacts::BuildDeliveryIssues() {
 }
 
 RunFacts::Case RunFacts::CaseAt(const TicketView& view, const mocks::gorgias::Message& customer_message,
-                                sim::WallTime at, pipeline::Intent intent, double confidence,
-                                std::string_view sent_text) const {
+                                sim::WallTime at, pipeline::Intent intent, double confidence) const {
   Case out;
   pipeline::CaseFacts& f = out.facts;
   f.intent = intent;
@@ -441,7 +450,40 @@ RunFacts::Case RunFacts::CaseAt(const TicketView& view, const mocks::gorgias::Me
   }
   if (auto sku = pipeline::RequestedSku(text, f.order)) f.exchange_for = pipeline::LineFacts{*sku, ""};
   f.has_evidence = customer_message.attachments.is_array() && !customer_message.attachments.empty();
-  if (!sent_text.empty()) f.draft_problem = pipeline::DescribeProblems(pipeline::CheckDraft(sent_text, DraftFactsOf(view.email)));
+  return out;
+}
+
+std::optional<pipeline::Intent> RunFacts::TruthOf(const mocks::gorgias::Message& customer_message) const {
+  if (auto stated = pipeline::ParseIntent(context.world.TrueIntentOf(customer_message.id))) return stated;
+  return TrueIntent(customer_message.body_text.value_or(""));
+}
+
+PolicyCase RunFacts::PolicyCaseAt(const TicketView& view, const mocks::gorgias::Message& customer_message,
+                                  sim::WallTime at, pipeline::Intent intent, double confidence) const {
+  const Case c = CaseAt(view, customer_message, at, intent, confidence);
+  PolicyCase out;
+  out.intent = intent;
+  out.confidence = confidence;
+  out.now = at;
+  out.customer = c.facts.customer;
+  out.order = c.facts.order;
+  if (c.facts.exchange_for) out.exchange_sku = c.facts.exchange_for->sku;
+  out.has_evidence = c.facts.has_evidence;
+  // The customer's other orders, as they stood at `at`.
+  for (const auto* o : OrdersOf(view.email)) {
+    if (o == c.order || o->created_at > at) continue;
+    for (const pipeline::Issue i : OrderIssues(policy, OrderFactsAt(*o, at), at)) out.elsewhere.push_back(i);
+  }
+  // Their other tickets that were open with a live issue at `at`.
+  for (const auto& [id, other] : tickets) {
+    if (&other == &view || other.email != view.email || other.issues.empty()) continue;
+    for (const auto& p : other.periods) {
+      if (p.from <= at && (!p.to || at < *p.to)) {
+        out.elsewhere.insert(out.elsewhere.end(), other.issues.begin(), other.issues.end());
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -481,7 +523,40 @@ pipeline::DraftFacts RunFacts::DraftFactsOf(const std::string& email) const {
     }
   }
   ids.erase("");
-  return pipeline::DraftFacts{std::vector<std::string>(ids.begin(), ids.end())};
+  pipeline::DraftFacts out{std::vector<std::string>(ids.begin(), ids.end())};
+  // Carriers and dates. A date is written in some zone (the shop's, the store's, UTC), so a day
+  // either side of each instant counts; an invented date is days away.
+  std::set<std::string> carriers, dates;
+  auto day = [&](std::chrono::sys_days d) {
+    const std::chrono::year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    dates.insert(buf);
+  };
+  auto around = [&](sim::WallTime t) {
+    const auto d = std::chrono::floor<std::chrono::days>(t);
+    for (int k = -1; k <= 1; ++k) day(d + std::chrono::days(k));
+  };
+  for (const auto* o : OrdersOf(email)) {
+    around(o->created_at);
+    if (o->cancelled_at) around(*o->cancelled_at);
+    for (const auto& ful : o->fulfillments) {
+      if (ful.tracking_company) carriers.insert(*ful.tracking_company);
+      around(ful.created_at);
+      around(ful.updated_at);
+      for (const auto& e : ful.events) {
+        around(e.created_at);
+        if (e.status == "delivered") day(std::chrono::sys_days{LastDayOfReturnWindow(policy, e.created_at)});
+      }
+      day(std::chrono::sys_days{LastDayOfReturnWindow(policy, ful.created_at)});
+    }
+    for (const auto& r : o->refunds) around(r.created_at);
+    day(std::chrono::sys_days{LastDayOfReturnWindow(policy, o->created_at)});
+  }
+  out.carriers.assign(carriers.begin(), carriers.end());
+  out.dates.assign(dates.begin(), dates.end());
+  return out;
 }
 
 std::optional<std::size_t> RunFacts::TriageBefore(std::uint64_t ticket_id, std::size_t before) const {

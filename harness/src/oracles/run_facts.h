@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/oracles.h"
+#include "policy_model.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/draft_check.h"
 #include "pipeline/policy.h"
@@ -119,14 +120,21 @@ class RunFacts {
 
   // The policy's case for a ticket as the world stood at `at`, from ground truth: the order the
   // customer names (else their newest), its fulfilment and scans, returns and refunds, the
-  // customer's value, the photos attached, the SKU an exchange asks for, and the text checked
-  // against the order's facts. `intent` and `confidence` are given (the classifier's business).
+  // customer's value, the photos attached, the SKU an exchange asks for. `intent` and
+  // `confidence` are given (the classifier's business).
   struct Case {
     pipeline::CaseFacts facts;
     const mocks::shopify::Order* order = nullptr;
   };
   Case CaseAt(const TicketView& view, const mocks::gorgias::Message& customer_message, sim::WallTime at,
-              pipeline::Intent intent, double confidence, std::string_view sent_text = {}) const;
+              pipeline::Intent intent, double confidence) const;
+  // The same case as the written policy sees it (policy_model.h), with the customer's live issues
+  // on their other orders and other open tickets at `at`: ground truth the pipeline may miss.
+  PolicyCase PolicyCaseAt(const TicketView& view, const mocks::gorgias::Message& customer_message, sim::WallTime at,
+                          pipeline::Intent intent, double confidence) const;
+  // What the customer truly asked in a message: the intent the scenario or the traffic generator
+  // stated, else the LLM mock's cue classifier when it names one intent only.
+  std::optional<pipeline::Intent> TruthOf(const mocks::gorgias::Message& customer_message) const;
   // What a reply may mention about the customer's orders (names, tracking numbers, amounts).
   pipeline::DraftFacts DraftFactsOf(const std::string& email) const;
 
@@ -177,5 +185,6 @@ std::vector<Violation> CheckI8(const RunFacts& facts);
 std::vector<Violation> CheckI9(const RunFacts& facts);
 std::vector<Violation> CheckI10(const RunFacts& facts);
 std::vector<Violation> CheckI11(const RunFacts& facts);
+std::vector<Violation> CheckI12(const RunFacts& facts);
 
 }  // namespace rh::harness::oracles

@@ -113,6 +113,9 @@ class Pipeline final : public EventSink {
   sim::Task<void> OpenIssue(std::string email, std::string issue_id, std::uint64_t ticket_id,
                             std::vector<std::string> triggers, std::string value_bucket);
   sim::Task<void> ResolveIssue(std::string issue_id, std::string why);
+  std::vector<Issue> IssuesElsewhere(const std::string& email, std::uint64_t ticket_id,
+                                     const std::vector<clients::ShopifyOrder>& orders,
+                                     const clients::ShopifyOrder* chosen);
   // The Gorgias user id the pipeline writes as (looked up once by e-mail).
   sim::Task<std::uint64_t> OwnUserId();
   std::shared_ptr<TicketState> Ticket(std::uint64_t id);
@@ -134,6 +137,7 @@ class Pipeline final : public EventSink {
   std::map<std::string, std::shared_ptr<LiveIssue>> issues_;       // by issue id
   std::map<std::string, std::set<std::string>> live_issues_;   // email -> live issue ids
   std::set<std::string> suppressed_;                           // emails the pipeline suppressed
+  std::map<std::string, int> episodes_;  // email -> episodes of live issues that ended (recoveries)
   std::optional<std::uint64_t> own_user_id_;
   PipelineStats stats_;
 };

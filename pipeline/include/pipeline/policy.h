@@ -294,6 +294,10 @@ struct CaseFacts {
   std::optional<LineFacts> exchange_for;  // the item an exchange asks for, when known
   bool has_evidence = false;              // photos attached (damage claims)
   bool complaint = false;                 // the customer complains (tone, repeat contact)
+  // Live issues of the customer beyond this case: on their other orders, or a case of another
+  // ticket that is still open. They keep a VIP with a person (vip.active_issue); they do not
+  // add to this case's suppression triggers, which are the case's own.
+  std::vector<Issue> issues_elsewhere;
 };
 
 enum class Route { kAutoSend, kHuman };

@@ -31,6 +31,12 @@ std::optional<std::string> RequestedSku(std::string_view message, const std::opt
 // The first word or phrase of `customer_text` that speaks of money or damage ("refund", "money
 // back", "charged", "torn", ...), or nullopt. Whatever the classifier says, such a message is never
 // answered automatically (invariant I2): a guard against a confidently wrong LLM.
+// Stems match at word starts, and the longer ones through one typo ("refnd", "dicsount").
 std::optional<std::string> MoneyCue(std::string_view customer_text);
+
+// The first phrase that says the order did not arrive ("never received", "hasn't arrived", ...).
+// About a delivered order it is a delivered-not-received claim (money, I2); about one on its way,
+// a WISMO.
+std::optional<std::string> NonReceiptCue(std::string_view customer_text);
 
 }  // namespace rh::pipeline

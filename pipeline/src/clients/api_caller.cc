@@ -216,6 +216,7 @@ void ApiCaller::Note(std::string_view kind, std::vector<sim::TraceField> fields)
 sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallOptions options) {
   const sim::Instant started = executor_.clock().Now();
   const sim::Instant deadline = started + policy_.deadline;
+  const sim::Instant rate_deadline = started + std::max(policy_.deadline, policy_.rate_limit_patience);
   {
     std::lock_guard lock(mu_);
     budget_.RecordRequest(started);
@@ -252,7 +253,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
       bool slotted = false;
       const sim::Duration wait = Reserve(account, options.rate_key, &reason, &slotted);
       if (wait.count() > 0) {
-        if (executor_.clock().Now() + wait > deadline) {
+        if (executor_.clock().Now() + wait > rate_deadline) {
           if (attempt == 1) {
             last = CallError{CallErrorKind::kRateLimited, 0, {}, 0, {}, false, wait};
           }
@@ -399,7 +400,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
       end("retry-after beyond the policy's " + std::to_string(CeilMs(policy_.max_retry_after)) + "ms", false);
       co_return sim::MakeUnexpected(last);
     }
-    if (now + wait > deadline) {
+    if (now + wait > (honoured ? rate_deadline : deadline)) {
       end("the next attempt would pass the call's deadline", false);
       co_return sim::MakeUnexpected(last);
     }

@@ -80,7 +80,22 @@ DraftFacts DraftFactsFromOrder(const ShopifyOrder& order) {
   for (const ShopifyRefund& r : order.refunds) {
     if (r.amount != 0) add(FormatMoney(r.amount, exp));
   }
-  return DraftFacts{std::vector<std::string>(seen.begin(), seen.end())};
+  DraftFacts out{std::vector<std::string>(seen.begin(), seen.end())};
+  std::set<std::string> carriers, dates;
+  auto date = [&](const Timestamp& t) {
+    if (!t.Date().empty()) dates.insert(std::string(t.Date()));
+  };
+  date(order.created_at);
+  date(order.cancelled_at);
+  for (const ShopifyFulfillment& f : order.fulfillments) {
+    if (!f.tracking_company.empty()) carriers.insert(f.tracking_company);
+    date(f.created_at);
+    date(f.updated_at);
+  }
+  for (const ShopifyRefund& r : order.refunds) date(r.created_at);
+  out.carriers.assign(carriers.begin(), carriers.end());
+  out.dates.assign(dates.begin(), dates.end());
+  return out;
 }
 
 }  // namespace rh::pipeline::clients

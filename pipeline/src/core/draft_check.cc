@@ -21,6 +21,52 @@ bool Allowed(const std::set<std::string>& allowed, const std::string& token) {
   return allowed.contains(text::Lower(token));
 }
 
+bool IsWordChar(char c) { return text::IsAlnum(c); }
+
+// Whether `lower` (a lower-cased draft) names `name` (lower case) as a whole word.
+bool NamesWord(const std::string& lower, const std::string& name) {
+  for (std::size_t at = lower.find(name); at != std::string::npos; at = lower.find(name, at + 1)) {
+    const bool start = at == 0 || !IsWordChar(lower[at - 1]);
+    const std::size_t end = at + name.size();
+    if (start && (end == lower.size() || !IsWordChar(lower[end]))) return true;
+  }
+  return false;
+}
+
+// A carrier named in the draft that is not one of the order's (a carrier of the order may be
+// written longer, "UPS Ground", or shorter).
+void CheckCarriers(const std::string& lower, const DraftFacts& facts, std::vector<DraftProblem>& problems) {
+  for (const std::string& carrier : KnownCarriers()) {
+    const std::string name = text::Lower(carrier);
+    if (!NamesWord(lower, name)) continue;
+    bool ours = false;
+    for (const std::string& c : facts.carriers) {
+      const std::string mine = text::Lower(c);
+      ours = ours || (!mine.empty() && (NamesWord(mine, name) || NamesWord(name, mine)));
+    }
+    if (!ours) problems.push_back({"unknown_carrier", carrier});
+  }
+}
+
+// ISO dates ("2026-11-20") in the draft that are not among the order's dates.
+void CheckDates(std::string_view draft, const DraftFacts& facts, std::vector<DraftProblem>& problems) {
+  const std::set<std::string> allowed(facts.dates.begin(), facts.dates.end());
+  std::set<std::string> reported;
+  auto digits = [&](std::size_t at, std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (at + k >= draft.size() || !text::IsDigit(draft[at + k])) return false;
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i + 10 <= draft.size(); ++i) {
+    if (i > 0 && text::IsAlnum(draft[i - 1])) continue;
+    if (!digits(i, 4) || draft[i + 4] != '-' || !digits(i + 5, 2) || draft[i + 7] != '-' || !digits(i + 8, 2)) continue;
+    if (i + 10 < draft.size() && text::IsDigit(draft[i + 10])) continue;
+    const std::string date(draft.substr(i, 10));
+    if (!allowed.contains(date) && reported.insert(date).second) problems.push_back({"unknown_date", date});
+  }
+}
+
 }  // namespace
 
 std::vector<DraftProblem> CheckDraft(std::string_view draft, const DraftFacts& facts) {
@@ -75,10 +121,20 @@ std::vector<DraftProblem> CheckDraft(std::string_view draft, const DraftFacts& f
   }
 
   const std::string lower = text::Lower(draft);
+  CheckCarriers(lower, facts, problems);
+  CheckDates(draft, facts, problems);
   for (std::string_view phrase : kMoneyPromises) {
     if (lower.find(phrase) != std::string::npos) problems.push_back({"money_promise", std::string(phrase)});
   }
   return problems;
+}
+
+const std::vector<std::string>& KnownCarriers() {
+  static const std::vector<std::string> carriers = {
+      "UPS",        "USPS",      "FedEx",   "DHL",      "Canada Post", "Royal Mail", "Australia Post", "OnTrac",
+      "LaserShip",  "Purolator", "DPD",     "Evri",     "Hermes",      "GLS",        "Amazon Logistics",
+      "La Poste",   "PostNL",    "Deutsche Post"};
+  return carriers;
 }
 
 std::string DescribeProblems(const std::vector<DraftProblem>& problems) {

@@ -356,11 +356,12 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   if (customer_name.empty() && orders.customer) customer_name = orders.customer->first_name;
   clients::PromptFacts prompt_facts = order ? clients::FactsFromOrder(*order, customer_name) : clients::PromptFacts{};
   std::optional<OrderFacts> order_facts;
+  std::string window_last_day;  // a date the draft may state
   if (order) {
     order_facts = ToOrderFacts(*order);
     if (auto closes = ReturnWindowCloses(policy_, *order_facts)) {
-      prompt_facts.return_window = std::to_string(policy_.returns.window_days) + " days, until " +
-                                   LocalDateText(policy_, *closes - std::chrono::nanoseconds(1));
+      window_last_day = LocalDateText(policy_, *closes - std::chrono::nanoseconds(1));
+      prompt_facts.return_window = std::to_string(policy_.returns.window_days) + " days, until " + window_last_day;
     }
   }
   const std::string facts_text = clients::FormatFacts(prompt_facts);
@@ -409,7 +410,8 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
     auto drafted = co_await std::move(drafted_call);
     if (drafted) {
       draft = drafted->text;
-      const DraftFacts allowed = order ? clients::DraftFactsFromOrder(*order) : DraftFacts{};
+      DraftFacts allowed = order ? clients::DraftFactsFromOrder(*order) : DraftFacts{};
+      if (!window_last_day.empty()) allowed.dates.push_back(window_last_day);
       draft_problem = options_.sabotage.skip_fact_check ? std::string() : DescribeProblems(CheckDraft(draft, allowed));
       if (!draft_problem.empty()) tried += "The draft failed its fact check (" + draft_problem + "). ";
     } else {
@@ -439,6 +441,7 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   facts.now = WallNow();
   if (orders.customer) facts.customer = ToCustomerFacts(orders);
   facts.order = order_facts;
+  facts.issues_elsewhere = IssuesElsewhere(email, ticket_id, orders.orders, order);
   if (auto wanted = RequestedSku(customer_text, order_facts)) facts.exchange_for = LineFacts{*wanted, ""};
   if (event.message.is_object() && event.message.contains("attachments") && event.message["attachments"].is_array()) {
     facts.has_evidence = !event.message["attachments"].empty();
@@ -447,7 +450,9 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   // Defence in depth against a confidently wrong classifier: a message that speaks of money or
   // damage goes to a person whatever its intent was read as (I2).
   if (decision.route == Route::kAutoSend && !options_.sabotage.skip_money_guard) {
-    if (const auto cue = MoneyCue(customer_text)) {
+    std::optional<std::string> cue = MoneyCue(customer_text);
+    if (!cue && order_facts && order_facts->delivered_at) cue = NonReceiptCue(customer_text);
+    if (cue) {
       decision.route = Route::kHuman;
       decision.rule = "text.touches_money";
       decision.rationale = "the message speaks of '" + *cue + "', and money is never answered automatically";
@@ -559,6 +564,33 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
       co_await std::move(call);
     }
   }
+}
+
+// The customer's live issues beyond this ticket's order: on their other orders (from the lookup),
+// and the issues the pipeline holds open for them (a delivery exception it heard of, another
+// ticket's case).
+std::vector<Issue> Pipeline::IssuesElsewhere(const std::string& email, std::uint64_t ticket_id,
+                                             const std::vector<clients::ShopifyOrder>& orders,
+                                             const clients::ShopifyOrder* chosen) {
+  std::vector<Issue> out;
+  for (const auto& other : orders) {
+    if (&other == chosen) continue;
+    CaseFacts c;
+    c.now = WallNow();
+    c.order = ToOrderFacts(other);
+    for (const Issue i : LiveIssues(policy_, c)) out.push_back(i);
+  }
+  std::lock_guard lock(mu_);
+  auto live = live_issues_.find(text::Lower(email));
+  if (live == live_issues_.end()) return out;
+  const std::string own = "ticket-" + std::to_string(ticket_id);
+  for (const std::string& id : live->second) {
+    if (id == own) continue;
+    for (const std::string& trigger : issues_.at(id)->triggers) {
+      if (auto issue = ParseIssue(trigger)) out.push_back(*issue);
+    }
+  }
+  return out;
 }
 
 // ---- A person answers ----------------------------------------------------------------------------
@@ -731,7 +763,9 @@ sim::Task<void> Pipeline::OpenIssue(std::string email, std::string issue_id, std
 
 sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
   std::shared_ptr<LiveIssue> issue;
+  bool last = false;         // the customer's last live issue: the episode ends
   bool unsuppress = false;
+  std::string episode;       // the recovery's unique id: one event per episode, whatever retries
   {
     std::lock_guard lock(mu_);
     auto it = issues_.find(issue_id);
@@ -740,8 +774,16 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
     issue->resolved = true;
     auto& live = live_issues_[issue->email];
     live.erase(issue_id);
-    unsuppress = live.empty() && suppressed_.contains(issue->email);
+    last = live.empty();
+    unsuppress = last && suppressed_.contains(issue->email);
     if (unsuppress) suppressed_.erase(issue->email);
+    if (last) episode = issue->email + "#" + std::to_string(++episodes_[issue->email]);
+  }
+  if (!last) {
+    // The customer is still suppressed for another issue: the recovery (an apology, perhaps an
+    // offer) waits until that one is resolved too, and then fires once (I5).
+    Record("recover.deferred", {{"issue", issue_id}, {"email", issue->email}, {"why", why}});
+    co_return;
   }
   if (unsuppress) {
     std::vector<std::string> emails = {issue->email};
@@ -751,6 +793,7 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
   }
   const RecoveryOffer offer = OfferFor(policy_, issue->value_bucket);
   nlohmann::json properties = {{"issue_id", issue_id},
+                               {"episode", episode},
                                {"ticket_id", issue->ticket_id},
                                {"value_bucket", issue->value_bucket},
                                {"apology", offer.apology},
@@ -763,7 +806,7 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
   std::string fire_error = "skipped (sabotage)";
   if (!options_.sabotage.skip_recovery) {
     auto fired_call = clients_.klaviyo.CreateEvent(
-        {.metric = policy_.recovery.metric, .email = issue->email, .properties = properties, .unique_id = issue_id});
+        {.metric = policy_.recovery.metric, .email = issue->email, .properties = properties, .unique_id = episode});
     auto fired_result = co_await std::move(fired_call);
     fire_error = fired_result ? "" : fired_result.error().detail;
   }
@@ -775,7 +818,7 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
   Record("recover", {{"issue", issue_id}, {"email", issue->email}, {"why", why}, {"unsuppressed", unsuppress},
                      {"event_sent", fired}});
   Log({.ticket_id = issue->ticket_id, .kind = std::string(decision_kind::kRecover), .rule = "recover." + issue->value_bucket,
-       .rationale = why + "; " + (unsuppress ? "suppression ended" : "other issues keep the customer suppressed") +
+       .rationale = why + "; " + (unsuppress ? "suppression ended" : "the customer was not suppressed") +
                     "; recovery event " + (fired ? "fired" : "failed: " + fire_error),
        .sender = std::string(kSenderPipeline), .value_bucket = issue->value_bucket,
        .outcome = std::string(fired ? decision_outcome::kRecovered : decision_outcome::kFailed),

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "text.h"
 
@@ -99,15 +101,91 @@ std::optional<std::string> RequestedSku(std::string_view message, const std::opt
   return std::nullopt;
 }
 
+namespace {
+
+// A cue matches at the start of a word ("refund" in "refunded", not "torn" in "attorney"); one
+// that starts with a sign ("% off") matches anywhere.
+bool CueAt(const std::string& lower, std::string_view cue) {
+  for (std::size_t at = lower.find(cue); at != std::string::npos; at = lower.find(cue, at + 1)) {
+    if (!text::IsAlnum(cue.front()) || at == 0 || !text::IsAlnum(lower[at - 1])) return true;
+  }
+  return false;
+}
+
+// Optimal string alignment distance, capped: is `a` within one edit (insert, delete, substitute,
+// swap two neighbours) of `b`?
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;  // equal, or one appended
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // one substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+  }
+  return a.substr(i) == b.substr(i + 1);  // one deleted from b
+}
+
+// Words of the text, lower case, letters only.
+std::vector<std::string> LetterWords(const std::string& lower) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : lower) {
+    if (c >= 'a' && c <= 'z') {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> MoneyCue(std::string_view customer_text) {
-  // Stems, matched anywhere in the lower-cased text: "refund" also catches "refunded".
+  // Stems of refunds, charges, compensation, damage and claims. Discounts are money too (I2):
+  // "15% off", a promo code, a price match. Customers write in their own language, so the common
+  // stems of other languages' phrasings are here as well.
   static constexpr std::string_view kCues[] = {
-      "refund",    "money back", "reimburs", "chargeback", "charged", "overcharg", "compensat",
-      "store credit", "damaged",   "broken",   "torn",       "defective", "faulty", "cracked",
-      "ripped",    "missing item", "stolen"};
+      "refund",       "money back",   "reimburs",     "chargeback",  "charged",      "overcharg",
+      "compensat",    "store credit", "damaged",      "broken",      "torn",         "defective",
+      "faulty",       "cracked",      "shattered",    "ripped",      "missing item", "stolen",
+      "discount",     "% off",        "percent off",  "promo",       "coupon",       "voucher",
+      "price match",  "price adjust", "price drop",   "gift card",   "cashback",     "cash back",
+      "rebate",       "reembols",     "rembours",     "rückerstatt", "erstattung",   "geld zurück",
+      "descuento",    "rabatt",       "réduction",    "remise",      "cupón",        "gutschein",
+      "roto",         "rota",         "dañad",        "kaputt",      "beschädigt",   "cassé",
+      "abîmé",        "endommag"};
+  // Cues long enough to recognise through one typo ("refnd", "dicsount", "damged", "crakced").
+  static constexpr std::string_view kTypoTolerant[] = {"refund", "discount", "damaged", "cracked", "defective",
+                                                        "coupon", "voucher", "shattered"};
   const std::string lower = text::Lower(customer_text);
   for (const std::string_view cue : kCues) {
-    if (lower.find(cue) != std::string::npos) return std::string(cue);
+    if (CueAt(lower, cue)) return std::string(cue);
+  }
+  for (const std::string& word : LetterWords(lower)) {
+    for (const std::string_view cue : kTypoTolerant) {
+      // The word itself, or its stem as long as the cue ("refnded" -> "refnd").
+      const std::string_view stem = std::string_view(word).substr(0, std::min(word.size(), cue.size()));
+      if (WithinOneEdit(word, cue) || (word.size() > cue.size() && WithinOneEdit(stem, cue))) return std::string(cue);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> NonReceiptCue(std::string_view customer_text) {
+  // Said of an order still on its way, these ask where it is (WISMO); said of a delivered one,
+  // they claim it never came, which is money (I2).
+  static constexpr std::string_view kCues[] = {
+      "never received", "never got",       "not received", "didn't receive", "did not receive", "haven't received",
+      "have not received", "never arrived", "not arrived",  "hasn't arrived", "has not arrived", "didn't get",
+      "did not get",    "not at my door",  "no recibí",    "nicht erhalten", "pas reçu",        "nunca llegó"};
+  const std::string lower = text::Lower(customer_text);
+  for (const std::string_view cue : kCues) {
+    if (CueAt(lower, cue)) return std::string(cue);
   }
   return std::nullopt;
 }

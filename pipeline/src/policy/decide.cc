@@ -295,6 +295,11 @@ Verdict Choose(const Policy& p, const CaseFacts& f, bool vip, const std::vector<
       if (issue == Issue::kVipActiveIssue) continue;
       names += (names.empty() ? "" : ", ") + std::string(IssueName(issue));
     }
+    // "Any live issue": one on another order or ticket of theirs counts as much as this one's.
+    for (const Issue issue : f.issues_elsewhere) {
+      if (issue == Issue::kVipActiveIssue) continue;
+      names += (names.empty() ? "" : ", ") + std::string(IssueName(issue)) + " (another order or ticket)";
+    }
     if (!names.empty()) return Human("vip.active_issue", "A VIP customer with a live issue (" + names + ").");
   }
   return v;

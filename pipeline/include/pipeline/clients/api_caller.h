@@ -114,6 +114,11 @@ struct RetryPolicy {
   // Sabotage, for the harness's negative tests only: read no rate headers (no pacing), retry a 429
   // on our own short backoff as if the server had given no Retry-After, and hold nothing.
   bool ignore_rate_limits = false;
+  // Waiting out the service's own rate limit (its Retry-After, or pacing by its rate headers) may
+  // take the call this far past its start, beyond `deadline`: a known schedule is not a hung
+  // service, and giving up would drop the ticket's work to a person for nothing (I8). A budget
+  // about the ticket, not one attempt.
+  sim::Duration rate_limit_patience = sim::Hours(1);
 };
 
 // A service's reading of its rate headers (see rate_headers.h). Called on every response, with
