@@ -278,6 +278,21 @@ sim::Task<CallResult<ShopifyCustomerOrders>> ShopifyClient::LookupByEmail(std::s
   co_return out;
 }
 
+sim::Task<CallResult<std::optional<ShopifyOrder>>> ShopifyClient::FindOrderByName(std::string name) {
+  sim::Request request = Make(sim::Method::kGet, "/orders.json?status=any&name=" + sim::PercentEncode(name));
+  sim::Task<CallResult<sim::Response>> calling = caller_.Call(std::move(request), Options("shopify.order_by_name"));
+  CallResult<sim::Response> response = co_await std::move(calling);
+  if (!response) co_return sim::MakeUnexpected(response.error());
+  CallResult<Json> list = Root(*response, "orders");
+  if (!list) co_return sim::MakeUnexpected(list.error());
+  if (!list->is_array()) co_return sim::MakeUnexpected(detail::Malformed("\"orders\" is not a list"));
+  for (const Json& o : *list) {
+    ShopifyOrder order = ParseOrder(o);
+    if (order.name == name) co_return std::optional<ShopifyOrder>(std::move(order));
+  }
+  co_return std::optional<ShopifyOrder>();
+}
+
 sim::Task<CallResult<ShopifyOrder>> ShopifyClient::GetOrder(std::uint64_t order_id, bool with_returns) {
   sim::Request request = Make(sim::Method::kGet, "/orders/" + std::to_string(order_id) + ".json");
   sim::Task<CallResult<sim::Response>> calling = caller_.Call(std::move(request), Options("shopify.get_order"));

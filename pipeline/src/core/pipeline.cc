@@ -152,6 +152,20 @@ const clients::ShopifyOrder* ChooseOrder(const std::vector<clients::ShopifyOrder
 }
 
 
+// Order names the message quotes ("#1001"), in the order they appear, each once.
+std::vector<std::string> QuotedOrderNames(std::string_view message) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '#') continue;
+    std::size_t j = i + 1;
+    while (j < message.size() && text::IsDigit(message[j])) ++j;
+    if (j - i < 2 || j - i > 12) continue;
+    std::string name(message.substr(i, j - i));
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
 std::string LocalDateText(const Policy& policy, sim::WallTime t) {
   const auto ymd = policy.store.timezone.LocalDate(t);
   char buf[16];
@@ -351,6 +365,21 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   bool service_failed = !lookup.has_value();
   clients::ShopifyCustomerOrders orders = lookup ? std::move(*lookup) : clients::ShopifyCustomerOrders{};
   if (service_failed) tried += "Shopify lookup failed (" + lookup.error().detail + "). ";
+  // The lookup reads the customer's newest orders; an older one the message quotes is read by
+  // its name, and counts only when it is theirs (never another customer's facts).
+  if (orders.customer) {
+    for (const std::string& name : QuotedOrderNames(customer_text)) {
+      const bool known = std::any_of(orders.orders.begin(), orders.orders.end(),
+                                     [&](const clients::ShopifyOrder& o) { return o.name == name; });
+      if (known) continue;
+      auto found_call = clients_.shopify.FindOrderByName(name);
+      auto found = co_await std::move(found_call);
+      if (found && *found && (text::Lower((*found)->email) == text::Lower(email) ||
+                              (*found)->customer_id == orders.customer->id)) {
+        orders.orders.push_back(std::move(**found));
+      }
+    }
+  }
   const clients::ShopifyOrder* order = ChooseOrder(orders.orders, customer_text);
   std::string customer_name = ticket.customer.name;
   if (customer_name.empty() && orders.customer) customer_name = orders.customer->first_name;

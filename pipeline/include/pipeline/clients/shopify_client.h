@@ -179,6 +179,8 @@ class ShopifyClient {
   sim::Task<CallResult<std::vector<ShopifyOrder>>> CustomerOrders(std::uint64_t customer_id, int limit);
   // Both: the customer and their `latest_orders` newest orders.
   sim::Task<CallResult<ShopifyCustomerOrders>> LookupByEmail(std::string email);
+  // GET /orders.json?status=any&name=#1001: the order with exactly that name, else none.
+  sim::Task<CallResult<std::optional<ShopifyOrder>>> FindOrderByName(std::string name);
   // GET /orders/{id}.json (404: kClientError with status 404); with returns from GraphQL.
   sim::Task<CallResult<ShopifyOrder>> GetOrder(std::uint64_t order_id, bool with_returns = false);
   // The order's returns, from GraphQL (order(id:) { returns(first: 20) { nodes {...} } }).
