@@ -138,12 +138,9 @@ class Writer {
   }
 
   void Policy(const sc::Scenario& s) {
-    if (s.policy_file.empty()) return;
-    if (s.policy_file == s.file) {
-      // Embedded: no policy writer exists (scenario_writer.h), so say so where a reader looks.
-      Line(0, "# The policy was embedded in " + s.file + " and is not written here (no policy writer):");
-      Line(0, "# copy its `policy:` section over the line below.");
-      Line(0, "policy: " + YamlScalar(s.file));
+    if (!s.policy) return;
+    if (s.policy_file.empty() || s.policy_file == s.file) {
+      EmbeddedPolicy(*s.policy);
       return;
     }
     std::string path = s.policy_file;
@@ -154,6 +151,146 @@ class Writer {
       if (!relative.empty()) path = relative.generic_string();
     }
     Line(0, "policy: " + YamlScalar(path));
+  }
+
+  // ---- an embedded policy: docs/POLICY.md's format, sections that differ from the defaults ----
+
+  // Minor units as the policy writes money: "1000.00" with two decimals, "1000" with none.
+  static std::string Money(std::int64_t minor, int decimals) {
+    std::string digits = std::to_string(minor);
+    if (decimals == 0) return "\"" + digits + "\"";
+    const auto width = static_cast<std::size_t>(decimals) + 1;
+    if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+    return "\"" + digits.substr(0, digits.size() - static_cast<std::size_t>(decimals)) + "." +
+           digits.substr(digits.size() - static_cast<std::size_t>(decimals)) + "\"";
+  }
+
+  template <class T, class NameOf>
+  static std::string NameList(const std::vector<T>& values, NameOf name_of) {
+    std::vector<std::string> names;
+    for (const T& v : values) names.emplace_back(name_of(v));
+    return FlowList(names);
+  }
+
+  static std::string Offer(const pipeline::RecoveryOffer& offer, int decimals) {
+    // The loader reads a written offer whole (fields left out take RecoveryOffer{}'s values, not
+    // the bucket's), so every field is written.
+    FlowMap f;
+    f.Add("apology", Bool(offer.apology)).Add("feedback_request", Bool(offer.feedback_request));
+    if (offer.discount) {
+      f.Add("discount", offer.discount->kind == pipeline::Discount::Kind::kPercent
+                            ? FlowMap().Add("percent", std::to_string(offer.discount->value)).str()
+                            : FlowMap().Add("amount", Money(offer.discount->value, decimals)).str());
+    }
+    return f.str();
+  }
+
+  // The policy under `policy:`, indented, as the policy loader reads it with root_key "policy".
+  // Sections equal to pipeline::Policy{}'s (which equal scenarios/policies/default.yaml) are left out.
+  void EmbeddedPolicy(const pipeline::Policy& p) {
+    const pipeline::Policy d;
+    const int decimals = p.store.currency_decimals;
+    const auto intent = [](pipeline::Intent i) { return pipeline::IntentName(i); };
+    Line(0, "policy:");
+    Line(2, "schema_version: 1");
+    if (p.store != d.store) {
+      Line(2, "store: " + FlowMap()
+                              .Text("timezone", p.store.timezone.name())
+                              .Add("currency_decimals", std::to_string(p.store.currency_decimals))
+                              .str());
+    }
+    if (p.automation != d.automation) {
+      Line(2, "automation: " + FlowMap()
+                                   .Add("enabled", Bool(p.automation.enabled))
+                                   .Add("auto_send_confidence", Number(p.automation.auto_send_confidence))
+                                   .Add("safe_intents", NameList(p.automation.safe_intents, intent))
+                                   .Add("never_auto_intents", NameList(p.automation.never_auto_intents, intent))
+                                   .str());
+    }
+    if (p.returns != d.returns) {
+      Line(2, "returns: " + FlowMap()
+                                .Add("window_days", std::to_string(p.returns.window_days))
+                                .Text("window_starts_from", std::string(pipeline::WindowAnchorName(p.returns.window_starts_from)))
+                                .Add("require_delivered", Bool(p.returns.require_delivered))
+                                .str());
+    }
+    if (p.exchanges != d.exchanges) {
+      Line(2, "exchanges: " + FlowMap()
+                                  .Add("approved_skus", FlowList(p.exchanges.approved_skus))
+                                  .Add("approved_sku_prefixes", FlowList(p.exchanges.approved_sku_prefixes))
+                                  .Add("approved_product_types", FlowList(p.exchanges.approved_product_types))
+                                  .Add("within_return_window", Bool(p.exchanges.within_return_window))
+                                  .str());
+    }
+    if (p.cutoffs != d.cutoffs) {
+      Line(2, "cutoffs: " + FlowMap()
+                                .Add("fulfillment_lock", Duration(p.cutoffs.fulfillment_lock))
+                                .Add("pick_and_pack_cutoff", Duration(p.cutoffs.pick_and_pack_cutoff))
+                                .str());
+    }
+    if (p.tracking != d.tracking) {
+      Line(2, "tracking: " + FlowMap()
+                                 .Add("stale_after", Duration(p.tracking.stale_after))
+                                 .Add("ship_within", Duration(p.tracking.ship_within))
+                                 .Add("healthy_statuses", FlowList(p.tracking.healthy_statuses))
+                                 .Add("exception_statuses", FlowList(p.tracking.exception_statuses))
+                                 .Add("final_statuses", FlowList(p.tracking.final_statuses))
+                                 .str());
+    }
+    if (p.vip != d.vip) {
+      Line(2, "vip: " + FlowMap()
+                            .Add("lifetime_value_at_least", Money(p.vip.lifetime_value_at_least, decimals))
+                            .Add("orders_count_at_least",
+                                 p.vip.orders_count_at_least ? std::to_string(*p.vip.orders_count_at_least) : "null")
+                            .Add("always_human", Bool(p.vip.always_human))
+                            .Add("human_when_active_issue", Bool(p.vip.human_when_active_issue))
+                            .str());
+    }
+    if (p.new_customer != d.new_customer) {
+      Line(2, "new_customer: " +
+                  FlowMap().Add("orders_count_at_most", std::to_string(p.new_customer.orders_count_at_most)).str());
+    }
+    if (p.repeated_refunds != d.repeated_refunds) {
+      Line(2, "repeated_refunds: " + FlowMap()
+                                         .Add("refunds_at_least", std::to_string(p.repeated_refunds.refunds_at_least))
+                                         .Add("window", Duration(p.repeated_refunds.window))
+                                         .str());
+    }
+    if (p.suppression != d.suppression) {
+      Line(2, "suppression: " +
+                  FlowMap()
+                      .Add("triggers", NameList(p.suppression.triggers, [](pipeline::Issue i) { return pipeline::IssueName(i); }))
+                      .Add("message_kinds", NameList(p.suppression.message_kinds,
+                                                     [](pipeline::MessageKind k) { return pipeline::MessageKindName(k); }))
+                      .str());
+    }
+    if (p.recovery != d.recovery) {
+      Line(2, "recovery:");
+      Line(4, "metric: " + YamlScalar(p.recovery.metric));
+      Line(4, "offers: " + FlowMap()
+                               .Add("vip", Offer(p.recovery.vip, decimals))
+                               .Add("regular", Offer(p.recovery.regular, decimals))
+                               .Add("new", Offer(p.recovery.new_customer, decimals))
+                               .str());
+    }
+    if (p.routing != d.routing) {
+      const pipeline::RoutingSettings& r = p.routing;
+      Line(2, "routing:");
+      if (r.default_assignee_user_id) Line(4, "default_assignee_user_id: " + std::to_string(*r.default_assignee_user_id));
+      if (r.vip_assignee_user_id) Line(4, "vip_assignee_user_id: " + std::to_string(*r.vip_assignee_user_id));
+      FlowMap assignees;
+      for (const auto& [who, user] : r.intent_assignees) assignees.Add(pipeline::IntentName(who), std::to_string(user));
+      Line(4, "intent_assignees: " + assignees.str());
+      Line(4, "default_priority: " + std::string(pipeline::PriorityName(r.default_priority)));
+      std::string rules = "[";
+      for (std::size_t i = 0; i < r.priority_rules.size(); ++i) {
+        rules += (i ? ", " : "") + FlowMap()
+                                       .Text("when", r.priority_rules[i].when)
+                                       .Add("priority", std::string(pipeline::PriorityName(r.priority_rules[i].priority)))
+                                       .str();
+      }
+      Line(4, "priority_rules: " + rules + "]");
+    }
   }
 
   void World(const sc::World& w) {

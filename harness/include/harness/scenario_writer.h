@@ -4,10 +4,10 @@
 // (SameScenario: positions, the file name and its hash aside). Only fields that differ from their
 // defaults are written, so a small scenario stays a short file.
 //
-// What it does not do: write a policy. There is no policy writer (pipeline/policy.h), so a policy
-// is written as the path of its file; a policy embedded in a scenario file cannot be written and
-// WriteScenario says so with a comment and a `policy:` naming the original file (which then fails
-// to load, loudly, instead of silently running the default policy). Pure: no I/O, deterministic.
+// A policy read from a file is written as that file's path; a policy embedded in the scenario
+// (policy_file is the scenario's own file) or set without a file is written under `policy:` in
+// docs/POLICY.md's format, only its sections that differ from the default policy, and reads back
+// with policy_file naming the new file. Pure: no I/O, deterministic.
 #pragma once
 
 #include <string>

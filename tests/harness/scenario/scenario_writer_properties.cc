@@ -15,6 +15,7 @@
 
 #include "harness/scenario_loader.h"
 #include "pipeline/intent.h"
+#include "pipeline/policy.h"
 
 namespace rh::harness {
 namespace {
@@ -338,6 +339,37 @@ void GenerateTimelineAndExpectations(sc::Scenario& s) {
   }
 }
 
+// A policy embedded in the scenario, with a few sections moved off their defaults: the values the
+// fuzzer varies at the policy's boundaries, money in every currency precision, and the optional
+// and list-valued fields.
+pipeline::Policy GeneratePolicy() {
+  pipeline::Policy p;
+  if (*rc::gen::arbitrary<bool>()) {
+    p.store.timezone = pipeline::TimeZone::Load(OneOf<std::string>({"UTC", "Europe/Berlin", "-08:00"})).value();
+    p.store.currency_decimals = *rc::gen::inRange(0, 5);
+  }
+  if (*rc::gen::arbitrary<bool>()) p.returns.window_days = *rc::gen::inRange(0, 3651);
+  if (*rc::gen::arbitrary<bool>()) p.automation.auto_send_confidence = Rate();
+  if (*rc::gen::arbitrary<bool>()) p.cutoffs.fulfillment_lock = Seconds(30 * 86400);
+  if (*rc::gen::arbitrary<bool>()) p.tracking.stale_after = std::chrono::seconds(*rc::gen::inRange<std::int64_t>(3600, 90 * 86400));
+  if (*rc::gen::arbitrary<bool>()) {
+    p.vip.lifetime_value_at_least = *rc::gen::inRange<std::int64_t>(1, 10'000'000);
+    if (*rc::gen::arbitrary<bool>()) p.vip.orders_count_at_least = *rc::gen::inRange<std::int64_t>(1, 100);
+  }
+  if (*rc::gen::arbitrary<bool>()) p.exchanges.approved_skus = {"HD-L-BLK", "x: y"};
+  if (*rc::gen::arbitrary<bool>()) {
+    p.recovery.metric = NonEmptyText().substr(0, 128);
+    p.recovery.regular.discount = pipeline::Discount{pipeline::Discount::Kind::kAmount, *rc::gen::inRange<std::int64_t>(1, 100000)};
+    p.recovery.vip.discount = std::nullopt;
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    p.routing.vip_assignee_user_id = *rc::gen::inRange<std::uint64_t>(1, 1000);
+    p.routing.intent_assignees = {{pipeline::Intent::kCancel, 5}, {pipeline::Intent::kWismo, 2}};
+    p.routing.priority_rules = {{"intent:discount_request", pipeline::Priority::kCritical}};
+  }
+  return p;
+}
+
 // A scenario the loader accepts, built field by field.
 sc::Scenario GenerateScenario() {
   sc::Scenario s;
@@ -349,6 +381,11 @@ sc::Scenario GenerateScenario() {
     s.store.vertical = OneOf<std::string>({"apparel", "food", "toys", "home_garden"});
     s.store.timezone = OneOf<std::string>({"UTC", "America/New_York", "Europe/Berlin", "+05:30"});
     s.store.shopify_plan = OneOf<std::string>({"standard", "advanced", "plus", "enterprise"});
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    // Embedded: read back, policy_file names the file it was read from (SameScenario's rule).
+    s.file = s.policy_file = "generated.yaml";
+    s.policy = GeneratePolicy();
   }
   GenerateWorld(s);
   if (*rc::gen::arbitrary<bool>()) {

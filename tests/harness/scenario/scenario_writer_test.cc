@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "harness/scenario_loader.h"
-#include "pipeline/intent.h"
+#include "pipeline/policy.h"
 
 namespace rh::harness {
 namespace {
@@ -98,15 +98,36 @@ TEST(ScenarioWriter, APolicyFileIsNamedRelativeToWhereTheFileGoes) {
   EXPECT_NE(yaml.find("policy: ../policies/hoodie-exchanges.yaml\n"), std::string::npos) << yaml;
 }
 
-TEST(ScenarioWriter, AnEmbeddedPolicyIsNotWrittenAndSaysSo) {
-  const auto loaded =
-      LoadScenarioText("schema_version: 1\nname: e\npolicy:\n  schema_version: 1\n  returns: {window_days: 7}\n",
-                       "embedded.yaml", "");
+TEST(ScenarioWriter, AnEmbeddedPolicyIsWrittenInPlaceOnlyWhereItDiffers) {
+  const auto loaded = LoadScenarioText(
+      "schema_version: 1\nname: e\npolicy:\n  schema_version: 1\n  returns: {window_days: 7}\n"
+      "  store: {timezone: America/New_York, currency_decimals: 0}\n  vip: {lifetime_value_at_least: \"500\"}\n"
+      "  recovery: {offers: {vip: {apology: true, discount: {amount: \"20\"}}}}\n"
+      "  routing: {intent_assignees: {wismo: 7, cancel: 3}, priority_rules: []}\n",
+      "embedded.yaml", "");
   ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
   const std::string yaml = WriteScenario(*loaded);
-  EXPECT_NE(yaml.find("# The policy was embedded in embedded.yaml"), std::string::npos) << yaml;
-  // Loud rather than wrong: the file names a policy that does not load, never the default policy.
-  EXPECT_FALSE(LoadScenarioText(yaml, "written.yaml", "").has_value());
+  EXPECT_NE(yaml.find("  returns: {window_days: 7, window_starts_from: delivery, require_delivered: true}\n"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(yaml.find("tracking:"), std::string::npos) << "a section equal to the default is left out:\n" << yaml;
+  EXPECT_TRUE(sc::SameScenario(*loaded, ReadBack(yaml))) << yaml;
+}
+
+TEST(ScenarioWriter, APolicyWithoutAFileIsEmbedded) {
+  sc::Scenario s;
+  s.name = "p";
+  s.policy = pipeline::Policy{};
+  s.policy->cutoffs.fulfillment_lock = sim::Minutes(90);
+  s.policy->store.currency_decimals = 3;
+  s.policy->vip.lifetime_value_at_least = 5;  // "0.005"
+  s.policy->vip.orders_count_at_least = 10;
+  const std::string yaml = WriteScenario(s);
+  EXPECT_NE(yaml.find("lifetime_value_at_least: \"0.005\""), std::string::npos) << yaml;
+  const sc::Scenario back = ReadBack(yaml);
+  ASSERT_TRUE(back.policy.has_value());
+  EXPECT_EQ(*back.policy, *s.policy) << yaml;
+  EXPECT_EQ(back.policy_file, "written.yaml");
 }
 
 TEST(ScenarioWriter, TheShippedScenariosStayShort) {
