@@ -1,6 +1,7 @@
 # The README's two commands, and a few more for developers.
 #   make demo   set up, build, run the scenario suite on the reference pipeline; print where the report is
 #   make test   set up, build, run every test (and the sanitizer pass); what CI runs
+#   make seed-sweep SEEDS=1-100   the scenario suite under each of those seeds
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
@@ -9,7 +10,7 @@ CMAKE_FLAGS ?=
 
 REHEARSE := $(BUILD)/apps/rehearse/rehearse
 
-.PHONY: all setup configure build demo smoke test test-fast test-sanitize bench clean
+.PHONY: all setup configure build demo seed-sweep smoke test test-fast test-sanitize bench clean
 
 all: build
 
@@ -25,6 +26,13 @@ build: configure
 # The main job: the scripted scenario suite on the reference pipeline, with a report.
 demo: build
 	@$(REHEARSE) run scenarios --jobs $(JOBS) --report $(OUT)/report --junit $(OUT)/junit.xml
+
+# The suite under many seeds: every scenario under each of SEEDS (1-100, 1,5,9), then the failing
+# (scenario, seed) pairs with their replay commands; traces of failed runs in $(OUT)/seed-sweep.
+# Negatives are included: a negative scenario passes when it fires exactly the oracles it names.
+SEEDS ?= 1-100
+seed-sweep: build
+	@$(REHEARSE) run scenarios --seeds $(SEEDS) --jobs $(JOBS) --report $(OUT)/seed-sweep
 
 # The simulation core's sample world and a loopback load check (the foundation's smoke tests).
 smoke: build

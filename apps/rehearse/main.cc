@@ -124,6 +124,12 @@ int main(int argc, char** argv) {
       "run", "Run scenario files and folders (default: the repository's scenarios/) on the reference pipeline; exit 0 only when every expectation and oracle held");
   run_cmd->add_option("paths", run.paths, "Scenario files (*.yaml) and folders");
   auto* run_seed_opt = run_cmd->add_option("--seed", run_seed, "Override every scenario's own seed");
+  std::string run_seeds;
+  auto* run_seeds_opt =
+      run_cmd
+          ->add_option("--seeds", run_seeds,
+                       "Sweep: run every scenario under each of these seeds (1-100, 1,5,9, 1-3,10; at most 100000 runs) "
+                       "and list the failing (scenario, seed) pairs with their replay commands");
   run_cmd->add_option("--report", run.report_dir, "Write summary.json, index.html and the traces into this folder");
   run_cmd->add_option("--junit", run.junit_file, "Write JUnit XML to this file");
   run_cmd->add_option("-j,--jobs", run.jobs, "Scenarios run in parallel (each stays deterministic)")
@@ -134,6 +140,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
+    if (run_seeds_opt->count() > 0) run.seeds = run_seeds;
+    // Checked here rather than with CLI11's excludes(), whose exit code is not our usage code 2.
+    if (run.seed && run.seeds) {
+      std::fprintf(stderr, "rehearse run: give --seed (one seed) or --seeds (a sweep), not both\n");
+      return 2;
+    }
     return rh::app::RunScenarios(run);
   }
   if (decisions_cmd->parsed()) return rh::app::RunDecisions(decisions_cmd->remaining());

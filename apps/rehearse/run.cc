@@ -6,8 +6,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/runner.h"
+#include "harness/seed_list.h"
 #include "harness/scenario_loader.h"
 #include "rehearsal/build_info.h"
 #include "reports/html_report.h"
@@ -20,17 +24,18 @@ namespace {
 // A progress bar only for a person at a terminal; CI logs get one plain line per scenario.
 bool Interactive() { return ::isatty(::fileno(stderr)) == 1 && std::getenv("CI") == nullptr; }
 
-void Progress(const harness::ScenarioResult& r, int done, int total, bool interactive) {
+// `label` names the run: the scenario, and in a sweep its seed.
+void Progress(const harness::ScenarioResult& r, const std::string& label, int done, int total, bool interactive) {
   const char* mark = r.status == "passed" ? "PASS" : r.status == "failed" ? "FAIL" : "ERROR";
   if (!interactive) {
-    std::fprintf(stderr, "%-5s %s (%.2f s)\n", mark, r.name.c_str(), r.wall_seconds);
+    std::fprintf(stderr, "%-5s %s (%.2f s)\n", mark, label.c_str(), r.wall_seconds);
     if (!r.error.empty()) std::fprintf(stderr, "      %s\n", r.error.c_str());
     return;
   }
   constexpr int kWidth = 30;
   const int filled = total > 0 ? done * kWidth / total : kWidth;
   std::fprintf(stderr, "\r\033[K[%.*s%*s] %d/%d %s %s", filled, "##############################", kWidth - filled, "", done,
-               total, mark, r.name.c_str());
+               total, mark, label.c_str());
   if (r.status != "passed") std::fprintf(stderr, "\n");
   if (!r.error.empty()) std::fprintf(stderr, "      %s\n", r.error.c_str());
   if (done == total) std::fprintf(stderr, "\n");
@@ -42,6 +47,160 @@ bool WriteFile(const std::filesystem::path& path, const std::function<void(std::
   if (!out) return false;
   write(out);
   return static_cast<bool>(out);
+}
+
+// A sweep's bound, in runs (scenarios x seeds): enough for the suite under a thousand seeds, and a
+// typo such as 1-1000000 is refused instead of running for days.
+constexpr std::size_t kMaxSweepRuns = 100'000;
+
+// What a failed run got wrong, in one line: the oracles that did not pass, each with the first
+// line of its message, then how many expectations did not hold; for an error, the error.
+std::string WhatFailed(const harness::ScenarioResult& r) {
+  if (r.status == "error") return r.error;
+  std::string out;
+  for (const auto& o : r.oracles) {
+    if (o.passed()) continue;
+    const std::string message = o.message.substr(0, o.message.find('\n'));
+    out += (out.empty() ? "" : "; ") + o.id +
+           (o.expected_to_fire ? " was expected to fire and held" : " fired" + (message.empty() ? "" : ": " + message));
+  }
+  int broken = 0;
+  for (const auto& e : r.expectations) broken += e.held ? 0 : 1;
+  if (broken > 0) {
+    out += (out.empty() ? "" : "; ") + std::to_string(broken) + (broken == 1 ? " expectation" : " expectations") +
+           " did not hold";
+  }
+  return out;
+}
+
+std::string SeedLabel(const harness::ScenarioResult& r) { return r.name + " (seed " + std::to_string(r.seed) + ")"; }
+
+// The traces of a sweep's failed runs, as <report>/traces/<scenario>-seed<N>.jsonl. The sweep
+// itself writes no traces (one per run would be thousands of files, and runs with the same name
+// under different seeds would overwrite each other), so each failed run is played again with
+// traces on: the same file and seed give the same trace, which the digest confirms.
+bool WriteFailedTraces(std::vector<harness::ScenarioResult*> failed, const std::filesystem::path& report) {
+  const std::filesystem::path scratch = report / ".replay";
+  std::filesystem::create_directories(report / "traces");
+  bool ok = true;
+  for (harness::ScenarioResult* r : failed) {
+    if (r->status != "failed") continue;  // an error has no trace
+    harness::RunOptions replay;
+    replay.seed = r->seed;
+    replay.report_dir = scratch.string();
+    const harness::ScenarioResult again = harness::RunScenarioFile(r->file, replay);
+    if (again.trace_file.empty() || again.trace_digest != r->trace_digest) {
+      std::fprintf(stderr, "rehearse run: replaying %s gave another trace than the sweep's (a determinism bug)\n",
+                   SeedLabel(*r).c_str());
+      ok = false;
+      continue;
+    }
+    const std::string name =
+        std::filesystem::path(again.trace_file).stem().string() + "-seed" + std::to_string(r->seed) + ".jsonl";
+    std::error_code error;
+    std::filesystem::rename(scratch / again.trace_file, report / "traces" / name, error);
+    if (error) {
+      std::fprintf(stderr, "rehearse run: cannot write %s: %s\n", (report / "traces" / name).string().c_str(),
+                   error.message().c_str());
+      ok = false;
+      continue;
+    }
+    r->trace_file = "traces/" + name;
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  return ok;
+}
+
+// A sweep's summary.json: the usual document (build, totals and KPIs over every run), but with
+// only the failed runs listed under "scenarios" (each with its seed, replay command and trace), and
+// a "sweep" object saying what was swept. Thousands of passing entries would bury the few that
+// matter; their count is in the totals.
+bool WriteSweepSummary(const harness::RunResult& all, const std::string& seeds, std::size_t scenario_count,
+                       const std::filesystem::path& path) {
+  nlohmann::ordered_json j = reports::SummaryJson(all, true);
+  nlohmann::ordered_json failed = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < all.scenarios.size(); ++i) {
+    if (!all.scenarios[i].passed()) failed.push_back(j["scenarios"][i]);
+  }
+  j["scenarios"] = std::move(failed);
+  j["sweep"] = nlohmann::ordered_json{{"seeds", seeds},
+                                      {"scenarios", scenario_count},
+                                      {"runs", all.scenarios.size()},
+                                      {"failed", all.failed()},
+                                      {"listed", "failed runs only"}};
+  return WriteFile(path, [&](std::ostream& out) {
+    out << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  });
+}
+
+// Every scenario under every seed: one RunAll per seed (each run deterministic, --jobs spread
+// over the scenarios), then the failing (scenario, seed) pairs with their replay commands.
+int SweepSeeds(const std::vector<std::string>& files, const RunCommandOptions& options, bool interactive) {
+  const auto seeds = harness::ParseSeedList(*options.seeds, kMaxSweepRuns);
+  if (!seeds) {
+    std::fprintf(stderr, "rehearse run: %s\n", seeds.error().c_str());
+    return 2;
+  }
+  const std::size_t runs = files.size() * seeds->size();
+  if (runs > kMaxSweepRuns) {
+    std::fprintf(stderr, "rehearse run: --seeds %s over %zu scenarios is %zu runs; a sweep runs at most %zu\n",
+                 options.seeds->c_str(), files.size(), runs, kMaxSweepRuns);
+    return 2;
+  }
+  harness::RunResult all;
+  int done_before = 0;
+  for (const std::uint64_t seed : *seeds) {
+    harness::RunOptions run_options;
+    run_options.seed = seed;
+    harness::RunResult one = harness::RunAll(files, run_options, options.jobs, [&](const harness::ScenarioResult& r, int done, int) {
+      if (!options.quiet) Progress(r, SeedLabel(r), done_before + done, static_cast<int>(runs), interactive);
+    });
+    done_before += static_cast<int>(files.size());
+    for (auto& r : one.scenarios) {
+      // Per-ticket timelines feed only the HTML report, which a sweep does not write; kept for
+      // thousands of runs they would be most of the memory.
+      r.timelines = {};
+      all.scenarios.push_back(std::move(r));
+    }
+  }
+  all.build = std::string(kVersion) + "+" + kGitDescribe;
+
+  std::vector<harness::ScenarioResult*> failed;
+  for (auto& r : all.scenarios) {
+    if (!r.passed()) failed.push_back(&r);
+  }
+  if (!options.report_dir.empty()) {
+    const std::filesystem::path dir(options.report_dir);
+    std::filesystem::create_directories(dir);
+    const bool traces = WriteFailedTraces(failed, dir);
+    if (!WriteSweepSummary(all, *options.seeds, files.size(), dir / "summary.json")) {
+      std::fprintf(stderr, "rehearse run: cannot write the report into %s\n", options.report_dir.c_str());
+      return 2;
+    }
+    if (!traces) return 1;
+  }
+  if (!options.junit_file.empty()) {
+    // One test case per run, named with its seed, so CI shows which seed failed.
+    harness::RunResult named = all;
+    for (auto& r : named.scenarios) r.name = SeedLabel(r);
+    if (!WriteFile(options.junit_file, [&](std::ostream& out) { reports::WriteJunitXml(named, out); })) {
+      std::fprintf(stderr, "rehearse run: cannot write %s\n", options.junit_file.c_str());
+      return 2;
+    }
+  }
+  std::fprintf(stderr, "rehearse run: %zu runs (%zu %s x %zu %s), %zu failed\n", runs, files.size(),
+               files.size() == 1 ? "scenario" : "scenarios", seeds->size(), seeds->size() == 1 ? "seed" : "seeds",
+               failed.size());
+  for (const harness::ScenarioResult* r : failed) {
+    std::fprintf(stderr, "  FAIL  %s: %s\n        %s\n", SeedLabel(*r).c_str(), WhatFailed(*r).c_str(),
+                 harness::ReplayCommand(r->file, r->seed).c_str());
+  }
+  if (!options.report_dir.empty()) {
+    std::fprintf(stderr, "rehearse run: report at %s\n",
+                 (std::filesystem::absolute(options.report_dir) / "summary.json").string().c_str());
+  }
+  return failed.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -56,14 +215,15 @@ int RunScenarios(const RunCommandOptions& options) {
     std::fprintf(stderr, "rehearse run: no scenario files (*.yaml) found\n");
     return 2;
   }
+  const bool interactive = !options.quiet && Interactive();
+  if (options.seeds) return SweepSeeds(files, options, interactive);
   harness::RunOptions run_options;
   run_options.seed = options.seed;
   run_options.report_dir = options.report_dir;
   if (!options.report_dir.empty()) std::filesystem::create_directories(options.report_dir);
-  const bool interactive = !options.quiet && Interactive();
   harness::RunResult result = harness::RunAll(
       files, run_options, options.jobs, [&](const harness::ScenarioResult& r, int done, int total) {
-        if (!options.quiet) Progress(r, done, total, interactive);
+        if (!options.quiet) Progress(r, r.name, done, total, interactive);
       });
   result.build = std::string(kVersion) + "+" + kGitDescribe;
 

@@ -2,7 +2,8 @@
 // default) on the reference pipeline, in parallel with --jobs, each scenario deterministic;
 // writes summary.json, the HTML report and the traces with --report DIR, JUnit XML with --junit;
 // shows a progress bar on a terminal and plain lines elsewhere (CI); exits 0 only when every
-// expectation and oracle held.
+// expectation and oracle held. With --seeds, a sweep: every scenario under every seed, then the
+// failing (scenario, seed) pairs, each with the command that replays it.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,8 @@ namespace rh::app {
 struct RunCommandOptions {
   std::vector<std::string> paths;
   std::optional<std::uint64_t> seed;
+  // A sweep's seeds as written ("1-100", "1,5,9"); absent: one run per scenario.
+  std::optional<std::string> seeds;
   std::string report_dir;
   std::string junit_file;
   int jobs = 1;

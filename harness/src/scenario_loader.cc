@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -695,7 +696,7 @@ class ScenarioLoader {
 
   sc::Action Action(const std::string& kind, const Entry& e, StepRefs& refs) const {
     if (kind == "customer_writes") {
-      const Fields f = r_.Mapping(e, {"customer", "channel", "text", "ticket", "with_photo"});
+      const Fields f = r_.Mapping(e, {"customer", "channel", "text", "ticket", "with_photo", "intent"});
       sc::CustomerWrites a;
       a.customer = Customer(f);
       if (const Entry* g = f.Find("channel")) a.channel = CustomerChannel(*g);
@@ -705,6 +706,8 @@ class ScenarioLoader {
         a.ticket = r_.Handle(*g, "a ticket handle");
       }
       if (const Entry* g = f.Find("with_photo")) a.with_photo = r_.Bool(*g);
+      // Ground truth for the oracles, so a label the pipeline does not know is a typo, not a wish.
+      if (const Entry* g = f.Find("intent")) a.intent = r_.Name(*g, "intent", Intents());
       return a;
     }
     if (kind == "carrier_scan") {
@@ -947,6 +950,12 @@ class ScenarioLoader {
 };
 
 }  // namespace
+
+std::string_view PipelineVariantName(scenario::PipelineVariant variant) {
+  const auto index = static_cast<std::size_t>(variant);
+  if (index >= Variants().size()) std::abort();  // an enum value with no name: Variants() is behind
+  return Variants()[index];
+}
 
 sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
                                                                   std::string_view base_dir) {

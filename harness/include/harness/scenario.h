@@ -21,6 +21,10 @@ struct Source {
   std::string file;
   int line = 0;
   int column = 0;
+  // Always equal: a position says where a value was written, not what the scenario is, and it
+  // legitimately changes when a scenario is written out and read back (scenario_writer.h). So
+  // the scenario structs below can default their == and still compare a round trip as equal.
+  bool operator==(const Source&) const { return true; }
 };
 
 struct Store {
@@ -28,6 +32,7 @@ struct Store {
   std::string vertical = "apparel";  // a DESIGN.md vertical (tickets per 100 orders)
   std::string timezone = "UTC";
   std::string shopify_plan = "standard";  // standard | advanced | plus | enterprise
+  bool operator==(const Store&) const = default;
 };
 
 struct Customer {
@@ -38,6 +43,7 @@ struct Customer {
   std::vector<std::string> tags;
   bool marketing_consent = true;
   std::vector<std::string> lists;  // Klaviyo list handles
+  bool operator==(const Customer&) const = default;
 };
 
 struct LineItem {
@@ -45,6 +51,7 @@ struct LineItem {
   std::string sku = "HD-M-BLK";
   int quantity = 1;
   std::string price = "54.99";
+  bool operator==(const LineItem&) const = default;
 };
 
 struct Fulfillment {
@@ -52,6 +59,7 @@ struct Fulfillment {
   std::string tracking_number;  // "" : made up
   std::string status = "in_transit";
   sim::Duration age{0};  // how long before the run began it was created
+  bool operator==(const Fulfillment&) const = default;
 };
 
 struct Order {
@@ -62,11 +70,13 @@ struct Order {
   sim::Duration age = sim::Days(2);
   std::optional<Fulfillment> fulfillment;
   int refunds = 0;  // refunds already made on it (one unit each)
+  bool operator==(const Order&) const = default;
 };
 
 struct KlaviyoList {
   std::string handle;
   std::string name;
+  bool operator==(const KlaviyoList&) const = default;
 };
 
 struct Campaign {
@@ -74,12 +84,14 @@ struct Campaign {
   std::string kind = "promotional";  // promotional | review_request | transactional | recovery
   sim::Duration at{0};               // when it sends, from the start of the run
   std::vector<std::string> lists;    // list handles
+  bool operator==(const Campaign&) const = default;
 };
 
 struct FlowAction {
   sim::Duration delay{0};  // a delay step when non-zero and `message` is empty
   std::string message;     // an e-mail step's name
   std::string kind = "promotional";
+  bool operator==(const FlowAction&) const = default;
 };
 
 struct Flow {
@@ -87,6 +99,7 @@ struct Flow {
   std::string trigger_metric;  // e.g. "Fulfilled Order", "Support Issue Resolved"
   std::string trigger_list;    // a list handle (instead of a metric)
   std::vector<FlowAction> actions;
+  bool operator==(const Flow&) const = default;
 };
 
 struct World {
@@ -95,6 +108,7 @@ struct World {
   std::vector<KlaviyoList> lists;
   std::vector<Campaign> campaigns;
   std::vector<Flow> flows;
+  bool operator==(const World&) const = default;
 };
 
 // Generated traffic instead of (or besides) a hand-written world: a store profile's day.
@@ -114,6 +128,7 @@ struct Generate {
   // The agents' shift, as times of day in the store's time zone; 0h to 24h: always on.
   sim::Duration shift_start = sim::Hours(0);
   sim::Duration shift_end = sim::Hours(24);
+  bool operator==(const Generate&) const = default;
 };
 
 // ---- Timeline steps ----
@@ -127,37 +142,47 @@ struct CustomerWrites {
   // What the customer truly wants (an intent label, e.g. "discount_request"): ground truth the
   // oracles judge by, whatever the pipeline's classifier reads. "" : not stated.
   std::string intent;
+  bool operator==(const CustomerWrites&) const = default;
 };
 struct CarrierScan {
   std::string order;
   std::string status;  // a Shopify shipment_status
   std::string message;
+  bool operator==(const CarrierScan&) const = default;
 };
 struct AgentReplies {
   std::string ticket;
   int agent = 0;
   // "draft": send the pipeline's draft unchanged; "edit": the draft plus a line; else the text.
   std::string text = "draft";
+  bool operator==(const AgentReplies&) const = default;
 };
 struct AgentNote {
   std::string ticket;
   int agent = 0;
   std::string text;
+  bool operator==(const AgentNote&) const = default;
 };
 struct CloseTicket {
   std::string ticket;
   int agent = 0;
+  bool operator==(const CloseTicket&) const = default;
 };
 struct Refund {
   std::string order;
   std::string note = "refund";
+  bool operator==(const Refund&) const = default;
 };
-struct Wait {};  // time passes (the step's `at` is all it says)
+// Time passes (the step's `at` is all it says).
+struct Wait {
+  bool operator==(const Wait&) const = default;
+};
 // An attacker posts a Gorgias message webhook for `customer` to the pipeline, signed with a wrong
 // secret (I6: it must change nothing).
 struct ForgedWebhook {
   std::string customer;
   std::string text = "Where is my order?";
+  bool operator==(const ForgedWebhook&) const = default;
 };
 
 using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait, ForgedWebhook>;
@@ -166,6 +191,7 @@ struct Step {
   sim::Duration at{0};  // from the start of the run; never negative
   Action action;
   Source source;
+  bool operator==(const Step&) const = default;
 };
 
 // ---- Faults ----
@@ -174,6 +200,7 @@ struct LlmFaults {
   double overload = 0, refusal = 0, hallucinated_tracking = 0, refund_promise = 0, invalid_json = 0, truncated = 0,
          slow_stream = 0;
   double accuracy = 1.0;  // the classifier's, on unambiguous text
+  bool operator==(const LlmFaults&) const = default;
 };
 
 // A scripted LLM answer (the LLM mock's Script): when a call's prompt matches, this answer
@@ -188,12 +215,14 @@ struct LlmScript {
   int status = 0;              // non-zero: an error with this status instead
   std::string error_type, error_message;
   Source where;
+  bool operator==(const LlmScript&) const = default;
 };
 
 struct WebhookFaults {
   double duplicate_rate = 0;
   double delay_rate = 0;
   sim::Duration max_delay = sim::Minutes(5);
+  bool operator==(const WebhookFaults&) const = default;
 };
 
 struct Faults {
@@ -203,6 +232,7 @@ struct Faults {
   std::optional<std::int64_t> shopify_rest_bucket;        // calls the bucket holds
   std::optional<sim::Duration> shopify_rest_leak_every;   // one call drained per this
   std::optional<double> llm_requests_per_minute;
+  bool operator==(const Faults&) const = default;
 };
 
 // A deliberately faulty pipeline, for negative tests: each oracle must be shown to fire.
@@ -231,6 +261,7 @@ struct TicketExpectation {
   std::optional<std::string> priority;
   std::optional<bool> assigned;
   Source source;
+  bool operator==(const TicketExpectation&) const = default;
 };
 
 struct KlaviyoExpectation {
@@ -241,9 +272,11 @@ struct KlaviyoExpectation {
     std::string kind;
     std::optional<int> sent, skipped;
     Source source;
+    bool operator==(const Sends&) const = default;
   };
   std::vector<Sends> sends;
   std::map<std::string, int> events;  // metric name -> count, e.g. "Support Issue Resolved": 1
+  bool operator==(const KlaviyoExpectation&) const = default;
 };
 
 struct DecisionExpectation {
@@ -252,6 +285,7 @@ struct DecisionExpectation {
   std::optional<std::string> route, outcome, override_reason;
   std::optional<int> count;  // rows of that kind for the ticket (default: at least one)
   Source source;
+  bool operator==(const DecisionExpectation&) const = default;
 };
 
 struct Expectations {
@@ -259,6 +293,7 @@ struct Expectations {
   KlaviyoExpectation klaviyo;
   std::vector<DecisionExpectation> decisions;
   std::vector<std::string> oracles_fire;  // ids a negative scenario expects to fire; others must hold
+  bool operator==(const Expectations&) const = default;
 };
 
 struct Scenario {
@@ -281,6 +316,21 @@ struct Scenario {
   sim::Duration run_for = sim::Days(1);  // virtual time after the last step
   sim::Duration first_response_sla = sim::Hours(24);  // I11
   Expectations expect;
+  // Every field, `file` and `content_hash` included; SameScenario leaves those two out.
+  bool operator==(const Scenario&) const = default;
 };
+
+// The same scenario wherever it was read from: equal but for the file it came from, its bytes'
+// hash, and (for a policy embedded in the scenario) the policy_file that names that file. This
+// is what a round trip through the writer (scenario_writer.h) must preserve.
+inline bool SameScenario(const Scenario& a, const Scenario& b) {
+  const auto origin_free = [](Scenario s) {
+    if (!s.policy_file.empty() && s.policy_file == s.file) s.policy_file = "(embedded)";
+    s.file.clear();
+    s.content_hash.clear();
+    return s;
+  };
+  return origin_free(a) == origin_free(b);
+}
 
 }  // namespace rh::harness::scenario

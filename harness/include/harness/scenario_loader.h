@@ -31,6 +31,9 @@ sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioFile(const std::str
 sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
                                                                   std::string_view base_dir);
 
+// A pipeline variant as the format writes it ("skips_recovery"), for the writer and reports.
+std::string_view PipelineVariantName(scenario::PipelineVariant variant);
+
 // The scenario files named by `paths_or_dirs`: a file is taken as it is; a folder is searched
 // recursively for *.yaml and *.yml, skipping hidden entries and any `policies/` or `profiles/`
 // folder below it (they hold policies and store profiles, not scenarios). The result is sorted

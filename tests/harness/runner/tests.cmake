@@ -17,6 +17,16 @@ if(TARGET rehearse)
   set_tests_properties(Rehearse.RunWritesTheReportAndExitsByVerdict PROPERTIES LABELS "scenario" TIMEOUT 240)
 endif()
 
+# `rehearse run --seeds`: sweeps that hold and fail, the failing seeds' replay commands and
+# traces, and bad seed lists refused with exit 2.
+if(TARGET rehearse)
+  add_test(NAME Rehearse.SeedSweepListsFailingSeedsAndExitsByVerdict
+           COMMAND ${CMAKE_COMMAND} -DREHEARSE=$<TARGET_FILE:rehearse> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                   -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/rehearse-sweep
+                   -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_sweep_check.cmake)
+  set_tests_properties(Rehearse.SeedSweepListsFailingSeedsAndExitsByVerdict PROPERTIES LABELS "scenario" TIMEOUT 240)
+endif()
+
 # One CTest test per shipped scenario file (STYLE.md), so a failure names its scenario and
 # `ctest -R Scenario.wismo-healthy` replays one. The runner tests above check the suite as a whole.
 if(TARGET rehearse)
@@ -31,3 +41,9 @@ if(TARGET rehearse)
     set_tests_properties(Scenario.${name} PROPERTIES LABELS "scenario" TIMEOUT 120)
   endforeach()
 endif()
+
+# `rehearse run --seeds`: the seed list's syntax and refusals.
+rh_add_test(NAME harness_seed_list_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/seed_list_test.cc
+  LIBS rh::harness
+  LABELS "unit;sanitize")

@@ -184,6 +184,7 @@ TEST(ScenarioLoad, AFileWithEveryFieldReadsBackWhatItSays) {
   EXPECT_EQ(first.text, "Where is my order?");
   EXPECT_EQ(first.ticket, "t1");
   EXPECT_TRUE(first.with_photo);
+  EXPECT_EQ(first.intent, "wismo");
   EXPECT_EQ(t[0].source.file, path);
   EXPECT_EQ(t[0].source.line, 64);
   EXPECT_EQ(t[0].source.column, 5);
@@ -193,6 +194,7 @@ TEST(ScenarioLoad, AFileWithEveryFieldReadsBackWhatItSays) {
   EXPECT_EQ(scan.message, "Weather delay");
   EXPECT_EQ(t[2].at, sim::Minutes(90));
   EXPECT_EQ(std::get<sc::CustomerWrites>(t[2].action).channel, "email");
+  EXPECT_EQ(std::get<sc::CustomerWrites>(t[2].action).intent, "") << "not stated unless written";
   const auto& reply = std::get<sc::AgentReplies>(t[3].action);
   EXPECT_EQ(reply.ticket, "t1");
   EXPECT_EQ(reply.agent, 1);
@@ -499,6 +501,19 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:12:42: timeline[0].customer_writes.customer: unknown customer 'bob'; did you mean 'bo'?"},
         Case{"UnknownChannel", With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, channel: mail}}\n"),
              "s.yaml:12:66: timeline[0].customer_writes.channel: unknown channel 'mail'; did you mean 'email'?"},
+        Case{"UnknownTrueIntentCutShort",
+             With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, intent: discount}}\n"),
+             "s.yaml:12:65: timeline[0].customer_writes.intent: unknown intent 'discount'; did you mean "
+             "'discount_request'?"},
+        Case{"UnknownTrueIntentFarFromAll",
+             With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, intent: 42}}\n"),
+             "s.yaml:12:65: timeline[0].customer_writes.intent: unknown intent '42'; known: wismo, return, exchange, "
+             "cancel, address_change, damaged_item, delivered_not_received, refund_status, discount_request, "
+             "product_question, other"},
+        Case{"EmptyTrueIntent", With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, intent: \"\"}}\n"),
+             "s.yaml:12:65: timeline[0].customer_writes.intent: unknown intent ''; known: wismo, return, exchange, "
+             "cancel, address_change, damaged_item, delivered_not_received, refund_status, discount_request, "
+             "product_question, other"},
         Case{"CustomersDoNotWriteNotes",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, channel: internal-note}}\n"),
              "s.yaml:12:66: timeline[0].customer_writes.channel: customers do not write internal notes (an agent's "

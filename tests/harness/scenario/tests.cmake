@@ -7,3 +7,18 @@ rh_add_test(NAME harness_scenario_tests
   LIBS rh::harness
   LABELS "unit;sanitize")
 target_compile_definitions(harness_scenario_tests PRIVATE RH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# The scenario writer: load(write(s)) == s for every shipped scenario and the awkward cases.
+rh_add_test(NAME harness_scenario_writer_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/scenario_writer_test.cc
+  LIBS rh::harness
+  LABELS "unit;sanitize")
+target_compile_definitions(harness_scenario_writer_tests PRIVATE RH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# The same for generated scenarios full of text YAML misreads, when RapidCheck is installed.
+if(TARGET rapidcheck)
+  rh_add_test(NAME harness_scenario_writer_properties
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/scenario_writer_properties.cc
+    LIBS rh::harness rapidcheck rapidcheck_gtest
+    LABELS "property;sanitize")
+endif()
