@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/fuzz.h"
+#include "harness/scenario_loader.h"
 #include "terminal.h"
 
 namespace rh::app {
@@ -121,10 +122,10 @@ void PrintSummary(const harness::fuzz::FuzzResult& r) {
 }  // namespace
 
 int RunFuzzCommand(const FuzzCommandOptions& options) {
-  const auto variant = harness::fuzz::ParseVariant(options.variant);
+  const auto variant = harness::ParsePipelineVariant(options.variant);
   if (!variant) {
     std::string names;
-    for (const auto& n : harness::fuzz::VariantNames()) names += (names.empty() ? "" : ", ") + n;
+    for (const auto n : harness::PipelineVariantNames()) names += (names.empty() ? "" : ", ") + std::string(n);
     std::fprintf(stderr, "rehearse fuzz: unknown variant '%s' (one of %s)\n", options.variant.c_str(), names.c_str());
     return 2;
   }

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "decisions.h"
+#include "fuzz.h"
 #include "live_check.h"
 #include "run.h"
 #include "run_pipeline.h"
@@ -137,6 +138,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
 
+  rh::app::FuzzCommandOptions fuzz;
+  bool no_shrink = false;
+  auto* fuzz_cmd = app.add_subcommand(
+      "fuzz", "Generate cases at the policy's boundaries, play each as a scenario, and shrink a failure to a scenario file; exit 0 when every oracle held");
+  fuzz_cmd->add_option("--cases", fuzz.cases, "Generated cases")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  fuzz_cmd->add_option("--seed", fuzz.seed, "The campaign's seed")->capture_default_str();
+  fuzz_cmd->add_option("--policy", fuzz.policy_file, "The policy under test (default: scenarios/policies/default.yaml)");
+  fuzz_cmd->add_option("--variant", fuzz.variant, "A deliberately broken pipeline (scenarios/negative/)")->capture_default_str();
+  fuzz_cmd->add_option("-j,--jobs", fuzz.jobs, "Campaigns in parallel processes (seeds S, S+1, ...)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  fuzz_cmd->add_option("--out", fuzz.out_dir, "Where the counterexample file is written")->capture_default_str();
+  fuzz_cmd->add_flag("--no-shrink", no_shrink, "Report the first failing case as generated");
+  fuzz_cmd->add_flag("-q,--quiet", fuzz.quiet, "No progress output");
+
   CLI11_PARSE(app, argc, argv);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
@@ -147,6 +163,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     return rh::app::RunScenarios(run);
+  }
+  if (fuzz_cmd->parsed()) {
+    fuzz.shrink = !no_shrink;
+    return rh::app::RunFuzzCommand(fuzz);
   }
   if (decisions_cmd->parsed()) return rh::app::RunDecisions(decisions_cmd->remaining());
   if (serve_cmd->parsed()) return rh::app::RunServe(serve);

@@ -957,6 +957,15 @@ std::string_view PipelineVariantName(scenario::PipelineVariant variant) {
   return Variants()[index];
 }
 
+const std::vector<std::string_view>& PipelineVariantNames() { return Variants(); }
+
+std::optional<scenario::PipelineVariant> ParsePipelineVariant(std::string_view name) {
+  const auto& names = Variants();
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<scenario::PipelineVariant>(it - names.begin());
+}
+
 sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
                                                                   std::string_view base_dir) {
   const std::string file(file_name);

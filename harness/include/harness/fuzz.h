@@ -52,8 +52,4 @@ struct FuzzResult {
 
 FuzzResult RunFuzz(const FuzzOptions& options);
 
-// The variants' names as scenario files write them (`pipeline_variant:`), in enum order.
-const std::vector<std::string>& VariantNames();
-std::optional<scenario::PipelineVariant> ParseVariant(std::string_view name);
-
 }  // namespace rh::harness::fuzz

@@ -8,6 +8,7 @@
 // the same Scenario (or the same error) and several threads may load at once. Never throws.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_vi
 
 // A pipeline variant as the format writes it ("skips_recovery"), for the writer and reports.
 std::string_view PipelineVariantName(scenario::PipelineVariant variant);
+// Every variant's name, in enum order, and a name back to its variant (nullopt when unknown).
+const std::vector<std::string_view>& PipelineVariantNames();
+std::optional<scenario::PipelineVariant> ParsePipelineVariant(std::string_view name);
 
 // The scenario files named by `paths_or_dirs`: a file is taken as it is; a folder is searched
 // recursively for *.yaml and *.yml, skipping hidden entries and any `policies/` or `profiles/`

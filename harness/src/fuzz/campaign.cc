@@ -34,7 +34,15 @@ namespace {
 
 namespace sc = scenario;
 
-// A signed distance from a boundary that shrinks to the boundary itself.
+// One of n choices, uniform whatever RapidCheck's size (which otherwise narrows early cases to
+// the first choices); shrinks towards choice 0.
+int Pick(int n) { return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, n)); }
+
+// True one time in n; shrinks towards false (fewer faults).
+bool OneIn(int n) { return Pick(n) == n - 1; }
+
+// A signed distance from a boundary. Its magnitude grows with RapidCheck's size (early cases sit
+// on the boundary, later ones further away), and shrinks to the boundary itself.
 int Edge(int magnitude_below) {
   const int magnitude = *rc::gen::inRange(0, magnitude_below);
   return *rc::gen::arbitrary<bool>() ? -magnitude : magnitude;
@@ -55,50 +63,50 @@ FuzzCase GenerateCase() {
   c.customers = Some<CaseCustomer>(3, [] {
     CaseCustomer who;
     // Mostly far below the VIP line; a third of them within twenty units of it.
-    who.value_vs_vip_line = *rc::gen::inRange(0, 3) == 0 ? Edge(21) : -1000;
-    who.refunds = *rc::gen::inRange(0, 4) == 0 ? *rc::gen::inRange(0, 4) : 0;
+    who.value_vs_vip_line = OneIn(3) ? Edge(21) : -1000;
+    who.refunds = OneIn(4) ? Pick(4) : 0;
     return who;
   });
   const int customers = static_cast<int>(c.customers.size());
   c.orders = Some<CaseOrder>(4, [&] {
     CaseOrder o;
-    o.customer = *rc::gen::inRange(0, customers);
-    o.shape = static_cast<OrderShape>(*rc::gen::inRange(0, kOrderShapeCount));
+    o.customer = Pick(customers);
+    o.shape = static_cast<OrderShape>(Pick(kOrderShapeCount));
     o.edge = o.shape == OrderShape::kDelivered ? Edge(3) : Edge(121);
-    o.cutoff = *rc::gen::inRange(0, 3);
-    o.hour = *rc::gen::inRange(0, 24);
-    o.carrier = *rc::gen::inRange(0, 4);
-    o.second_item = *rc::gen::inRange(0, 4) == 0;
+    o.cutoff = Pick(3);
+    o.hour = Pick(24);
+    o.carrier = Pick(4);
+    o.second_item = OneIn(4);
     return o;
   });
   c.messages = Some<CaseMessage>(3, [&] {
     CaseMessage m;
-    m.customer = *rc::gen::inRange(0, customers);
-    m.intent = *rc::gen::inRange(0, pipeline::kIntentCount);
-    m.style = *rc::gen::inRange(0, kPhraseStyleCount);
-    m.phrase = *rc::gen::inRange(0, 2);
-    m.order = *rc::gen::inRange(-1, 2);
-    m.channel = *rc::gen::inRange(0, 3);
+    m.customer = Pick(customers);
+    m.intent = Pick(pipeline::kIntentCount);
+    m.style = Pick(kPhraseStyleCount);
+    m.phrase = Pick(2);
+    m.order = Pick(3) - 1;
+    m.channel = Pick(3);
     m.at_minutes = *rc::gen::inRange(0, 6 * 60);
-    m.agent = *rc::gen::inRange(0, 4);
-    m.agent_after_minutes = *rc::gen::inRange(10, 24 * 60);
+    m.agent = Pick(4);
+    m.agent_after_minutes = 10 + *rc::gen::inRange(0, 24 * 60);
     return m;
   });
-  const int scans = *rc::gen::inRange(0, 3);
+  const int scans = Pick(3);
   for (int i = 0; i < scans; ++i) {
     CaseScan s;
-    s.order = *rc::gen::inRange(0, static_cast<int>(c.orders.size()));
-    s.status = *rc::gen::inRange(0, 4);
+    s.order = Pick(static_cast<int>(c.orders.size()));
+    s.status = Pick(4);
     s.at_minutes = *rc::gen::inRange(0, 24 * 60);
     c.scans.push_back(s);
   }
   // Faults are rarer than clean runs: each shrinks to "none".
-  if (*rc::gen::inRange(0, 3) == 0) c.faults.llm = static_cast<LlmFault>(*rc::gen::inRange(1, kLlmFaultCount));
-  c.faults.duplicate_webhooks = *rc::gen::inRange(0, 6) == 0;
-  c.faults.delay_webhooks = *rc::gen::inRange(0, 6) == 0;
-  if (*rc::gen::inRange(0, 6) == 0) c.faults.rate_limit = *rc::gen::inRange(1, 3);
-  c.faults.forged_webhook = *rc::gen::inRange(0, 8) == 0;
-  if (*rc::gen::inRange(0, 3) == 0) c.faults.promotion_at_minutes = *rc::gen::inRange(0, 24 * 60);
+  if (OneIn(3)) c.faults.llm = static_cast<LlmFault>(1 + Pick(kLlmFaultCount - 1));
+  c.faults.duplicate_webhooks = OneIn(6);
+  c.faults.delay_webhooks = OneIn(6);
+  if (OneIn(6)) c.faults.rate_limit = 1 + Pick(2);
+  c.faults.forged_webhook = OneIn(8);
+  if (OneIn(3)) c.faults.promotion_at_minutes = *rc::gen::inRange(0, 24 * 60);
   return c;
 }
 
@@ -149,7 +157,7 @@ std::string DefaultPolicyFile() { return std::string(REHEARSAL_SOURCE_DIR) + "/s
 std::string CampaignCommand(const FuzzOptions& o) {
   std::string out = "rehearse fuzz --seed " + std::to_string(o.seed) + " --cases " + std::to_string(o.cases);
   if (!o.policy_file.empty()) out += " --policy " + o.policy_file;
-  if (o.variant != sc::PipelineVariant::kReference) out += " --variant " + VariantNames()[static_cast<std::size_t>(o.variant)];
+  if (o.variant != sc::PipelineVariant::kReference) out += " --variant " + std::string(PipelineVariantName(o.variant));
   return out;
 }
 
@@ -157,27 +165,12 @@ int CountLines(const std::string& text) { return static_cast<int>(std::count(tex
 
 }  // namespace
 
-const std::vector<std::string>& VariantNames() {
-  static const std::vector<std::string> names = {
-      "reference",       "skips_signature_check", "auto_sends_everything", "ignores_suppression",
-      "no_decision_log", "skips_fact_check",      "skips_recovery",        "replies_twice",
-      "replies_on_email", "ignores_rate_limits"};
-  return names;
-}
-
-std::optional<scenario::PipelineVariant> ParseVariant(std::string_view name) {
-  const auto& names = VariantNames();
-  auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<scenario::PipelineVariant>(it - names.begin());
-}
-
 FuzzResult RunFuzz(const FuzzOptions& options) {
   FuzzResult result;
   const std::string policy_file = options.policy_file.empty() ? DefaultPolicyFile() : options.policy_file;
   auto policy = pipeline::LoadPolicyFile(policy_file);
   if (!policy) {
-    result.error = policy.error().Describe();
+    result.error = policy.error().ToString();
     result.held = false;
     return result;
   }
@@ -242,9 +235,10 @@ FuzzResult RunFuzz(const FuzzOptions& options) {
   s.seed = options.seed;
   s.description = "Found by rehearse fuzz and shrunk; every oracle should hold.";
   WriteOptions write;
+  write.base_dir = options.out_dir;
   std::string fired;
   for (const auto& id : result.oracles_fired) fired += (fired.empty() ? "" : ", ") + id;
-  write.comments = {"A counterexample found by rehearse fuzz: " + (fired.empty() ? std::string("the run broke") : "oracle " + fired + " fired") + ".",
+  write.header = {"A counterexample found by rehearse fuzz: " + (fired.empty() ? std::string("the run broke") : "oracle " + fired + " fired") + ".",
                     result.violation.substr(0, 300),
                     "Campaign: " + CampaignCommand(options) + " (shrunk " + std::to_string(result.shrinks_accepted) +
                         " times)",

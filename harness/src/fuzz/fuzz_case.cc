@@ -95,9 +95,11 @@ sc::Order MakeOrder(const pipeline::Policy& policy, const FuzzCase& c, std::size
       break;
     }
     case OrderShape::kException: {
+      // In transit when the run begins; the carrier reports the delay as the run starts (AddSteps),
+      // so the pipeline hears of it as it would of any exception.
       sc::Fulfillment f;
       f.carrier = kCarriers[Index(o.carrier, kCarriers.size())];
-      f.status = "delayed";
+      f.status = "in_transit";
       f.age = AtLeastAMinute(sim::Hours(6) + sim::Minutes(std::abs(o.edge)));
       out.fulfillment = f;
       out.age = f.age + sim::Days(1);
@@ -202,6 +204,9 @@ void AddSteps(const FuzzCase& c, const std::vector<sc::Order>& orders, sc::Scena
     const int after = m.at_minutes + std::max(1, m.agent_after_minutes);
     if (m.agent == 1 || m.agent == 2) step(after, sc::AgentReplies{w.ticket, 0, "draft"});
     if (m.agent == 2 || m.agent == 3) step(after + 10, sc::CloseTicket{w.ticket, 0});
+  }
+  for (std::size_t i = 0; i < c.orders.size(); ++i) {
+    if (c.orders[i].shape == OrderShape::kException) step(0, sc::CarrierScan{orders[i].handle, "delayed", ""});
   }
   for (const CaseScan& scan : c.scans) {
     if (c.orders.empty()) break;

@@ -21,7 +21,7 @@ enum class OrderShape {
   kInTransit,    // shipped; its last scan is `edge` from the staleness threshold
   kDelivered,    // delivered; `edge` whole days from the end of the return window
   kUnfulfilled,  // not shipped; placed `edge` from one of the cutoffs (see `cutoff`)
-  kException,    // shipped, and the carrier reports a delivery exception
+  kException,    // shipped, and the carrier reports a delay as the run begins
 };
 inline constexpr int kOrderShapeCount = 4;
 

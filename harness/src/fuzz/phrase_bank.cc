@@ -62,7 +62,7 @@ const Bank& TheBank() {
     add(Intent::kDamagedItem, S::kPlain, {"My order {order} arrived damaged.", "The mug in {order} arrived broken."},
         Intent::kDamagedItem);
     add(Intent::kDamagedItem, S::kIndirect, {"Opened the box from {order} and the seam is torn."}, Intent::kDamagedItem);
-    add(Intent::kDamagedItem, S::kMisspelled, {"my {order} came damged and crakced"}, Intent::kDamagedItem);
+    add(Intent::kDamagedItem, S::kMisspelled, {"{order} came damged and crakced"}, Intent::kDamagedItem);
     add(Intent::kDamagedItem, S::kOtherLanguage, {"Mi pedido {order} llegó roto."}, Intent::kDamagedItem);
     // delivered, not received
     add(Intent::kDeliveredNotReceived, S::kPlain,

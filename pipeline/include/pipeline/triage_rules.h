@@ -32,11 +32,16 @@ std::optional<std::string> RequestedSku(std::string_view message, const std::opt
 // back", "charged", "torn", ...), or nullopt. Whatever the classifier says, such a message is never
 // answered automatically (invariant I2): a guard against a confidently wrong LLM.
 // Stems match at word starts, and the longer ones through one typo ("refnd", "dicsount").
+// Damage claims (DamageCue) are money cues too.
 std::optional<std::string> MoneyCue(std::string_view customer_text);
 
-// The first phrase that says the order did not arrive ("never received", "hasn't arrived", ...).
-// About a delivered order it is a delivered-not-received claim (money, I2); about one on its way,
-// a WISMO.
-std::optional<std::string> NonReceiptCue(std::string_view customer_text);
+// The first word of damage or loss ("damaged", "cracked", "stolen", "roto", ...), through one typo
+// for the longer ones: the customer complains, whatever the classifier read (a live issue, I1).
+std::optional<std::string> DamageCue(std::string_view customer_text);
+
+// A delivered-not-received claim (money, I2): a phrase that says the order did not come ("never
+// received", "hasn't arrived", ...), about an order the carrier delivered or that the customer
+// says was delivered. About an order still on its way, the same words are a WISMO: nullopt.
+std::optional<std::string> NonReceiptClaim(std::string_view customer_text, bool order_delivered);
 
 }  // namespace rh::pipeline

@@ -471,6 +471,10 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   if (orders.customer) facts.customer = ToCustomerFacts(orders);
   facts.order = order_facts;
   facts.issues_elsewhere = IssuesElsewhere(email, ticket_id, orders.orders, order);
+  // A complaint is in the words, not only in the classifier's label: a misspelled or foreign
+  // damage claim, or a delivered order said never to have come, keeps marketing away (I1).
+  const bool delivered = order_facts && order_facts->delivered_at;
+  facts.complaint = DamageCue(customer_text).has_value() || NonReceiptClaim(customer_text, delivered).has_value();
   if (auto wanted = RequestedSku(customer_text, order_facts)) facts.exchange_for = LineFacts{*wanted, ""};
   if (event.message.is_object() && event.message.contains("attachments") && event.message["attachments"].is_array()) {
     facts.has_evidence = !event.message["attachments"].empty();
@@ -480,7 +484,7 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   // damage goes to a person whatever its intent was read as (I2).
   if (decision.route == Route::kAutoSend && !options_.sabotage.skip_money_guard) {
     std::optional<std::string> cue = MoneyCue(customer_text);
-    if (!cue && order_facts && order_facts->delivered_at) cue = NonReceiptCue(customer_text);
+    if (!cue) cue = NonReceiptClaim(customer_text, delivered);
     if (cue) {
       decision.route = Route::kHuman;
       decision.rule = "text.touches_money";

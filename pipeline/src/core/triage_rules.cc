@@ -2,6 +2,7 @@
 
 #include <array>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -143,31 +144,15 @@ std::vector<std::string> LetterWords(const std::string& lower) {
   return out;
 }
 
-}  // namespace
-
-std::optional<std::string> MoneyCue(std::string_view customer_text) {
-  // Stems of refunds, charges, compensation, damage and claims. Discounts are money too (I2):
-  // "15% off", a promo code, a price match. Customers write in their own language, so the common
-  // stems of other languages' phrasings are here as well.
-  static constexpr std::string_view kCues[] = {
-      "refund",       "money back",   "reimburs",     "chargeback",  "charged",      "overcharg",
-      "compensat",    "store credit", "damaged",      "broken",      "torn",         "defective",
-      "faulty",       "cracked",      "shattered",    "ripped",      "missing item", "stolen",
-      "discount",     "% off",        "percent off",  "promo",       "coupon",       "voucher",
-      "price match",  "price adjust", "price drop",   "gift card",   "cashback",     "cash back",
-      "rebate",       "reembols",     "rembours",     "rückerstatt", "erstattung",   "geld zurück",
-      "descuento",    "rabatt",       "réduction",    "remise",      "cupón",        "gutschein",
-      "roto",         "rota",         "dañad",        "kaputt",      "beschädigt",   "cassé",
-      "abîmé",        "endommag"};
-  // Cues long enough to recognise through one typo ("refnd", "dicsount", "damged", "crakced").
-  static constexpr std::string_view kTypoTolerant[] = {"refund", "discount", "damaged", "cracked", "defective",
-                                                        "coupon", "voucher", "shattered"};
-  const std::string lower = text::Lower(customer_text);
-  for (const std::string_view cue : kCues) {
+// The first cue of `cues` in the lower-cased text, at a word start; then, for the longer stems of
+// `typo_tolerant`, through one typo ("refnd", "dicsount", "damged", "crakced").
+std::optional<std::string> FindCue(const std::string& lower, std::span<const std::string_view> cues,
+                                   std::span<const std::string_view> typo_tolerant) {
+  for (const std::string_view cue : cues) {
     if (CueAt(lower, cue)) return std::string(cue);
   }
   for (const std::string& word : LetterWords(lower)) {
-    for (const std::string_view cue : kTypoTolerant) {
+    for (const std::string_view cue : typo_tolerant) {
       // The word itself, or its stem as long as the cue ("refnded" -> "refnd").
       const std::string_view stem = std::string_view(word).substr(0, std::min(word.size(), cue.size()));
       if (WithinOneEdit(word, cue) || (word.size() > cue.size() && WithinOneEdit(stem, cue))) return std::string(cue);
@@ -176,14 +161,43 @@ std::optional<std::string> MoneyCue(std::string_view customer_text) {
   return std::nullopt;
 }
 
-std::optional<std::string> NonReceiptCue(std::string_view customer_text) {
-  // Said of an order still on its way, these ask where it is (WISMO); said of a delivered one,
-  // they claim it never came, which is money (I2).
+}  // namespace
+
+std::optional<std::string> DamageCue(std::string_view customer_text) {
+  // Damage and loss, in English and the common stems of other languages customers write in.
+  static constexpr std::string_view kCues[] = {
+      "damaged", "broken", "torn",   "defective", "faulty", "cracked", "shattered",  "ripped", "missing item",
+      "stolen",  "roto",   "rota",   "dañad",     "kaputt", "beschädigt", "cassé",   "abîmé",  "endommag"};
+  static constexpr std::string_view kTypoTolerant[] = {"damaged", "cracked", "defective", "shattered"};
+  return FindCue(text::Lower(customer_text), kCues, kTypoTolerant);
+}
+
+std::optional<std::string> MoneyCue(std::string_view customer_text) {
+  // Refunds, charges and compensation; discounts are money too (I2): "15% off", a promo code, a
+  // price match. Customers write in their own language, so other languages' stems are here too.
+  static constexpr std::string_view kCues[] = {
+      "refund",      "money back",  "reimburs",    "chargeback", "charged",      "overcharg",   "compensat",
+      "store credit", "discount",   "% off",       "percent off", "promo",       "coupon",      "voucher",
+      "price match", "price adjust", "price drop", "gift card",  "cashback",     "cash back",   "rebate",
+      "reembols",    "rembours",    "rückerstatt", "erstattung", "geld zurück", "descuento",   "rabatt",
+      "réduction",   "remise",      "cupón",       "gutschein"};
+  static constexpr std::string_view kTypoTolerant[] = {"refund", "discount", "coupon", "voucher"};
+  if (auto cue = FindCue(text::Lower(customer_text), kCues, kTypoTolerant)) return cue;
+  return DamageCue(customer_text);  // a damage claim is a claim on money
+}
+
+std::optional<std::string> NonReceiptClaim(std::string_view customer_text, bool order_delivered) {
+  // Said of an order still on its way, these ask where it is (WISMO); said of a delivered one, or
+  // with the customer's own word that it was delivered, they claim it never came: money (I2).
   static constexpr std::string_view kCues[] = {
       "never received", "never got",       "not received", "didn't receive", "did not receive", "haven't received",
       "have not received", "never arrived", "not arrived",  "hasn't arrived", "has not arrived", "didn't get",
       "did not get",    "not at my door",  "no recibí",    "nicht erhalten", "pas reçu",        "nunca llegó"};
+  static constexpr std::string_view kDelivered[] = {"deliver", "entregad", "livré", "zugestellt", "geliefert"};
   const std::string lower = text::Lower(customer_text);
+  bool delivered = order_delivered;
+  for (const std::string_view word : kDelivered) delivered = delivered || CueAt(lower, word);
+  if (!delivered) return std::nullopt;
   for (const std::string_view cue : kCues) {
     if (CueAt(lower, cue)) return std::string(cue);
   }
