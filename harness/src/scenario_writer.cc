@@ -476,6 +476,12 @@ class Writer {
   void Timeline(const std::vector<sc::Step>& timeline) {
     if (timeline.empty()) return;
     Line(0, "timeline:");
+    // The loader sorts steps by `at`, stably; written out of order they would read back reordered.
+    const auto unsorted = std::is_sorted_until(timeline.begin(), timeline.end(),
+                                               [](const sc::Step& a, const sc::Step& b) { return a.at < b.at; });
+    if (unsorted != timeline.end()) {
+      WriterBug("timeline step " + std::to_string(unsorted - timeline.begin()) + " comes before an earlier step's time");
+    }
     for (const sc::Step& step : timeline) {
       Line(2, "- " + FlowMap().Add("at", Duration(step.at)).Add(ActionKey(step.action), ActionFields(step.action)).str());
     }

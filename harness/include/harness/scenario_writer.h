@@ -26,8 +26,10 @@ struct WriteOptions {
   std::string base_dir;
 };
 
-// The scenario as YAML text, ending with a newline. Every duration must be whole seconds and every
-// field within the loader's bounds (a scenario the loader produced, or one built to its rules).
+// The scenario as YAML text, ending with a newline. Every duration must be whole seconds, the
+// timeline sorted by `at` (as the loader leaves it) and every field within the loader's bounds (a
+// scenario the loader produced, or one built to its rules); a duration or order that breaks this
+// aborts with a message rather than writing a file that reads back differently.
 std::string WriteScenario(const scenario::Scenario& scenario, const WriteOptions& options = {});
 
 // One YAML scalar that reads back as exactly `text`: plain when that is unambiguous, else
