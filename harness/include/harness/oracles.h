@@ -33,9 +33,10 @@
 //       a route row, and the first person's reply after the pipeline handed a ticket over has a
 //       human_confirm / human_edit / human_override row; each with a rationale, and an override
 //       carries the reason the person wrote in a "Reason:" note. A failed log write fails it too.
-//   I5  Per episode of a customer's live issues (overlapping windows of delivery exceptions,
-//       from the exception scan until "delivered", and of tickets with a live issue, from the
-//       first message until the first close), the recovery metric's Klaviyo event fired exactly
+//   I5  Per episode of a customer's live issues (windows of delivery exceptions, from the
+//       exception scan until "delivered", and of tickets with a live issue, from the first
+//       message until the first close, that overlap or follow within `recovery_settle`), the
+//       recovery metric's Klaviyo event fired exactly
 //       once, after the last issue of the episode was resolved (so never while the customer is
 //       still suppressed), and never while an issue is still live; and nobody is still suppressed
 //       (a suppression made during the run) when every ticket of theirs is closed and no delivery
@@ -89,6 +90,12 @@ struct OracleContext {
   // I1: how long after an issue starts a send is still forgiven (webhooks, triage and the
   // suppression call take time; under a 429 storm, minutes).
   sim::Duration reaction_grace = sim::Minutes(15);
+  // I5: issues of a customer that follow each other within this are one episode, owed one
+  // recovery (a pipeline waits this long before it apologises: pipeline::Pipeline's settle); a gap
+  // within `settle_tolerance` of it may be read either way, since the pipeline learns of times
+  // through webhooks that can arrive minutes late.
+  sim::Duration recovery_settle = sim::Minutes(15);
+  sim::Duration settle_tolerance = sim::Minutes(6);
   // Ids ("I6") a negative scenario expects to fire; OracleResult::expected_to_fire.
   std::vector<std::string> expected_to_fire;
 };

@@ -18,7 +18,9 @@ inline constexpr int kPhraseStyleCount = 5;
 std::string_view PhraseStyleName(PhraseStyle style);  // "plain", "indirect", ...
 
 struct Phrase {
-  std::string text;  // may hold "{order}", replaced by an order name ("#1001") or "my order"
+  // May hold " {order}" after the words that name the order ("my order {order}"): replaced by
+  // " #1001", or by nothing when the customer names no order.
+  std::string text;
   // What the writer meant. For two intents in one message, the one that matters most for the
   // policy: a money intent when there is one (it must reach a person), else the first.
   pipeline::Intent truth = pipeline::Intent::kOther;
@@ -27,7 +29,7 @@ struct Phrase {
 // The phrases of one intent and style; never empty (a style an intent lacks falls back to plain).
 const std::vector<Phrase>& Phrases(pipeline::Intent intent, PhraseStyle style);
 
-// `phrase.text` with "{order}" replaced by `order` (an order name, or "" for "my order").
+// `phrase.text` with " {order}" replaced by " " + `order` (an order name), or removed for "".
 std::string Fill(const Phrase& phrase, const std::string& order);
 
 }  // namespace rh::harness::fuzz

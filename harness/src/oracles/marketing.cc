@@ -2,6 +2,7 @@
 // resolved issue), judged from Klaviyo's send records, events and profiles against the issues
 // that Shopify's scans and Gorgias's tickets show.
 #include <algorithm>
+#include <functional>
 
 #include "run_facts.h"
 
@@ -88,6 +89,77 @@ struct RecoveryEvent {
   std::string email;
 };
 
+// One live window of a customer's issue, from ground truth.
+struct IssueWindow {
+  sim::WallTime from{};
+  std::optional<sim::WallTime> to;  // nullopt: still live at the end
+  std::string what;
+  std::optional<std::size_t> resolution_record;
+};
+
+using EventEvidence = std::function<void(const mocks::klaviyo::Event&, Violation&)>;
+
+// I5 for one customer: windows that overlap or follow within `join_gap` form an episode; each
+// episode that ended owes exactly one recovery event after its end, and none may fire while it is
+// live. `windows` sorted by start.
+std::vector<Violation> JudgeEpisodes(const RunFacts& facts, const std::string& email,
+                                     const std::vector<IssueWindow>& windows,
+                                     const std::vector<const RecoveryEvent*>& events, sim::Duration join_gap,
+                                     const EventEvidence& event_evidence) {
+  std::vector<IssueWindow> episodes;
+  for (const IssueWindow& w : windows) {
+    const bool joins = !episodes.empty() && (!episodes.back().to || w.from <= *episodes.back().to + join_gap);
+    if (!joins) {
+      episodes.push_back(w);
+      continue;
+    }
+    IssueWindow& e = episodes.back();
+    e.what += " and " + w.what;
+    if (!w.to) {
+      e.to.reset();
+    } else if (e.to && *w.to > *e.to) {
+      e.to = w.to;
+      e.resolution_record = w.resolution_record;
+    }
+  }
+  std::vector<Violation> out;
+  for (std::size_t k = 0; k < episodes.size(); ++k) {
+    const IssueWindow& ep = episodes[k];
+    const std::optional<sim::WallTime> next =
+        k + 1 < episodes.size() ? std::optional<sim::WallTime>(episodes[k + 1].from) : std::nullopt;
+    std::vector<const RecoveryEvent*> early, owed;
+    for (const RecoveryEvent* e : events) {
+      const sim::WallTime t = e->event->time;
+      if (t < ep.from || (next && t >= *next)) continue;
+      if (!ep.to || t + kEventTimeSlack < *ep.to) {
+        early.push_back(e);
+      } else {
+        owed.push_back(e);
+      }
+    }
+    Violation v;
+    const std::string what = email + ": " + ep.what;
+    if (!early.empty()) {
+      v.message = what + ": the recovery event fired at " + facts.When(early.front()->event->time) +
+                  (ep.to ? ", before the last of these was resolved at " + facts.When(*ep.to)
+                         : " although the customer's issue is still live");
+    } else if (ep.to && owed.empty()) {
+      v.message = what + " was resolved at " + facts.When(*ep.to) + " but no '" + facts.policy.recovery.metric +
+                  "' event fired";
+      if (ep.resolution_record) v.evidence.push_back(*ep.resolution_record);
+    } else if (owed.size() > 1) {
+      v.message = what + ": the recovery event fired " + std::to_string(owed.size()) + " times (at";
+      for (const auto* m : owed) v.message += " " + facts.When(m->event->time);
+      v.message += ") for one resolution";
+    }
+    if (v.message.empty()) continue;
+    for (const auto* m : early) event_evidence(*m->event, v);
+    for (const auto* m : owed) event_evidence(*m->event, v);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Violation> CheckI1(const RunFacts& facts) {
@@ -161,7 +233,7 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
     events.push_back(std::move(r));
   }
   // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.
-  auto event_evidence = [&](const mocks::klaviyo::Event& e, Violation& v) {
+  const EventEvidence event_evidence = [&](const mocks::klaviyo::Event& e, Violation& v) {
     const sim::Instant from = facts.ToInstant(e.time);
     for (const auto& [id, ex] : facts.exchanges) {
       if (ex.host == kKlaviyoHost && ex.Path() == "/api/events" && ex.handled_index &&
@@ -175,13 +247,7 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
   // exception scan to "delivered"), and each ticket with a live issue (from the customer's first
   // message to its first close). Overlapping windows are one episode: the customer stays
   // suppressed throughout, and the recovery is owed once, when the last of them is resolved.
-  struct Window {
-    sim::WallTime from{};
-    std::optional<sim::WallTime> to;
-    std::string what;
-    std::optional<std::size_t> resolution_record;
-  };
-  std::map<std::string, std::vector<Window>> windows_of;
+  std::map<std::string, std::vector<IssueWindow>> windows_of;
   if (DeliveryExceptionsSuppress(facts.policy)) {
     const ScanRecords scans(facts);
     for (const DeliveryIssue& d : facts.delivery_issues) {
@@ -211,66 +277,19 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
   std::map<std::string, std::vector<const RecoveryEvent*>> events_of;
   for (const RecoveryEvent& e : events) events_of[e.email].push_back(&e);
 
+  const sim::Duration settle = facts.context.recovery_settle;
+  const sim::Duration tolerance = facts.context.settle_tolerance;
   for (auto& [email, windows] : windows_of) {
-    std::stable_sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) { return a.from < b.from; });
-    // Episodes: runs of overlapping windows.
-    struct Episode {
-      sim::WallTime from{};
-      std::optional<sim::WallTime> to;  // nullopt: still live at the end
-      std::string what;
-      std::optional<std::size_t> resolution_record;
-    };
-    std::vector<Episode> episodes;
-    for (const Window& w : windows) {
-      const bool joins = !episodes.empty() && (!episodes.back().to || w.from <= *episodes.back().to);
-      if (!joins) {
-        episodes.push_back({w.from, w.to, w.what, w.resolution_record});
-        continue;
-      }
-      Episode& e = episodes.back();
-      e.what += " and " + w.what;
-      if (!w.to) {
-        e.to.reset();
-      } else if (e.to && *w.to > *e.to) {
-        e.to = w.to;
-        e.resolution_record = w.resolution_record;
-      }
+    std::stable_sort(windows.begin(), windows.end(), [](const IssueWindow& a, const IssueWindow& b) { return a.from < b.from; });
+    // Issues that follow each other within the settle period are one episode; a gap within the
+    // tolerance of it may be read either way (the pipeline learns of times through webhooks).
+    std::vector<Violation> found = JudgeEpisodes(facts, email, windows, events_of[email], settle, event_evidence);
+    if (found.empty()) continue;
+    if (JudgeEpisodes(facts, email, windows, events_of[email], settle - tolerance, event_evidence).empty() ||
+        JudgeEpisodes(facts, email, windows, events_of[email], settle + tolerance, event_evidence).empty()) {
+      continue;
     }
-    const auto& mine = events_of[email];
-    for (std::size_t k = 0; k < episodes.size(); ++k) {
-      const Episode& ep = episodes[k];
-      const std::optional<sim::WallTime> next =
-          k + 1 < episodes.size() ? std::optional<sim::WallTime>(episodes[k + 1].from) : std::nullopt;
-      std::vector<const RecoveryEvent*> early, owed;
-      for (const RecoveryEvent* e : mine) {
-        const sim::WallTime t = e->event->time;
-        if (t < ep.from || (next && t >= *next)) continue;
-        if (!ep.to || t + kEventTimeSlack < *ep.to) {
-          early.push_back(e);
-        } else {
-          owed.push_back(e);
-        }
-      }
-      Violation v;
-      const std::string what = email + ": " + ep.what;
-      if (!early.empty()) {
-        v.message = what + ": the recovery event fired at " + facts.When(early.front()->event->time) +
-                    (ep.to ? ", before the last of these was resolved at " + facts.When(*ep.to)
-                           : " although the customer's issue is still live");
-      } else if (ep.to && owed.empty()) {
-        v.message = what + " was resolved at " + facts.When(*ep.to) + " but no '" + facts.policy.recovery.metric +
-                    "' event fired";
-        if (ep.resolution_record) v.evidence.push_back(*ep.resolution_record);
-      } else if (owed.size() > 1) {
-        v.message = what + ": the recovery event fired " + std::to_string(owed.size()) + " times (at";
-        for (const auto* m : owed) v.message += " " + facts.When(m->event->time);
-        v.message += ") for one resolution";
-      }
-      if (v.message.empty()) continue;
-      for (const auto* m : early) event_evidence(*m->event, v);
-      for (const auto* m : owed) event_evidence(*m->event, v);
-      out.push_back(std::move(v));
-    }
+    for (auto& v : found) out.push_back(std::move(v));
   }
 
   // Suppression must end once nothing of theirs is open.

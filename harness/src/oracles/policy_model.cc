@@ -183,7 +183,9 @@ PolicyRoute WrittenPolicyRoute(const pipeline::Policy& p, const PolicyCase& c) {
     if (WrittenVip(p, *c.customer)) {
       if (p.vip.always_human) return Human("vip.always_human", "every VIP ticket goes to a person");
       std::vector<Issue> live = c.order ? OrderIssues(p, *c.order, c.now) : std::vector<Issue>{};
-      if (c.intent == Intent::kDamagedItem || c.intent == Intent::kDeliveredNotReceived) live.push_back(Issue::kComplaint);
+      if (c.complaint || c.intent == Intent::kDamagedItem || c.intent == Intent::kDeliveredNotReceived) {
+        live.push_back(Issue::kComplaint);
+      }
       live.insert(live.end(), c.elsewhere.begin(), c.elsewhere.end());
       if (p.vip.human_when_active_issue && !live.empty()) {
         std::string names;

@@ -26,6 +26,9 @@ struct PolicyCase {
   std::optional<pipeline::OrderFacts> order;  // the order the ticket is about
   std::optional<std::string> exchange_sku;    // the item an exchange asks for
   bool has_evidence = false;                  // photos attached
+  // The customer complains (their true intent is a damage or non-receipt claim), whatever the
+  // pipeline's reading: a live issue of the case ("complaint").
+  bool complaint = false;
   // What is wrong with the text that was sent, when it was (facts of no order of theirs, a money
   // promise): "draft.rejected" by the written policy's rule 3. "" : nothing, or not judged.
   std::string draft_problem;

@@ -469,6 +469,8 @@ PolicyCase RunFacts::PolicyCaseAt(const TicketView& view, const mocks::gorgias::
   out.order = c.facts.order;
   if (c.facts.exchange_for) out.exchange_sku = c.facts.exchange_for->sku;
   out.has_evidence = c.facts.has_evidence;
+  const std::optional<pipeline::Intent> truth = TruthOf(customer_message);
+  out.complaint = truth == pipeline::Intent::kDamagedItem || truth == pipeline::Intent::kDeliveredNotReceived;
   // The customer's other orders, as they stood at `at`.
   for (const auto* o : OrdersOf(view.email)) {
     if (o == c.order || o->created_at > at) continue;

@@ -99,6 +99,21 @@ class Pipeline final : public EventSink {
  private:
   struct TicketState;
   struct LiveIssue;
+  // Marks a customer as in triage for the lifetime of the mark (a message being handled).
+  class TriageMark {
+   public:
+    TriageMark(Pipeline& pipeline, std::string email);
+    ~TriageMark();
+    TriageMark(const TriageMark&) = delete;
+    TriageMark& operator=(const TriageMark&) = delete;
+
+   private:
+    Pipeline& pipeline_;
+    std::string email_;
+  };
+  // How long the last resolved issue of a customer waits before the recovery fires and their
+  // suppression ends: the time a new message needs to reach triage (webhook delays, retries).
+  static constexpr sim::Duration kRecoverySettle = std::chrono::minutes(15);
   using Work = std::function<sim::Task<void>()>;
 
   // Queues `work` behind earlier work for the same key (a ticket, an order).
@@ -138,6 +153,7 @@ class Pipeline final : public EventSink {
   std::map<std::string, std::set<std::string>> live_issues_;   // email -> live issue ids
   std::set<std::string> suppressed_;                           // emails the pipeline suppressed
   std::map<std::string, int> episodes_;  // email -> episodes of live issues that ended (recoveries)
+  std::map<std::string, int> in_triage_;  // email -> customer messages being triaged now
   std::optional<std::uint64_t> own_user_id_;
   PipelineStats stats_;
 };

@@ -357,6 +357,8 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
     }
   }
   const std::string email = ticket.customer.email;
+  // While this message is in triage, no recovery fires for the customer (ResolveIssue).
+  const TriageMark in_triage(*this, text::Lower(email));
 
   // Triage: who is it, which order, what do they want.
   auto lookup_call = clients_.shopify.LookupByEmail(email);
@@ -626,6 +628,17 @@ std::vector<Issue> Pipeline::IssuesElsewhere(const std::string& email, std::uint
   return out;
 }
 
+Pipeline::TriageMark::TriageMark(Pipeline& pipeline, std::string email) : pipeline_(pipeline), email_(std::move(email)) {
+  std::lock_guard lock(pipeline_.mu_);
+  ++pipeline_.in_triage_[email_];
+}
+
+Pipeline::TriageMark::~TriageMark() {
+  std::lock_guard lock(pipeline_.mu_);
+  auto it = pipeline_.in_triage_.find(email_);
+  if (it != pipeline_.in_triage_.end() && --it->second == 0) pipeline_.in_triage_.erase(it);
+}
+
 // ---- A person answers ----------------------------------------------------------------------------
 
 sim::Task<void> Pipeline::HandleAgentMessage(GorgiasEvent event) {
@@ -709,17 +722,11 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
   const std::string status = Str(event.payload, "shipment_status");
   const std::uint64_t order_id = Id(event.payload, "order_id");
   const auto& exceptions = policy_.tracking.exception_statuses;
-  const bool exception = std::find(exceptions.begin(), exceptions.end(), status) != exceptions.end();
+  auto is_exception = [&](const std::string& s) { return std::find(exceptions.begin(), exceptions.end(), s) != exceptions.end(); };
   const std::string issue_id = "order-" + std::to_string(order_id) + "-delivery";
-  if (status == "delivered") {
-    {
-      auto call = ResolveIssue(issue_id, "the carrier delivered the order");
-      co_await std::move(call);
-    }
-    co_return;
-  }
-  if (!exception || order_id == 0) co_return;
-  // The order may not be readable yet (webhooks arrive in any order): retry, never drop.
+  if ((status != "delivered" && !is_exception(status)) || order_id == 0) co_return;
+  // Webhooks arrive late, twice and out of order: the order as Shopify holds it now says which
+  // scan is the latest. The order may not be readable yet: retry, never drop.
   std::optional<clients::ShopifyOrder> order;
   for (int attempt = 0; attempt < 6 && !order; ++attempt) {
     auto got_call = clients_.shopify.GetOrder(order_id);
@@ -735,6 +742,17 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
     Record("error", {{"order", order_id}, {"step", "fulfillment_update"}, {"error", "order not readable"}});
     co_return;
   }
+  const std::string current = ToOrderFacts(*order).shipment_status.value_or("");
+  if (status == "delivered") {
+    if (is_exception(current)) {
+      // A later scan reported another exception: this delivery is stale news.
+      Record("fulfillment.stale", {{"order", order_id}, {"status", status}, {"current", current}});
+      co_return;
+    }
+    auto call = ResolveIssue(issue_id, "the carrier delivered the order");
+    co_await std::move(call);
+    co_return;
+  }
   auto lookup_call = clients_.shopify.LookupByEmail(order->email);
   auto lookup = co_await std::move(lookup_call);
   const std::string bucket =
@@ -745,6 +763,11 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
   std::vector<std::string> delivery = {std::string(IssueName(Issue::kDeliveryException))};
   {
     auto call = OpenIssue(order->email, issue_id, 0, std::move(delivery), bucket);
+    co_await std::move(call);
+  }
+  if (current == "delivered") {
+    // The exception was over before the pipeline heard of it: it happened, and it is resolved.
+    auto call = ResolveIssue(issue_id, "the carrier had delivered the order by the time the delay was read");
     co_await std::move(call);
   }
 }
@@ -796,9 +819,7 @@ sim::Task<void> Pipeline::OpenIssue(std::string email, std::string issue_id, std
 
 sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
   std::shared_ptr<LiveIssue> issue;
-  bool last = false;         // the customer's last live issue: the episode ends
-  bool unsuppress = false;
-  std::string episode;       // the recovery's unique id: one event per episode, whatever retries
+  bool last = false;  // the customer's last live issue: the episode may end
   {
     std::lock_guard lock(mu_);
     auto it = issues_.find(issue_id);
@@ -808,14 +829,28 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
     auto& live = live_issues_[issue->email];
     live.erase(issue_id);
     last = live.empty();
-    unsuppress = last && suppressed_.contains(issue->email);
-    if (unsuppress) suppressed_.erase(issue->email);
-    if (last) episode = issue->email + "#" + std::to_string(++episodes_[issue->email]);
   }
   if (!last) {
     // The customer is still suppressed for another issue: the recovery (an apology, perhaps an
     // offer) waits until that one is resolved too, and then fires once (I5).
     Record("recover.deferred", {{"issue", issue_id}, {"email", issue->email}, {"why", why}});
+    co_return;
+  }
+  // Let the episode settle: a message the customer is writing about another problem (a webhook
+  // on its way, a ticket in triage) must not receive an apology for the one just resolved.
+  co_await sim::SleepFor(executor_, kRecoverySettle);
+  bool unsuppress = false;
+  std::string episode;  // the recovery's unique id: one event per episode, whatever retries
+  {
+    std::lock_guard lock(mu_);
+    const bool still_calm = live_issues_[issue->email].empty() && !in_triage_.contains(issue->email);
+    if (still_calm) {
+      unsuppress = suppressed_.erase(issue->email) > 0;
+      episode = issue->email + "#" + std::to_string(++episodes_[issue->email]);
+    }
+  }
+  if (episode.empty()) {
+    Record("recover.deferred", {{"issue", issue_id}, {"email", issue->email}, {"why", why + "; another issue opened"}});
     co_return;
   }
   if (unsuppress) {
