@@ -127,10 +127,12 @@ std::vector<Violation> JudgeEpisodes(const RunFacts& facts, const std::string& e
     const IssueWindow& ep = episodes[k];
     const std::optional<sim::WallTime> next =
         k + 1 < episodes.size() ? std::optional<sim::WallTime>(episodes[k + 1].from) : std::nullopt;
+    // An event in the same second as the next episode's start still answers this one.
+    const sim::WallTime from = k == 0 ? ep.from : ep.from + kEventTimeSlack;
     std::vector<const RecoveryEvent*> early, owed;
     for (const RecoveryEvent* e : events) {
       const sim::WallTime t = e->event->time;
-      if (t < ep.from || (next && t >= *next)) continue;
+      if (t < from || (next && t >= *next + kEventTimeSlack)) continue;
       if (!ep.to || t + kEventTimeSlack < *ep.to) {
         early.push_back(e);
       } else {

@@ -128,6 +128,9 @@ class Pipeline final : public EventSink {
   sim::Task<void> OpenIssue(std::string email, std::string issue_id, std::uint64_t ticket_id,
                             std::vector<std::string> triggers, std::string value_bucket);
   sim::Task<void> ResolveIssue(std::string issue_id, std::string why);
+  // The end of an episode: after kRecoverySettle, with nothing live or in triage for the
+  // customer, suppression ends and the recovery event fires once.
+  sim::Task<void> RecoverAfterSettle(std::shared_ptr<LiveIssue> issue, std::string issue_id, std::string why);
   std::vector<Issue> IssuesElsewhere(const std::string& email, std::uint64_t ticket_id,
                                      const std::vector<clients::ShopifyOrder>& orders,
                                      const clients::ShopifyOrder* chosen);
@@ -154,6 +157,7 @@ class Pipeline final : public EventSink {
   std::set<std::string> suppressed_;                           // emails the pipeline suppressed
   std::map<std::string, int> episodes_;  // email -> episodes of live issues that ended (recoveries)
   std::map<std::string, int> in_triage_;  // email -> customer messages being triaged now
+  std::map<std::string, sim::WallTime> delivered_through_;  // delivery issue id -> delivery acted on
   std::optional<std::uint64_t> own_user_id_;
   PipelineStats stats_;
 };

@@ -742,15 +742,32 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
     Record("error", {{"order", order_id}, {"step", "fulfillment_update"}, {"error", "order not readable"}});
     co_return;
   }
-  const std::string current = ToOrderFacts(*order).shipment_status.value_or("");
+  const OrderFacts now_facts = ToOrderFacts(*order);
+  const std::string current = now_facts.shipment_status.value_or("");
+  // Whether the delivery Shopify reports now was acted on already (a duplicate or late webhook).
+  auto delivery_handled = [&] {
+    std::lock_guard lock(mu_);
+    auto it = delivered_through_.find(issue_id);
+    return now_facts.delivered_at && it != delivered_through_.end() && it->second >= *now_facts.delivered_at;
+  };
+  auto mark_delivery_handled = [&] {
+    std::lock_guard lock(mu_);
+    if (now_facts.delivered_at) delivered_through_[issue_id] = *now_facts.delivered_at;
+  };
   if (status == "delivered") {
     if (is_exception(current)) {
       // A later scan reported another exception: this delivery is stale news.
       Record("fulfillment.stale", {{"order", order_id}, {"status", status}, {"current", current}});
       co_return;
     }
+    mark_delivery_handled();
     auto call = ResolveIssue(issue_id, "the carrier delivered the order");
     co_await std::move(call);
+    co_return;
+  }
+  if (current == "delivered" && delivery_handled()) {
+    // The delay and the delivery that ended it were both handled already.
+    Record("fulfillment.stale", {{"order", order_id}, {"status", status}, {"current", current}});
     co_return;
   }
   auto lookup_call = clients_.shopify.LookupByEmail(order->email);
@@ -767,6 +784,7 @@ sim::Task<void> Pipeline::HandleFulfillmentUpdate(ShopifyEvent event) {
   }
   if (current == "delivered") {
     // The exception was over before the pipeline heard of it: it happened, and it is resolved.
+    mark_delivery_handled();
     auto call = ResolveIssue(issue_id, "the carrier had delivered the order by the time the delay was read");
     co_await std::move(call);
   }
@@ -836,6 +854,18 @@ sim::Task<void> Pipeline::ResolveIssue(std::string issue_id, std::string why) {
     Record("recover.deferred", {{"issue", issue_id}, {"email", issue->email}, {"why", why}});
     co_return;
   }
+  // Outside the queue of the ticket or order: the events behind this one must not wait out the
+  // settle period.
+  sim::Detach(RecoverAfterSettle(std::move(issue), std::move(issue_id), std::move(why)), [this](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& error) {
+      Record("error", {{"step", "recover"}, {"error", error.what()}});
+    }
+  });
+}
+
+sim::Task<void> Pipeline::RecoverAfterSettle(std::shared_ptr<LiveIssue> issue, std::string issue_id, std::string why) {
   // Let the episode settle: a message the customer is writing about another problem (a webhook
   // on its way, a ticket in triage) must not receive an apology for the one just resolved.
   co_await sim::SleepFor(executor_, kRecoverySettle);

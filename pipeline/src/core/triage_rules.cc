@@ -173,14 +173,15 @@ std::optional<std::string> DamageCue(std::string_view customer_text) {
 }
 
 std::optional<std::string> MoneyCue(std::string_view customer_text) {
-  // Refunds, charges and compensation; discounts are money too (I2): "15% off", a promo code, a
-  // price match. Customers write in their own language, so other languages' stems are here too.
+  // Refunds, charges and compensation, and where money lands (an account, a card); discounts are
+  // money too (I2): "15% off", a promo code, a price match. Customers write in their own language, so other languages' stems are here too.
   static constexpr std::string_view kCues[] = {
       "refund",      "money back",  "reimburs",    "chargeback", "charged",      "overcharg",   "compensat",
       "store credit", "discount",   "% off",       "percent off", "promo",       "coupon",      "voucher",
       "price match", "price adjust", "price drop", "gift card",  "cashback",     "cash back",   "rebate",
       "reembols",    "rembours",    "rückerstatt", "erstattung", "geld zurück", "descuento",   "rabatt",
-      "réduction",   "remise",      "cupón",       "gutschein"};
+      "réduction",   "remise",      "cupón",       "gutschein",  "in my account", "my bank",    "bank account",
+      "my card",     "credit card", "paypal",      "paid twice", "double charge"};
   static constexpr std::string_view kTypoTolerant[] = {"refund", "discount", "coupon", "voucher"};
   if (auto cue = FindCue(text::Lower(customer_text), kCues, kTypoTolerant)) return cue;
   return DamageCue(customer_text);  // a damage claim is a claim on money
