@@ -8,13 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace rh::pipeline {
+#include "pipeline/vocabulary/draft_facts.h"
 
-struct DraftFacts {
-  // Identifiers the draft may mention: the order's name ("#1001"), tracking numbers, and any
-  // amount that appears in the order ("54.99").
-  std::vector<std::string> identifiers;
-};
+namespace rh::pipeline {
 
 struct DraftProblem {
   std::string kind;    // "unknown_tracking", "unknown_order", "unknown_amount", "money_promise", "empty"

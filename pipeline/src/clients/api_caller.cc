@@ -107,6 +107,7 @@ ApiCaller::ApiCaller(sim::HttpClient& http, sim::Executor& executor, sim::Rng rn
       rng_(rng),
       budget_(policy.budget_ratio, policy.budget_min_retries, policy.budget_window) {
   RH_CHECK(policy.max_attempts >= 1, "a retry policy needs at least one attempt");
+  RH_CHECK(policy.pacing != nullptr, "a retry policy needs a pacing (clients::KeepToLimits() is the real one)");
 }
 
 ApiCaller::Stats ApiCaller::stats() const {
@@ -323,7 +324,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
     } else {
       sim::Response& response = *result;
       const RateSignal signal = reader_ ? reader_(response, others_in_flight) : RateSignal{};
-      if (!signal.refused && !policy_.ignore_rate_limits) Apply(account, options.rate_key, now, signal);
+      if (!signal.refused) Apply(account, options.rate_key, now, policy_.pacing->Heed(signal));
       const bool throttled = response.status == 429 || signal.refused;
       if (response.status >= 200 && response.status <= 299 && !throttled) co_return std::move(response);
 
@@ -339,7 +340,7 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
         last.kind = CallErrorKind::kRateLimited;
         last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
         retryable = true;  // a refused request changed nothing, so even a write may go again
-        if (policy_.ignore_rate_limits) server_wait.reset();
+        server_wait = policy_.pacing->Honour(server_wait);
         if (server_wait) {
           honoured = true;
           last.retry_after = *server_wait;
@@ -350,9 +351,8 @@ sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallO
           reason = "rate limited, no retry-after";
         }
         // The whole account (for this limit) waits, not only this call.
-        if (!policy_.ignore_rate_limits) {
-          PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
-                     "rate limited (" + outcome + ") by " + op);
+        if (const auto until = policy_.pacing->HoldUntil(now, server_wait ? *server_wait : wait)) {
+          PauseUntil(account, options.rate_key, *until, "rate limited (" + outcome + ") by " + op);
         }
       } else if (RetryableStatus(response.status, policy_.retry_conflict)) {
         const bool server_error = response.status >= 500;

@@ -51,6 +51,7 @@
 #include <string_view>
 
 #include "pipeline/clients/async_semaphore.h"
+#include "pipeline/clients/pacing.h"
 #include "pipeline/clients/rate_headers.h"
 #include "sim/executor.h"
 #include "sim/expected.h"
@@ -111,9 +112,9 @@ struct RetryPolicy {
   int max_concurrency = 16;             // requests in flight to the service
   int max_concurrency_per_account = 8;  // ... with one credential
   bool retry_conflict = false;          // 409 is transient (OpenAI's SDKs retry it)
-  // Sabotage, for the harness's negative tests only: read no rate headers (no pacing), retry a 429
-  // on our own short backoff as if the server had given no Retry-After, and hold nothing.
-  bool ignore_rate_limits = false;
+  // How the caller keeps to the service's limits (pacing.h): the real one unless a test injects
+  // another. Never null.
+  std::shared_ptr<const Pacing> pacing = KeepToLimits();
 };
 
 // A service's reading of its rate headers (see rate_headers.h). Called on every response, with
