@@ -218,6 +218,43 @@ class ApiCaller {
   // limit it has a slot (`slotted`) or the current slot is free. Then it counts as in flight.
   bool TryAdmit(AccountState& account, const std::string& rate_key, bool slotted);
   sim::Duration Backoff(int retry);  // full jitter
+
+  // The steps of one Call, in order. `last` is the call's latest error, which each step may
+  // update; a step that ends the call has already traced why (GiveUp).
+  // What an attempt's outcome means, and what to do next.
+  struct Judgement {
+    bool answered = false;      // a 2xx: the response is the answer
+    bool retryable = false;
+    bool honoured = false;      // waits out the server's own Retry-After: exempt from the budget
+    bool final_answer = false;  // a final 4xx: the call ends as "client.failed"
+    sim::Duration wait{0};      // before the next attempt
+    std::string outcome;        // the status ("429") or the transport error ("timeout")
+    std::string reason;         // for traces
+  };
+  struct Sent {
+    sim::SendResult result;
+    std::int64_t others_in_flight = 0;  // the account's other requests still in flight
+    sim::Instant at{};                  // when the answer (or the error) came
+  };
+  // 1. The account's pause (Retry-After, rate headers), then a permit of the account and of the
+  // service. False when the pause would outlast the call's deadline (the call ended).
+  sim::Task<bool> WaitForTurn(AccountState& account, const CallOptions& options, int attempt, sim::Instant deadline,
+                              CallError& last);
+  // 2. One attempt, holding the permits only while it is in flight.
+  sim::Task<Sent> SendOnce(const sim::Request& request, AccountState& account, const CallOptions& options, int attempt);
+  // 3. What the outcome means.
+  Judgement JudgeTransportError(const sim::TransportError& error, const CallOptions& options, int attempt,
+                                CallError& last);
+  Judgement JudgeResponse(const sim::Response& response, const Sent& sent, AccountState& account,
+                          const CallOptions& options, int attempt, CallError& last);
+  // 4. Why not to go again (nothing: retry), spending the retry budget when the retry needs it.
+  std::optional<std::string> WhyNotRetry(const Judgement& judgement, int attempt, sim::Instant now,
+                                         sim::Instant deadline, CallError& last);
+  void NoteRetry(const Sent& sent, const Judgement& judgement, const CallOptions& options, int attempt,
+                 const CallError& last);
+  // Ends the call with `last`: "client.failed" when the service gave a final answer,
+  // "client.gave_up" when a retryable failure was dropped (what an oracle of I8 looks for).
+  void GiveUp(CallError& last, const std::string& op, std::string_view why, bool final_answer);
   sim::Duration Jitter(sim::Duration cap);
 
   sim::HttpClient& http_;
