@@ -25,12 +25,13 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   http_ = world.MakeClient("pipeline");
   sim::Trace* trace = &world.trace();
   const sim::Rng rng = world.rng().Fork("pipeline");
+  const std::shared_ptr<const pc::Pacing> pacing = breakage.pacing ? breakage.pacing : pc::KeepToLimits();
 
   pc::ShopifyConfig shopify;
   shopify.host = std::string(kShopifyHost);
   shopify.access_token = creds.shopify_access_token;
   shopify.api_version = creds.shopify_api_version;
-  shopify.retry.ignore_rate_limits = breakage.ignore_rate_limits;
+  shopify.retry.pacing = pacing;
   shopify_ = std::make_unique<pc::ShopifyClient>(shopify, *http_, world.scheduler(), rng.Fork("shopify"), trace);
 
   pc::GorgiasConfig gorgias;
@@ -39,33 +40,32 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   gorgias.api_key = creds.gorgias_api_key;
   gorgias.support_email = "support@rehearsal-store.example";
   gorgias.support_name = "Rehearsal Store";
-  gorgias.retry.ignore_rate_limits = breakage.ignore_rate_limits;
+  gorgias.retry.pacing = pacing;
   gorgias_ = std::make_unique<pc::GorgiasClient>(gorgias, *http_, world.scheduler(), rng.Fork("gorgias"), trace);
 
   pc::KlaviyoConfig klaviyo;
   klaviyo.host = std::string(kKlaviyoHost);
   klaviyo.api_key = creds.klaviyo_api_key;
   klaviyo.revision = creds.klaviyo_revision;
-  klaviyo.retry.ignore_rate_limits = breakage.ignore_rate_limits;
+  klaviyo.retry.pacing = pacing;
   klaviyo_ = std::make_unique<pc::KlaviyoClient>(klaviyo, *http_, world.scheduler(), rng.Fork("klaviyo"), trace);
 
   pc::LlmConfig llm;
   llm.host = std::string(kLlmHost);
   llm.api_key = creds.llm_api_key;
-  llm.retry.ignore_rate_limits = breakage.ignore_rate_limits;
+  llm.retry.pacing = pacing;
   llm_ = std::make_unique<pc::LlmClient>(llm, *http_, world.scheduler(), rng.Fork("llm"), trace);
 
   pipeline::PipelineOptions options;
   options.gorgias_user_email = creds.gorgias_email;
   options.store_name = "Rehearsal Store";
-  options.sabotage = breakage.sabotage;
+  options.seams = breakage.seams;
   pipeline_ = std::make_unique<pipeline::Pipeline>(world.scheduler(), pipeline::PipelineClients{*shopify_, *gorgias_, *klaviyo_, *llm_},
                                                    policy_, log_, options, trace);
   pipeline::IntakeConfig intake;
   intake.shopify_api_secret = creds.shopify_api_secret;
   intake.gorgias_hmac_secret = creds.gorgias_webhook_secret;
-  intake.verify_signatures = !breakage.skip_signature_check;
-  intake_ = std::make_unique<pipeline::WebhookIntake>(intake, *pipeline_, trace);
+  intake_ = std::make_unique<pipeline::WebhookIntake>(intake, *pipeline_, trace, breakage.signatures);
   world.AttachPipeline(*intake_);
 }
 

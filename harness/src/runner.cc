@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/oracles.h"
+#include "harness/pipeline_variants.h"
 #include "harness/reference_pipeline.h"
 #include "harness/scenario_loader.h"
 #include "harness/sim_world.h"
@@ -28,23 +29,6 @@ mocks::shopify::Plan PlanFor(const std::string& name) {
   if (name == "plus") return mocks::shopify::Plan::kPlus;
   if (name == "enterprise") return mocks::shopify::Plan::kEnterprise;
   return mocks::shopify::Plan::kStandard;
-}
-
-Breakage BreakageFor(sc::PipelineVariant variant) {
-  Breakage b;
-  switch (variant) {
-    case sc::PipelineVariant::kReference: break;
-    case sc::PipelineVariant::kSkipsSignatureCheck: b.skip_signature_check = true; break;
-    case sc::PipelineVariant::kAutoSendsEverything: b.sabotage.ignore_route = true; break;
-    case sc::PipelineVariant::kIgnoresSuppression: b.sabotage.skip_suppression = true; break;
-    case sc::PipelineVariant::kNoDecisionLog: b.sabotage.skip_decision_log = true; break;
-    case sc::PipelineVariant::kSkipsFactCheck: b.sabotage.skip_fact_check = true; break;
-    case sc::PipelineVariant::kSkipsRecovery: b.sabotage.skip_recovery = true; break;
-    case sc::PipelineVariant::kRepliesTwice: b.sabotage.reply_twice = true; break;
-    case sc::PipelineVariant::kRepliesOnEmail: b.sabotage.reply_on_email = true; break;
-    case sc::PipelineVariant::kIgnoresRateLimits: b.ignore_rate_limits = true; break;
-  }
-  return b;
 }
 
 mocks::klaviyo::MessageKind KindOf(const std::string& name) {

@@ -21,8 +21,8 @@
 
 #include "mocks/gorgias/channels.h"
 #include "pipeline/decision_log.h"
-#include "pipeline/intent.h"
 #include "pipeline/policy.h"
+#include "pipeline/vocabulary/intent.h"
 #include "pipeline/store_time.h"
 #include "scenario/yaml_reader.h"
 #include "sim/crypto.h"

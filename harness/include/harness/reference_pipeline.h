@@ -20,11 +20,14 @@
 
 namespace rh::harness {
 
-// Deliberate faults for negative tests (each oracle must be shown to fire); all off by default.
+// A pipeline variant's collaborators: what replaces the real ones at the pipeline's seams, for
+// the negative tests (each oracle must be shown to fire on a pipeline broken in its way). Every
+// member left null is the real collaborator, so `{}` is the reference pipeline. The broken ones
+// (pipeline_variants.h) are stateless and may be shared by runs on many threads.
 struct Breakage {
-  pipeline::PipelineOptions::Sabotage sabotage;
-  bool skip_signature_check = false;
-  bool ignore_rate_limits = false;  // no client paces, and each retries a 429 before its Retry-After
+  pipeline::PipelineSeams seams;                                  // the workflow's collaborators
+  std::shared_ptr<const pipeline::SignatureVerifier> signatures;  // the intake's signature check
+  std::shared_ptr<const pipeline::clients::Pacing> pacing;        // every client's keeping to limits
 };
 
 class ReferencePipeline {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/intent.h"
+#include "pipeline/vocabulary/intent.h"
 
 namespace rh::harness::fuzz {
 

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/intent.h"
 #include "pipeline/store_time.h"
+#include "pipeline/vocabulary/intent.h"
 #include "sim/expected.h"
 #include "sim/file_error.h"
 #include "sim/time.h"

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/intent.h"
 #include "pipeline/policy.h"
+#include "pipeline/vocabulary/intent.h"
 
 namespace rh::pipeline {
 

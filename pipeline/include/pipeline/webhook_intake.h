@@ -20,9 +20,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -64,9 +66,17 @@ struct IntakeConfig {
   // Delivery ids remembered for deduplication; the oldest are forgotten first. Retries come
   // within hours, so a bounded memory is enough.
   std::size_t dedupe_capacity = 200'000;
-  // Only for the harness's negative tests (a deliberately broken pipeline the I6 oracle must
-  // catch): false accepts any signature. Never turn it off in a real deployment.
-  bool verify_signatures = true;
+};
+
+// Whether a webhook's signature is the one its service computes over the body. This class is the
+// real check (a constant-time comparison; a missing signature never passes); a test may inject
+// another through the intake's constructor (the harness does, to show the I6 oracle catches an
+// intake that trusts unsigned webhooks). Stateless: one may be shared.
+class SignatureVerifier {
+ public:
+  virtual ~SignatureVerifier() = default;
+  // `signature` is the request's header (none when absent); `expected` the HMAC of the body.
+  virtual bool Genuine(std::optional<std::string_view> signature, std::string_view expected) const;
 };
 
 struct IntakeStats {
@@ -78,8 +88,10 @@ struct IntakeStats {
 
 class WebhookIntake final : public sim::Service {
  public:
-  // `trace` may be null (live mode: the trace is single-threaded).
-  WebhookIntake(IntakeConfig config, EventSink& sink, sim::Trace* trace = nullptr);
+  // `trace` may be null (live mode: the trace is single-threaded). `verifier` null is the real
+  // SignatureVerifier.
+  WebhookIntake(IntakeConfig config, EventSink& sink, sim::Trace* trace = nullptr,
+                std::shared_ptr<const SignatureVerifier> verifier = nullptr);
 
   sim::Response Handle(const sim::Request& request, sim::Moment now) override;
 
@@ -93,6 +105,7 @@ class WebhookIntake final : public sim::Service {
   void Note(sim::Moment now, std::string_view kind, std::vector<sim::TraceField> fields);
 
   const IntakeConfig config_;
+  const std::shared_ptr<const SignatureVerifier> verifier_;
   EventSink& sink_;
   sim::Trace* trace_;
   mutable std::mutex mu_;

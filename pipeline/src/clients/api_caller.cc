@@ -107,6 +107,7 @@ ApiCaller::ApiCaller(sim::HttpClient& http, sim::Executor& executor, sim::Rng rn
       rng_(rng),
       budget_(policy.budget_ratio, policy.budget_min_retries, policy.budget_window) {
   RH_CHECK(policy.max_attempts >= 1, "a retry policy needs at least one attempt");
+  RH_CHECK(policy.pacing != nullptr, "a retry policy needs a pacing (clients::KeepToLimits() is the real one)");
 }
 
 ApiCaller::Stats ApiCaller::stats() const {
@@ -213,225 +214,234 @@ void ApiCaller::Note(std::string_view kind, std::vector<sim::TraceField> fields)
   trace_->Record(executor_.clock().Now(), source_, kind, std::move(fields));
 }
 
+void ApiCaller::GiveUp(CallError& last, const std::string& op, std::string_view why, bool final_answer) {
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.gave_up;
+  }
+  Note(final_answer ? "client.failed" : "client.gave_up",
+       {{"service", service_},
+        {"op", op},
+        {"attempts", last.attempts},
+        {"error_kind", CallErrorKindName(last.kind)},
+        {"status", last.status},
+        {"maybe_applied", last.maybe_applied},
+        {"reason", why}});
+  if (last.detail.empty()) last.detail = std::string(why);
+  else last.detail += "; " + std::string(why);
+}
+
+sim::Task<bool> ApiCaller::WaitForTurn(AccountState& account, const CallOptions& options, int attempt,
+                                       sim::Instant deadline, CallError& last) {
+  // The account's pause first, then the permits (always in that order, so two calls cannot hold
+  // one each and wait forever).
+  for (;;) {
+    std::string reason;
+    bool slotted = false;
+    const sim::Duration wait = Reserve(account, options.rate_key, &reason, &slotted);
+    if (wait.count() > 0) {
+      if (executor_.clock().Now() + wait > deadline) {
+        if (attempt == 1) last = CallError{CallErrorKind::kRateLimited, 0, {}, 0, {}, false, wait};
+        GiveUp(last, options.operation, "paused past the deadline by " + reason, false);
+        co_return false;
+      }
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.paced_waits;
+      }
+      Note("client.wait", {{"service", service_}, {"op", options.operation}, {"attempt", attempt},
+                           {"wait_ms", CeilMs(wait)}, {"reason", reason}});
+      co_await sim::SleepFor(executor_, wait);
+      if (!slotted) continue;  // a pause: look again; a promised slot: go
+    }
+    co_await account.semaphore.Acquire();
+    co_await service_slots_.Acquire();
+    if (TryAdmit(account, options.rate_key, slotted)) co_return true;
+    // Paused (a 429, a drained bucket) while waiting: give the permits back and wait it out.
+    service_slots_.Release();
+    account.semaphore.Release();
+  }
+}
+
+sim::Task<ApiCaller::Sent> ApiCaller::SendOnce(const sim::Request& request, AccountState& account,
+                                               const CallOptions& options, int attempt) {
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.attempts;
+    ++in_flight_;
+    stats_.max_in_flight = std::max(stats_.max_in_flight, in_flight_);
+  }
+  Note("client.attempt", {{"service", service_}, {"op", options.operation}, {"attempt", attempt}});
+  sim::Task<sim::SendResult> sending = http_.Send(request, sim::SendOptions{policy_.attempt_timeout});
+  sim::SendResult result = co_await std::move(sending);
+  Sent sent{std::move(result)};
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+    sent.others_in_flight = --account.in_flight;
+  }
+  service_slots_.Release();
+  account.semaphore.Release();
+  sent.at = executor_.clock().Now();
+  co_return std::move(sent);
+}
+
+ApiCaller::Judgement ApiCaller::JudgeTransportError(const sim::TransportError& error, const CallOptions& options,
+                                                    int attempt, CallError& last) {
+  Judgement j;
+  // A refused connection never reached the service; anything later may have.
+  const bool surely_not_sent = error.kind == sim::TransportErrorKind::kConnectFailed;
+  last = CallError{error.kind == sim::TransportErrorKind::kTimeout ? CallErrorKind::kTimeout : CallErrorKind::kTransport,
+                   0,
+                   {},
+                   attempt,
+                   std::string(sim::TransportErrorKindName(error.kind)) + ": " + error.detail,
+                   !surely_not_sent,
+                   {}};
+  j.outcome = std::string(sim::TransportErrorKindName(error.kind));
+  j.retryable = error.kind != sim::TransportErrorKind::kShutdown && (options.idempotent || surely_not_sent);
+  j.reason = j.retryable ? "transport error" : options.idempotent ? "shutting down" : "transport error on a write";
+  j.wait = Backoff(attempt);
+  return j;
+}
+
+ApiCaller::Judgement ApiCaller::JudgeResponse(const sim::Response& response, const Sent& sent, AccountState& account,
+                                              const CallOptions& options, int attempt, CallError& last) {
+  Judgement j;
+  const RateSignal signal = reader_ ? reader_(response, sent.others_in_flight) : RateSignal{};
+  if (!signal.refused) Apply(account, options.rate_key, sent.at, policy_.pacing->Heed(signal));
+  const bool throttled = response.status == 429 || signal.refused;
+  if (response.status >= 200 && response.status <= 299 && !throttled) {
+    j.answered = true;
+    return j;
+  }
+  std::optional<sim::Duration> server_wait = RetryAfterFrom(response.headers, executor_.clock().WallNow());
+  if (signal.refused && !server_wait) server_wait = signal.pause;
+  last = CallError{CallErrorKind::kClientError, response.status, Clip(response.body), attempt, {}, false, {}};
+  j.outcome = std::to_string(response.status);
+  if (throttled) {
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.rate_limited;
+    }
+    last.kind = CallErrorKind::kRateLimited;
+    last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
+    j.retryable = true;  // a refused request changed nothing, so even a write may go again
+    server_wait = policy_.pacing->Honour(server_wait);
+    if (server_wait) {
+      j.honoured = true;
+      last.retry_after = *server_wait;
+      j.wait = *server_wait + Jitter(policy_.retry_after_jitter);
+      j.reason = "retry-after " + std::to_string(CeilMs(*server_wait)) + "ms";
+    } else {
+      j.wait = Backoff(attempt);
+      j.reason = "rate limited, no retry-after";
+    }
+    // The whole account (for this limit) waits, not only this call.
+    if (const auto until = policy_.pacing->HoldUntil(sent.at, server_wait ? *server_wait : j.wait)) {
+      PauseUntil(account, options.rate_key, *until, "rate limited (" + j.outcome + ") by " + options.operation);
+    }
+  } else if (RetryableStatus(response.status, policy_.retry_conflict)) {
+    const bool server_error = response.status >= 500;
+    last.kind = server_error ? CallErrorKind::kServerError
+                : response.status == 408 ? CallErrorKind::kTimeout
+                                         : CallErrorKind::kClientError;
+    last.maybe_applied = server_error;
+    last.detail = "status " + j.outcome;
+    j.retryable = options.idempotent || !server_error;
+    j.reason = j.retryable ? "status " + j.outcome : "status " + j.outcome + " on a write";
+    j.wait = server_wait ? *server_wait + Jitter(policy_.retry_after_jitter) : Backoff(attempt);
+    if (server_wait) last.retry_after = *server_wait;
+  } else {
+    last.detail = "final status " + j.outcome;
+    j.reason = "final status";
+  }
+  // OpenAI's and Anthropic's explicit say wins over the status.
+  if (const auto say = response.headers.Get("x-should-retry")) {
+    if (*say == "false") {
+      j.retryable = false;
+      j.reason = "x-should-retry: false";
+    } else if (*say == "true" && !j.retryable) {
+      j.retryable = true;
+      j.reason = "x-should-retry: true";
+      if (j.wait.count() == 0) j.wait = Backoff(attempt);
+    }
+  }
+  j.final_answer = !j.retryable && last.kind == CallErrorKind::kClientError;
+  return j;
+}
+
+std::optional<std::string> ApiCaller::WhyNotRetry(const Judgement& j, int attempt, sim::Instant now,
+                                                  const Deadlines& deadlines, CallError& last) {
+  if (!j.retryable) return j.reason;
+  if (attempt >= policy_.max_attempts) return "out of attempts (" + std::to_string(policy_.max_attempts) + ")";
+  if (j.honoured && last.retry_after > policy_.max_retry_after) {
+    return "retry-after beyond the policy's " + std::to_string(CeilMs(policy_.max_retry_after)) + "ms";
+  }
+  // Waiting out the server's own Retry-After may take the call up to the rate-limit patience.
+  if (now + j.wait > (j.honoured ? deadlines.rate_limited : deadlines.call)) {
+    return "the next attempt would pass the call's deadline";
+  }
+  if (!j.honoured) {
+    bool allowed = false;
+    {
+      std::lock_guard lock(mu_);
+      allowed = budget_.TryRetry(now);
+      if (!allowed) ++stats_.budget_refusals;
+    }
+    if (!allowed) {
+      last.kind = CallErrorKind::kBudgetExhausted;
+      return "retry budget exhausted";
+    }
+  }
+  return std::nullopt;
+}
+
+void ApiCaller::NoteRetry(const Sent& sent, const Judgement& j, const CallOptions& options, int attempt,
+                          const CallError& last) {
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.retries;
+  }
+  std::vector<sim::TraceField> fields = {{"service", service_}, {"op", options.operation}, {"attempt", attempt}};
+  if (sent.result.has_value()) {
+    fields.emplace_back("status", sent.result->status);
+  } else {
+    fields.emplace_back("error", j.outcome);
+  }
+  fields.emplace_back("wait_ms", CeilMs(j.wait));
+  fields.emplace_back("retry_after_ms", CeilMs(last.retry_after));
+  fields.emplace_back("reason", j.reason);
+  Note("client.retry", std::move(fields));
+}
+
 sim::Task<CallResult<sim::Response>> ApiCaller::Call(sim::Request request, CallOptions options) {
   const sim::Instant started = executor_.clock().Now();
-  const sim::Instant deadline = started + policy_.deadline;
-  const sim::Instant rate_deadline = started + std::max(policy_.deadline, policy_.rate_limit_patience);
+  const Deadlines deadlines{started + policy_.deadline,
+                            started + std::max(policy_.deadline, policy_.rate_limit_patience)};
   {
     std::lock_guard lock(mu_);
     budget_.RecordRequest(started);
     ++stats_.calls;
   }
   AccountState& account = Account(options.account);
-  const std::string& op = options.operation;
   CallError last;
-
-  // Ends the call with `last`: "client.failed" when the service gave a final answer,
-  // "client.gave_up" when a retryable failure was dropped (what an oracle of I8 looks for).
-  auto end = [&](std::string_view why, bool final_answer) {
-    {
-      std::lock_guard lock(mu_);
-      ++stats_.gave_up;
-    }
-    Note(final_answer ? "client.failed" : "client.gave_up",
-         {{"service", service_},
-          {"op", op},
-          {"attempts", last.attempts},
-          {"error_kind", CallErrorKindName(last.kind)},
-          {"status", last.status},
-          {"maybe_applied", last.maybe_applied},
-          {"reason", why}});
-    if (last.detail.empty()) last.detail = std::string(why);
-    else last.detail += "; " + std::string(why);
-  };
-
   for (int attempt = 1;; ++attempt) {
-    // 1. The account's pause (Retry-After, rate headers), then a permit of the account and of
-    // the service (always in that order, so two calls cannot hold one each and wait forever).
-    for (;;) {
-      std::string reason;
-      bool slotted = false;
-      const sim::Duration wait = Reserve(account, options.rate_key, &reason, &slotted);
-      if (wait.count() > 0) {
-        if (executor_.clock().Now() + wait > rate_deadline) {
-          if (attempt == 1) {
-            last = CallError{CallErrorKind::kRateLimited, 0, {}, 0, {}, false, wait};
-          }
-          end("paused past the deadline by " + reason, false);
-          co_return sim::MakeUnexpected(last);
-        }
-        {
-          std::lock_guard lock(mu_);
-          ++stats_.paced_waits;
-        }
-        Note("client.wait", {{"service", service_}, {"op", op}, {"attempt", attempt}, {"wait_ms", CeilMs(wait)},
-                             {"reason", reason}});
-        co_await sim::SleepFor(executor_, wait);
-        if (!slotted) continue;  // a pause: look again; a promised slot: go
-      }
-      co_await account.semaphore.Acquire();
-      co_await service_slots_.Acquire();
-      if (!TryAdmit(account, options.rate_key, slotted)) {
-        // Paused (a 429, a drained bucket) while waiting: give the permits back and wait it out.
-        service_slots_.Release();
-        account.semaphore.Release();
-        continue;
-      }
-      break;
-    }
-
-    // 2. One attempt.
-    {
-      std::lock_guard lock(mu_);
-      ++stats_.attempts;
-      ++in_flight_;
-      stats_.max_in_flight = std::max(stats_.max_in_flight, in_flight_);
-    }
-    Note("client.attempt", {{"service", service_}, {"op", op}, {"attempt", attempt}});
-    sim::Task<sim::SendResult> sending = http_.Send(request, sim::SendOptions{policy_.attempt_timeout});
-    sim::SendResult result = co_await std::move(sending);
-    std::int64_t others_in_flight = 0;
-    {
-      std::lock_guard lock(mu_);
-      --in_flight_;
-      others_in_flight = --account.in_flight;
-    }
-    service_slots_.Release();
-    account.semaphore.Release();
-    const sim::Instant now = executor_.clock().Now();
-
-    // 3. What the outcome means.
-    bool retryable = false;
-    bool honoured = false;  // waits out the server's own Retry-After: exempt from the budget
-    sim::Duration wait{0};
-    std::string outcome;
-    std::string reason;
-    if (!result.has_value()) {
-      const sim::TransportError& error = result.error();
-      // A refused connection never reached the service; anything later may have.
-      const bool surely_not_sent = error.kind == sim::TransportErrorKind::kConnectFailed;
-      last = CallError{error.kind == sim::TransportErrorKind::kTimeout ? CallErrorKind::kTimeout : CallErrorKind::kTransport,
-                       0,
-                       {},
-                       attempt,
-                       std::string(sim::TransportErrorKindName(error.kind)) + ": " + error.detail,
-                       !surely_not_sent,
-                       {}};
-      outcome = std::string(sim::TransportErrorKindName(error.kind));
-      retryable = error.kind != sim::TransportErrorKind::kShutdown && (options.idempotent || surely_not_sent);
-      reason = retryable ? "transport error" : options.idempotent ? "shutting down" : "transport error on a write";
-      wait = Backoff(attempt);
-    } else {
-      sim::Response& response = *result;
-      const RateSignal signal = reader_ ? reader_(response, others_in_flight) : RateSignal{};
-      if (!signal.refused && !policy_.ignore_rate_limits) Apply(account, options.rate_key, now, signal);
-      const bool throttled = response.status == 429 || signal.refused;
-      if (response.status >= 200 && response.status <= 299 && !throttled) co_return std::move(response);
-
-      std::optional<sim::Duration> server_wait = RetryAfterFrom(response.headers, executor_.clock().WallNow());
-      if (signal.refused && !server_wait) server_wait = signal.pause;
-      last = CallError{CallErrorKind::kClientError, response.status, Clip(response.body), attempt, {}, false, {}};
-      outcome = std::to_string(response.status);
-      if (throttled) {
-        {
-          std::lock_guard lock(mu_);
-          ++stats_.rate_limited;
-        }
-        last.kind = CallErrorKind::kRateLimited;
-        last.detail = signal.refused ? signal.reason : "429 Too Many Requests";
-        retryable = true;  // a refused request changed nothing, so even a write may go again
-        if (policy_.ignore_rate_limits) server_wait.reset();
-        if (server_wait) {
-          honoured = true;
-          last.retry_after = *server_wait;
-          wait = *server_wait + Jitter(policy_.retry_after_jitter);
-          reason = "retry-after " + std::to_string(CeilMs(*server_wait)) + "ms";
-        } else {
-          wait = Backoff(attempt);
-          reason = "rate limited, no retry-after";
-        }
-        // The whole account (for this limit) waits, not only this call.
-        if (!policy_.ignore_rate_limits) {
-          PauseUntil(account, options.rate_key, now + (server_wait ? *server_wait : wait),
-                     "rate limited (" + outcome + ") by " + op);
-        }
-      } else if (RetryableStatus(response.status, policy_.retry_conflict)) {
-        const bool server_error = response.status >= 500;
-        last.kind = server_error ? CallErrorKind::kServerError
-                    : response.status == 408 ? CallErrorKind::kTimeout
-                                             : CallErrorKind::kClientError;
-        last.maybe_applied = server_error;
-        last.detail = "status " + outcome;
-        retryable = options.idempotent || !server_error;
-        reason = retryable ? "status " + outcome : "status " + outcome + " on a write";
-        wait = server_wait ? *server_wait + Jitter(policy_.retry_after_jitter) : Backoff(attempt);
-        if (server_wait) last.retry_after = *server_wait;
-      } else {
-        last.detail = "final status " + outcome;
-        reason = "final status";
-      }
-      // OpenAI's and Anthropic's explicit say wins over the status.
-      if (const auto say = response.headers.Get("x-should-retry")) {
-        if (*say == "false") {
-          retryable = false;
-          reason = "x-should-retry: false";
-        } else if (*say == "true" && !retryable) {
-          retryable = true;
-          reason = "x-should-retry: true";
-          if (wait.count() == 0) wait = Backoff(attempt);
-        }
-      }
-      if (!retryable && last.kind == CallErrorKind::kClientError) {
-        end(reason, true);
-        co_return sim::MakeUnexpected(last);
-      }
-    }
-
-    // 4. Whether to go again.
-    if (!retryable) {
-      end(reason, false);
+    // A pause is the service's own rate limit: it may last up to the rate-limit patience.
+    auto turn_call = WaitForTurn(account, options, attempt, deadlines.rate_limited, last);
+    if (!co_await std::move(turn_call)) co_return sim::MakeUnexpected(last);
+    auto send_call = SendOnce(request, account, options, attempt);
+    Sent sent = co_await std::move(send_call);
+    const Judgement j = sent.result.has_value()
+                            ? JudgeResponse(*sent.result, sent, account, options, attempt, last)
+                            : JudgeTransportError(sent.result.error(), options, attempt, last);
+    if (j.answered) co_return std::move(*sent.result);
+    if (const auto why = j.final_answer ? j.reason : WhyNotRetry(j, attempt, sent.at, deadlines, last)) {
+      GiveUp(last, options.operation, *why, j.final_answer);
       co_return sim::MakeUnexpected(last);
     }
-    if (attempt >= policy_.max_attempts) {
-      end("out of attempts (" + std::to_string(policy_.max_attempts) + ")", false);
-      co_return sim::MakeUnexpected(last);
-    }
-    if (honoured && last.retry_after > policy_.max_retry_after) {
-      end("retry-after beyond the policy's " + std::to_string(CeilMs(policy_.max_retry_after)) + "ms", false);
-      co_return sim::MakeUnexpected(last);
-    }
-    if (now + wait > (honoured ? rate_deadline : deadline)) {
-      end("the next attempt would pass the call's deadline", false);
-      co_return sim::MakeUnexpected(last);
-    }
-    if (!honoured) {
-      bool allowed = false;
-      {
-        std::lock_guard lock(mu_);
-        allowed = budget_.TryRetry(now);
-        if (!allowed) ++stats_.budget_refusals;
-      }
-      if (!allowed) {
-        last.kind = CallErrorKind::kBudgetExhausted;
-        end("retry budget exhausted", false);
-        co_return sim::MakeUnexpected(last);
-      }
-    }
-    {
-      std::lock_guard lock(mu_);
-      ++stats_.retries;
-    }
-    std::vector<sim::TraceField> fields = {{"service", service_}, {"op", op}, {"attempt", attempt}};
-    if (result.has_value()) {
-      fields.emplace_back("status", result->status);
-    } else {
-      fields.emplace_back("error", outcome);
-    }
-    fields.emplace_back("wait_ms", CeilMs(wait));
-    fields.emplace_back("retry_after_ms", CeilMs(last.retry_after));
-    fields.emplace_back("reason", reason);
-    Note("client.retry", std::move(fields));
-    co_await sim::SleepFor(executor_, wait);
+    NoteRetry(sent, j, options, attempt, last);
+    co_await sim::SleepFor(executor_, j.wait);
   }
 }
 

@@ -2,7 +2,6 @@
 # pipeline/CMakeLists.txt).
 target_sources(rh_pipeline PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/draft_check.cc
-  ${CMAKE_CURRENT_LIST_DIR}/intent.cc
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
   ${CMAKE_CURRENT_LIST_DIR}/triage_rules.cc
 )

@@ -1,5 +1,5 @@
 // Goal: no oracle is one that cannot fail. For each invariant I1..I11, a small world in which it
-// is broken, by a sabotaged variant of the reference pipeline (ReferencePipeline's Breakage) or by
+// is broken, by a broken variant of the reference pipeline (collaborators injected at its seams) or by
 // a faulty actor the test plays itself (a buggy pipeline's request through its own clients, a
 // forger, an impatient caller, a helpdesk that never answers), and the check that exactly the
 // intended oracle fires, with a message naming the violation and trace lines as evidence, while
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/pipeline_variants.h"
 #include "mocks/llm/model.h"
 #include "oracle_fixture.h"
 #include "pipeline/clients/klaviyo_client.h"
@@ -27,12 +28,30 @@ namespace {
 
 // ---- Pipelines broken on purpose ----------------------------------------------------------------
 
-Breakage AutoSendsEverything() { return {.sabotage = {.ignore_route = true}}; }
-Breakage NeverSuppresses() { return {.sabotage = {.skip_suppression = true}}; }
-Breakage KeepsNoDecisionLog() { return {.sabotage = {.skip_decision_log = true}}; }
-Breakage NeverRecovers() { return {.sabotage = {.skip_recovery = true}}; }
-Breakage IgnoresRateLimits() { return {.ignore_rate_limits = true}; }
-Breakage SkipsSignatureChecks() { return {.skip_signature_check = true}; }
+// The scenario variants' collaborators (pipeline_variants.h), injected at the pipeline's seams.
+using V = scenario::PipelineVariant;
+Breakage AutoSendsEverything() { return BreakageFor(V::kAutoSendsEverything); }
+Breakage NeverSuppresses() { return BreakageFor(V::kIgnoresSuppression); }
+Breakage KeepsNoDecisionLog() { return BreakageFor(V::kNoDecisionLog); }
+Breakage NeverRecovers() { return BreakageFor(V::kSkipsRecovery); }
+Breakage IgnoresRateLimits() { return BreakageFor(V::kIgnoresRateLimits); }
+Breakage SkipsSignatureChecks() { return BreakageFor(V::kSkipsSignatureCheck); }
+
+// A variant is collaborators at the seams, nothing else: the reference replaces none, and every
+// other variant at least one (a variant that replaced nothing would be the reference in disguise).
+TEST(PipelineVariants, TheReferenceReplacesNoCollaboratorAndEveryOtherVariantOne) {
+  const auto replaced = [](const Breakage& b) {
+    const auto& s = b.seams;
+    return (s.confirm ? 1 : 0) + (s.fact_check ? 1 : 0) + (s.replies ? 1 : 0) + (s.recovery ? 1 : 0) +
+           (s.suppressor ? 1 : 0) + (s.decisions ? 1 : 0) + (b.signatures ? 1 : 0) + (b.pacing ? 1 : 0);
+  };
+  EXPECT_EQ(replaced(BreakageFor(V::kReference)), 0);
+  for (V v : {V::kSkipsSignatureCheck, V::kAutoSendsEverything, V::kIgnoresSuppression, V::kNoDecisionLog,
+              V::kSkipsFactCheck, V::kSkipsRecovery, V::kRepliesTwice, V::kRepliesOnEmail, V::kIgnoresRateLimits}) {
+    EXPECT_EQ(replaced(BreakageFor(v)), 1) << static_cast<int>(v);
+  }
+  EXPECT_EQ(replaced(WithoutMoneyGuard()), 1);
+}
 
 struct PipelineThatAutoSendsEverything : OracleTest {
   PipelineThatAutoSendsEverything() : OracleTest(AutoSendsEverything()) {}
@@ -121,7 +140,7 @@ TEST_F(PipelineThatNeverSuppresses, APromotionAsTheReactionGraceEndsFiresI1) {
 // customer's words, so it fires; I3 holds, because on the pipeline's reading the policy does allow
 // the send.
 struct PipelineWithoutMoneyGuard : OracleTest {
-  PipelineWithoutMoneyGuard() : OracleTest(Breakage{.sabotage = {.skip_money_guard = true}}) {}
+  PipelineWithoutMoneyGuard() : OracleTest(WithoutMoneyGuard()) {}
 };
 
 TEST_F(PipelineWithoutMoneyGuard, AMisreadDamageClaimAnsweredAutomaticallyFiresI2Alone) {

@@ -14,7 +14,7 @@
 #include <set>
 
 #include "harness/scenario_loader.h"
-#include "pipeline/intent.h"
+#include "pipeline/vocabulary/intent.h"
 #include "pipeline/policy.h"
 
 namespace rh::harness {

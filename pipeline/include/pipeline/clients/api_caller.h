@@ -51,6 +51,7 @@
 #include <string_view>
 
 #include "pipeline/clients/async_semaphore.h"
+#include "pipeline/clients/pacing.h"
 #include "pipeline/clients/rate_headers.h"
 #include "sim/executor.h"
 #include "sim/expected.h"
@@ -111,9 +112,9 @@ struct RetryPolicy {
   int max_concurrency = 16;             // requests in flight to the service
   int max_concurrency_per_account = 8;  // ... with one credential
   bool retry_conflict = false;          // 409 is transient (OpenAI's SDKs retry it)
-  // Sabotage, for the harness's negative tests only: read no rate headers (no pacing), retry a 429
-  // on our own short backoff as if the server had given no Retry-After, and hold nothing.
-  bool ignore_rate_limits = false;
+  // How the caller keeps to the service's limits (pacing.h): the real one unless a test injects
+  // another. Never null.
+  std::shared_ptr<const Pacing> pacing = KeepToLimits();
   // Waiting out the service's own rate limit (its Retry-After, or pacing by its rate headers) may
   // take the call this far past its start, beyond `deadline`: a known schedule is not a hung
   // service, and giving up would drop the ticket's work to a person for nothing (I8). A budget
@@ -222,6 +223,48 @@ class ApiCaller {
   // limit it has a slot (`slotted`) or the current slot is free. Then it counts as in flight.
   bool TryAdmit(AccountState& account, const std::string& rate_key, bool slotted);
   sim::Duration Backoff(int retry);  // full jitter
+
+  // The steps of one Call, in order. `last` is the call's latest error, which each step may
+  // update; a step that ends the call has already traced why (GiveUp).
+  // What an attempt's outcome means, and what to do next.
+  struct Judgement {
+    bool answered = false;      // a 2xx: the response is the answer
+    bool retryable = false;
+    bool honoured = false;      // waits out the server's own Retry-After: exempt from the budget
+    bool final_answer = false;  // a final 4xx: the call ends as "client.failed"
+    sim::Duration wait{0};      // before the next attempt
+    std::string outcome;        // the status ("429") or the transport error ("timeout")
+    std::string reason;         // for traces
+  };
+  struct Sent {
+    sim::SendResult result;
+    std::int64_t others_in_flight = 0;  // the account's other requests still in flight
+    sim::Instant at{};                  // when the answer (or the error) came
+  };
+  // 1. The account's pause (Retry-After, rate headers), then a permit of the account and of the
+  // service. False when the pause would outlast the call's deadline (the call ended).
+  sim::Task<bool> WaitForTurn(AccountState& account, const CallOptions& options, int attempt, sim::Instant deadline,
+                              CallError& last);
+  // 2. One attempt, holding the permits only while it is in flight.
+  sim::Task<Sent> SendOnce(const sim::Request& request, AccountState& account, const CallOptions& options, int attempt);
+  // 3. What the outcome means.
+  Judgement JudgeTransportError(const sim::TransportError& error, const CallOptions& options, int attempt,
+                                CallError& last);
+  Judgement JudgeResponse(const sim::Response& response, const Sent& sent, AccountState& account,
+                          const CallOptions& options, int attempt, CallError& last);
+  // When a call ends: its deadline, and the later one for waiting out the service's own limits.
+  struct Deadlines {
+    sim::Instant call;
+    sim::Instant rate_limited;
+  };
+  // 4. Why not to go again (nothing: retry), spending the retry budget when the retry needs it.
+  std::optional<std::string> WhyNotRetry(const Judgement& judgement, int attempt, sim::Instant now,
+                                         const Deadlines& deadlines, CallError& last);
+  void NoteRetry(const Sent& sent, const Judgement& judgement, const CallOptions& options, int attempt,
+                 const CallError& last);
+  // Ends the call with `last`: "client.failed" when the service gave a final answer,
+  // "client.gave_up" when a retryable failure was dropped (what an oracle of I8 looks for).
+  void GiveUp(CallError& last, const std::string& op, std::string_view why, bool final_answer);
   sim::Duration Jitter(sim::Duration cap);
 
   sim::HttpClient& http_;

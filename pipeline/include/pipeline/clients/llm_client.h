@@ -27,7 +27,7 @@
 #include <string>
 
 #include "pipeline/clients/api_caller.h"
-#include "pipeline/intent.h"
+#include "pipeline/vocabulary/intent.h"
 
 namespace rh::pipeline::clients {
 

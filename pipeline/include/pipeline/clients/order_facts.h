@@ -1,14 +1,15 @@
 // The facts of a Shopify order as prompt lines for the LLM (llm_client.h's PromptFacts), and the
-// identifiers a draft may mention (for pipeline/draft_check.h). Only what the order says: the
-// policy adds what it decides (the return window). Pure and deterministic.
+// identifiers a draft may mention (vocabulary/draft_facts.h, for the draft's fact check). Only
+// what the order says: the policy adds what it decides (the return window). Pure and
+// deterministic.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "pipeline/clients/llm_client.h"
-#include "pipeline/draft_check.h"
 #include "pipeline/clients/shopify_client.h"
+#include "pipeline/vocabulary/draft_facts.h"
 
 namespace rh::pipeline::clients {
 

@@ -1,4 +1,4 @@
-#include "pipeline/intent.h"
+#include "pipeline/vocabulary/intent.h"
 
 namespace rh::pipeline {
 namespace {

@@ -1,5 +1,7 @@
 // The support intents the pipeline triages into. The labels are the pipeline's own vocabulary
-// (tags on the ticket, values in the decision log and the LLM's JSON schema).
+// (tags on the ticket, values in the decision log and the LLM's JSON schema). A vocabulary type:
+// it sits below the clients and the workflow alike, so the LLM client can speak it without
+// including the workflow; it must include nothing of the pipeline.
 #pragma once
 #include <array>
 #include <optional>

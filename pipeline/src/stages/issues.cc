@@ -1,0 +1,272 @@
+#include "issues.h"
+
+#include <algorithm>
+
+#include "../core/text.h"
+#include "facts.h"
+
+// The real collaborator at this stage's seam (seams.h).
+namespace rh::pipeline {
+
+sim::Task<clients::CallResult<bool>> RecoveryFirer::Fire(clients::KlaviyoClient& klaviyo,
+                                                         clients::KlaviyoEvent event) const {
+  auto call = klaviyo.CreateEvent(std::move(event));
+  co_return co_await std::move(call);
+}
+
+// A Suppressor that keeps no account of issues knows of none elsewhere and waits for no triage.
+sim::Task<void> Suppressor::OpenResolved(LiveIssue issue, std::string why) {
+  const std::string id = issue.id;
+  auto open_call = Open(std::move(issue));
+  co_await std::move(open_call);
+  auto resolve_call = Resolve(id, std::move(why));
+  co_await std::move(resolve_call);
+}
+
+std::vector<std::string> Suppressor::LiveTriggers(const std::string&, const std::string&) const { return {}; }
+
+void Suppressor::Triaging(const std::string&, int) {}
+
+}  // namespace rh::pipeline
+
+namespace rh::pipeline::stages {
+
+// Every awaited call is first a named Task, then `co_await std::move(task)` (docs/ARCHITECTURE.md).
+
+void Issues::Unclaim(const std::string& email) {
+  std::lock_guard lock(mu_);
+  suppressed_.erase(email);
+}
+
+sim::Task<void> Issues::Open(LiveIssue issue) {
+  const std::string original_email = issue.email;
+  issue.email = text::Lower(issue.email);
+  const std::string& key = issue.email;
+  bool suppress = false;
+  {
+    std::lock_guard lock(mu_);
+    auto& slot = issues_[issue.id];
+    if (slot && !slot->resolved) co_return;  // already live
+    slot = std::make_shared<Entry>(Entry{issue, false});
+    live_issues_[key].insert(issue.id);
+    suppress = !suppressed_.contains(key);
+    if (suppress) suppressed_.insert(key);  // claimed now, so a concurrent issue does not repeat it
+  }
+  std::string joined;
+  for (const auto& t : issue.triggers) joined += (joined.empty() ? "" : ", ") + t;
+  if (!suppress) {
+    ctx_.Record("suppress.kept", {{"issue", issue.id}, {"email", key}});
+    co_return;
+  }
+  std::vector<std::string> emails = {original_email};
+  auto done_call = ctx_.clients.klaviyo.SuppressProfiles(std::move(emails));
+  auto done = co_await std::move(done_call);
+  if (!done) {
+    Unclaim(key);
+    ctx_.Log({.ticket_id = issue.ticket_id, .kind = std::string(decision_kind::kError), .rule = "suppress.failed",
+              .rationale = "Klaviyo suppression failed: " + done.error().detail, .sender = std::string(kSenderPipeline),
+              .value_bucket = issue.value_bucket, .outcome = std::string(decision_outcome::kFailed)});
+    ctx_.Record("error", {{"issue", issue.id}, {"step", "suppress"}, {"error", done.error().detail}});
+    co_return;
+  }
+  ctx_.counters.Add(&PipelineStats::suppressions);
+  ctx_.Record("suppress", {{"issue", issue.id}, {"email", key}, {"triggers", joined}});
+  ctx_.Log({.ticket_id = issue.ticket_id, .kind = std::string(decision_kind::kSuppress),
+            .rule = "suppress." + issue.triggers.front(),
+            .rationale = "live issue (" + joined + "): promotions and review requests paused",
+            .sender = std::string(kSenderPipeline), .value_bucket = issue.value_bucket,
+            .outcome = std::string(decision_outcome::kSuppressed),
+            .details = nlohmann::json{{"issue", issue.id}, {"email", key}}.dump()});
+}
+
+sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
+  LiveIssue issue;
+  bool last = false;  // the customer's last live issue: the episode may end
+  {
+    std::lock_guard lock(mu_);
+    auto it = issues_.find(issue_id);
+    if (it == issues_.end() || it->second->resolved) co_return;  // unknown, or already recovered
+    it->second->resolved = true;
+    issue = it->second->issue;
+    auto& live = live_issues_[issue.email];
+    live.erase(issue_id);
+    last = live.empty();
+  }
+  if (!last) {
+    // The customer is still suppressed for another issue: the recovery (an apology, perhaps an
+    // offer) waits until that one is resolved too, and then fires once for the episode (I5).
+    ctx_.Record("recover.deferred", {{"issue", issue_id}, {"email", issue.email}, {"why", why}});
+    co_return;
+  }
+  // Outside the queue of the ticket or order: the events behind this one must not wait out the
+  // settle period.
+  sim::Detach(EndEpisodeAfterSettle(std::move(issue), std::move(why)), [this](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& error) {
+      ctx_.Record("error", {{"step", "recover"}, {"error", error.what()}});
+    }
+  });
+}
+
+sim::Task<void> Issues::EndEpisodeAfterSettle(LiveIssue issue, std::string why) {
+  // Let the episode settle: a message the customer is writing about another problem (a webhook
+  // on its way, a ticket in triage) must not receive an apology for the one just resolved.
+  co_await sim::SleepFor(ctx_.executor, kRecoverySettle);
+  bool unsuppress = false;
+  std::string episode;  // the recovery's unique id: one event per episode, whatever retries
+  {
+    std::lock_guard lock(mu_);
+    const bool calm = live_issues_[issue.email].empty() && !in_triage_.contains(issue.email);
+    if (calm) {
+      unsuppress = suppressed_.erase(issue.email) > 0;
+      episode = issue.email + "#" + std::to_string(++episodes_[issue.email]);
+    }
+  }
+  if (episode.empty()) {
+    ctx_.Record("recover.deferred", {{"issue", issue.id}, {"email", issue.email}, {"why", why + "; another issue opened"}});
+    co_return;
+  }
+  if (unsuppress) {
+    std::vector<std::string> emails = {issue.email};
+    auto done_call = ctx_.clients.klaviyo.UnsuppressProfiles(std::move(emails));
+    auto done = co_await std::move(done_call);
+    if (!done) ctx_.Record("error", {{"issue", issue.id}, {"step", "unsuppress"}, {"error", done.error().detail}});
+  }
+  auto fire_call = FireRecovery(issue, episode, std::move(why), unsuppress);
+  co_await std::move(fire_call);
+}
+
+sim::Task<void> Issues::OpenResolved(LiveIssue issue, std::string why) {
+  {
+    std::lock_guard lock(mu_);
+    if (issues_.contains(issue.id)) co_return;  // heard of already: live, or resolved with its delivery
+  }
+  co_await Suppressor::OpenResolved(std::move(issue), std::move(why));
+}
+
+std::vector<std::string> Issues::LiveTriggers(const std::string& email, const std::string& except_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  auto live = live_issues_.find(email);
+  if (live == live_issues_.end()) return out;
+  for (const std::string& id : live->second) {
+    if (id == except_id) continue;
+    const auto& triggers = issues_.at(id)->issue.triggers;
+    out.insert(out.end(), triggers.begin(), triggers.end());
+  }
+  return out;
+}
+
+void Issues::Triaging(const std::string& email, int delta) {
+  std::lock_guard lock(mu_);
+  if ((in_triage_[email] += delta) <= 0) in_triage_.erase(email);
+}
+
+// The recovery event the policy offers the customer's value bucket, its trace and its row.
+sim::Task<bool> Issues::FireRecovery(const LiveIssue& issue, const std::string& episode, std::string why,
+                                     bool unsuppressed) {
+  const RecoveryOffer offer = OfferFor(ctx_.policy, issue.value_bucket);
+  nlohmann::json properties = {{"issue_id", issue.id},
+                               {"episode", episode},
+                               {"ticket_id", issue.ticket_id},
+                               {"value_bucket", issue.value_bucket},
+                               {"apology", offer.apology},
+                               {"feedback_request", offer.feedback_request}};
+  if (offer.discount) {
+    properties["discount_kind"] = offer.discount->kind == Discount::Kind::kPercent ? "percent" : "amount";
+    properties["discount_value"] = offer.discount->value;
+  }
+  // unique_id = the episode: Klaviyo drops a second event with it, so even a retried call fires once.
+  auto fired_call = recovery_.Fire(ctx_.clients.klaviyo, {.metric = ctx_.policy.recovery.metric, .email = issue.email,
+                                                         .properties = properties, .unique_id = episode});
+  auto fired_result = co_await std::move(fired_call);
+  const std::string fire_error = fired_result ? "" : fired_result.error().detail;
+  const bool fired = fire_error.empty();
+  ctx_.counters.Add(&PipelineStats::recoveries);
+  ctx_.Record("recover", {{"issue", issue.id}, {"email", issue.email}, {"why", why}, {"unsuppressed", unsuppressed},
+                          {"event_sent", fired}});
+  ctx_.Log({.ticket_id = issue.ticket_id, .kind = std::string(decision_kind::kRecover),
+            .rule = "recover." + issue.value_bucket,
+            .rationale = why + "; " + (unsuppressed ? "suppression ended" : "the customer was not suppressed") +
+                         "; recovery event " + (fired ? "fired" : "failed: " + fire_error),
+            .sender = std::string(kSenderPipeline), .value_bucket = issue.value_bucket,
+            .outcome = std::string(fired ? decision_outcome::kRecovered : decision_outcome::kFailed),
+            .resolved_at = ctx_.WallNow(), .details = properties.dump()});
+  co_return fired;
+}
+
+std::optional<LiveIssue> IssueOfTheCase(const Triage& triage, const Decision& decision) {
+  if (decision.suppression_triggers.empty() || triage.email.empty()) return std::nullopt;
+  return LiveIssue{.id = "ticket-" + std::to_string(triage.ticket_id), .email = triage.email,
+                   .ticket_id = triage.ticket_id, .triggers = decision.suppression_triggers,
+                   .value_bucket = decision.value_bucket};
+}
+
+namespace {
+
+// The order may not be readable yet (webhooks arrive in any order): retry, never drop.
+sim::Task<std::optional<clients::ShopifyOrder>> ReadOrderPatiently(const Context& ctx, std::uint64_t order_id) {
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    auto got_call = ctx.clients.shopify.GetOrder(order_id);
+    auto got = co_await std::move(got_call);
+    if (got) co_return std::move(*got);
+    ctx.Record("order.unknown", {{"order", order_id}, {"attempt", attempt}, {"error", got.error().detail}});
+    co_await sim::SleepFor(ctx.executor, sim::Sec(30) * (1 << attempt));
+  }
+  co_return std::nullopt;
+}
+
+}  // namespace
+
+sim::Task<void> OnTicketUpdate(const Context& ctx, GorgiasEvent event) {
+  if (Str(event.ticket, "status") != "closed") co_return;
+  auto resolve_call = ctx.suppressor.Resolve("ticket-" + std::to_string(event.ticket_id), "the ticket was closed");
+  co_await std::move(resolve_call);
+}
+
+sim::Task<void> OnFulfillmentUpdate(const Context& ctx, ShopifyEvent event) {
+  const std::string status = Str(event.payload, "shipment_status");
+  const std::uint64_t order_id = Id(event.payload, "order_id");
+  const auto& exceptions = ctx.policy.tracking.exception_statuses;
+  auto is_exception = [&](const std::string& s) { return std::find(exceptions.begin(), exceptions.end(), s) != exceptions.end(); };
+  const std::string issue_id = "order-" + std::to_string(order_id) + "-delivery";
+  if ((status != "delivered" && !is_exception(status)) || order_id == 0) co_return;
+  // Webhooks arrive late, twice and out of order: the order as Shopify holds it now says which
+  // scan is the latest.
+  auto read_call = ReadOrderPatiently(ctx, order_id);
+  const std::optional<clients::ShopifyOrder> order = co_await std::move(read_call);
+  if (!order || order->email.empty()) {
+    ctx.Record("error", {{"order", order_id}, {"step", "fulfillment_update"}, {"error", "order not readable"}});
+    co_return;
+  }
+  const std::string current = ToOrderFacts(*order).shipment_status.value_or("");
+  if (status == "delivered") {
+    if (is_exception(current)) {
+      // A later scan reported another exception: this delivery is stale news.
+      ctx.Record("fulfillment.stale", {{"order", order_id}, {"status", status}, {"current", current}});
+      co_return;
+    }
+    auto resolve_call = ctx.suppressor.Resolve(issue_id, "the carrier delivered the order");
+    co_await std::move(resolve_call);
+    co_return;
+  }
+  auto lookup_call = ctx.clients.shopify.LookupByEmail(order->email);
+  auto lookup = co_await std::move(lookup_call);
+  const std::string bucket =
+      lookup && lookup->customer ? ValueBucket(ctx.policy, ToCustomerFacts(*lookup)) : std::string(kBucketNew);
+  const auto& triggers = ctx.policy.suppression.triggers;
+  if (std::find(triggers.begin(), triggers.end(), Issue::kDeliveryException) == triggers.end()) co_return;
+  LiveIssue issue{.id = issue_id, .email = order->email, .ticket_id = 0,
+                  .triggers = {std::string(IssueName(Issue::kDeliveryException))}, .value_bucket = bucket};
+  if (current == "delivered") {
+    // The exception was over before the pipeline heard of it: it happened, and it is resolved.
+    auto call = ctx.suppressor.OpenResolved(std::move(issue), "the carrier had delivered the order by the time the delay was read");
+    co_await std::move(call);
+    co_return;
+  }
+  auto open_call = ctx.suppressor.Open(std::move(issue));
+  co_await std::move(open_call);
+}
+
+}  // namespace rh::pipeline::stages
