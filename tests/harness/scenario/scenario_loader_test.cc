@@ -431,8 +431,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"BadHandle", "schema_version: 1\nname: x\nworld: {customers: [{handle: \"ana diaz\"}]}\n",
              "s.yaml:3:30: world.customers[0].handle: a handle is 1 to 64 letters, digits, '_', '-' or '.', got 'ana "
              "diaz'"},
-        Case{"UnknownOracle", "schema_version: 1\nname: x\nexpect: {oracles_fire: [I12]}\n",
-             "s.yaml:3:25: expect.oracles_fire[0]: unknown oracle id 'I12'; did you mean 'I1'?"},
+        Case{"UnknownOracle", "schema_version: 1\nname: x\nexpect: {oracles_fire: [I13]}\n",
+             "s.yaml:3:25: expect.oracles_fire[0]: unknown oracle id 'I13'; did you mean 'I1'?"},
         Case{"OracleTwice", "schema_version: 1\nname: x\nexpect: {oracles_fire: [I6, I6]}\n",
              "s.yaml:3:29: expect.oracles_fire[1]: 'I6' is listed twice"}),
     CaseName);

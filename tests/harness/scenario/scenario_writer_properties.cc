@@ -214,7 +214,9 @@ void GenerateFaults(sc::Scenario& s) {
   if (*rc::gen::arbitrary<bool>()) f.llm_requests_per_minute = OneOf<double>({0.001, 1, 2.5, 60, 1e7});
 }
 
-void GenerateTimelineAndExpectations(sc::Scenario& s) {
+// A timeline the loader accepts (tickets used after they open, refunds within the units); the
+// tickets it opened, in play order.
+std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
   std::vector<std::string> tickets;  // opened so far, in play order
   std::map<std::string, std::string> owner;
   std::map<std::string, int> units_left;
@@ -284,7 +286,11 @@ void GenerateTimelineAndExpectations(sc::Scenario& s) {
     }
     s.timeline.push_back(step);
   }
+  return tickets;
+}
 
+// Expectations about the tickets and customers the timeline made.
+void GenerateExpectations(sc::Scenario& s, const std::vector<std::string>& tickets) {
   sc::Expectations& x = s.expect;
   for (const auto& t : tickets) {
     if (!*rc::gen::arbitrary<bool>()) continue;
@@ -412,7 +418,7 @@ sc::Scenario GenerateScenario() {
   }
   GenerateFaults(s);
   s.variant = static_cast<sc::PipelineVariant>(*rc::gen::inRange(0, 10));
-  GenerateTimelineAndExpectations(s);
+  GenerateExpectations(s, GenerateTimeline(s));
   s.run_for = Seconds(3650ll * 86400);
   s.first_response_sla = std::chrono::seconds(*rc::gen::inRange<std::int64_t>(1, 30 * 86400));
   return s;

@@ -7,7 +7,7 @@
 namespace rh::pipeline {
 namespace {
 
-const DraftFacts kFacts{{"#1001", "1Z999AA10123456784", "54.99"}};
+const DraftFacts kFacts{{"#1001", "1Z999AA10123456784", "54.99"}, {"UPS"}, {"2026-11-20", "2026-12-21"}};
 
 TEST(DraftCheck, PassesADraftOfTheOrdersOwnFacts) {
   const auto problems = CheckDraft(
@@ -15,6 +15,33 @@ TEST(DraftCheck, PassesADraftOfTheOrdersOwnFacts) {
       "1Z999AA10123456784. The hoodie was $54.99.",
       kFacts);
   EXPECT_TRUE(problems.empty()) << DescribeProblems(problems);
+}
+
+TEST(DraftCheck, PassesTheOrdersCarrierWrittenLongerAndItsDates) {
+  const auto problems = CheckDraft(
+      "It shipped with UPS Ground on 2026-11-20; you can return it until 2026-12-21.",
+      DraftFacts{{}, {"UPS Ground"}, {"2026-11-20", "2026-12-21"}});
+  EXPECT_TRUE(problems.empty()) << DescribeProblems(problems);
+}
+
+// Issue 12, defect 2: a reply naming the wrong carrier went out.
+TEST(DraftCheck, CatchesAnotherCarrier) {
+  const auto problems = CheckDraft("Good news: it is on its way with FedEx.", kFacts);
+  EXPECT_EQ(DescribeProblems(problems), "unknown_carrier: FedEx");
+}
+
+TEST(DraftCheck, CatchesACarrierWhenTheOrderHasNone) {
+  EXPECT_EQ(DescribeProblems(CheckDraft("DHL will bring it tomorrow.", DraftFacts{})), "unknown_carrier: DHL");
+}
+
+TEST(DraftCheck, ReadsCarrierNamesAsWholeWords) {
+  // "ups" inside "groups" or "upset" is no carrier.
+  EXPECT_TRUE(CheckDraft("Sorry you are upset; our groups of parcels left today.", DraftFacts{}).empty());
+}
+
+TEST(DraftCheck, CatchesADateOfNoOrder) {
+  const auto problems = CheckDraft("It will arrive on 2027-02-14, on 2026-11-20 it shipped.", kFacts);
+  EXPECT_EQ(DescribeProblems(problems), "unknown_date: 2027-02-14");
 }
 
 TEST(DraftCheck, CatchesAHallucinatedTrackingNumber) {

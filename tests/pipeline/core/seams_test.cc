@@ -34,7 +34,7 @@ TEST(ConfirmPolicy, SendsOnlyAnAutomaticRouteWithADraftThatPassedItsCheck) {
 TEST(GuardMoney, SendsAnAutomaticRouteAboutMoneyToTheDefaultAssignee) {
   Policy policy;
   policy.routing.default_assignee_user_id = 7;
-  const Decision guarded = GuardMoney(policy, AutoSend(), "Where is my order? I want my money back");
+  const Decision guarded = GuardMoney(policy, AutoSend(), CaseFacts{}, "Where is my order? I want my money back");
   EXPECT_EQ(guarded.route, Route::kHuman);
   EXPECT_EQ(guarded.rule, "text.touches_money");
   EXPECT_TRUE(guarded.touches_money);
@@ -43,11 +43,11 @@ TEST(GuardMoney, SendsAnAutomaticRouteAboutMoneyToTheDefaultAssignee) {
 
 TEST(GuardMoney, LeavesAPlainQuestionAndAPersonsRouteAlone) {
   const Policy policy;
-  EXPECT_EQ(GuardMoney(policy, AutoSend(), "Hi, where is my order?").rule, "wismo.healthy_tracking");
+  EXPECT_EQ(GuardMoney(policy, AutoSend(), CaseFacts{}, "Hi, where is my order?").rule, "wismo.healthy_tracking");
   Decision human = AutoSend();
   human.route = Route::kHuman;
   human.rule = "refund.always_human";
-  EXPECT_EQ(GuardMoney(policy, human, "I want my money back").rule, "refund.always_human");
+  EXPECT_EQ(GuardMoney(policy, human, CaseFacts{}, "I want my money back").rule, "refund.always_human");
 }
 
 TEST(FactChecker, IsTheDraftCheck) {
