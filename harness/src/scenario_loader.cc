@@ -13,11 +13,11 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "mocks/common/linear_regex.h"
 #include "mocks/gorgias/channels.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/intent.h"
@@ -25,6 +25,7 @@
 #include "pipeline/store_time.h"
 #include "scenario/yaml_reader.h"
 #include "sim/crypto.h"
+#include "sim/untrusted_text.h"
 
 namespace rh::harness {
 namespace {
@@ -572,10 +573,10 @@ class ScenarioLoader {
     if (const Entry* h = f.Find("contains")) s.contains = r_.Text(*h, "text the prompt contains");
     if (const Entry* h = f.Find("regex")) {
       s.regex = r_.Text(*h, "an ECMAScript regular expression");
-      try {
-        std::regex compiled(s.regex);
-      } catch (const std::regex_error& error) {
-        r_.Fail(*h, std::string("not a valid regular expression (") + error.what() + ")");
+      // The LLM mock matches in linear time (mocks/common/linear_regex.h), so a pattern it cannot
+      // match that way (a backreference, a lookahead) is refused here, with the reason.
+      if (const auto compiled = mocks::LinearRegex::Compile(s.regex); !compiled) {
+        r_.Fail(*h, "not a regular expression the LLM mock can match: " + compiled.error());
       }
     }
     if (const Entry* h = f.Find("nth_call")) s.nth_call = static_cast<std::uint64_t>(r_.Int(*h, 1, 100'000'000));
@@ -583,7 +584,11 @@ class ScenarioLoader {
     if (const Entry* h = f.Find("text")) s.text = r_.Text(*h, "the answer's text");
     if (const Entry* h = f.Find("json")) {
       s.json = r_.NonEmptyText(*h, "a JSON answer, e.g. json: '{\"intent\": \"wismo\", \"confidence\": 0.97}'");
-      if (!nlohmann::json::accept(s.json)) r_.Fail(*h, "not valid JSON");
+      if (!sim::JsonNestingWithin(s.json)) {
+        r_.Fail(*h, "JSON nested deeper than " + std::to_string(sim::kMaxJsonNesting) + " levels");
+      } else if (!nlohmann::json::accept(s.json)) {
+        r_.Fail(*h, "not valid JSON");
+      }
     }
     if (const Entry* h = f.Find("status")) s.status = static_cast<int>(r_.Int(*h, 400, 599));
     if (const Entry* h = f.Find("error_type")) s.error_type = r_.Text(*h, "an error type, e.g. overloaded_error");
