@@ -14,6 +14,7 @@
 #include "mocks/common/linear_regex.h"
 #include "mocks/common/request_log.h"
 #include "mocks/demo_world.h"
+#include "mocks/klaviyo/filter.h"
 #include "sim/untrusted_text.h"
 
 namespace rh::testing {
@@ -235,6 +236,15 @@ TEST(RequestLog, DropsTheOldestEntriesOnceItsByteBudgetIsSpent) {
   EXPECT_GT(log.dropped(), 1'900u);
   EXPECT_EQ(log.total(), 2'000u);
   EXPECT_EQ(log.entries().back().seq, 2'000u);
+}
+
+// Found by the klaviyo_filter fuzz target: a datetime in year 1012 overflowed a WallTime.
+TEST_F(HostileInput, AKlaviyoFilterDatedInTheYear1012IsRefusedWithJsonApis400) {
+  EXPECT_FALSE(mocks::klaviyo::ParseFilter("greater-than(updated,1012-01-01T00:00:00Z)").has_value());
+  const sim::Response r =
+      Klaviyo(FourMocks::ForKlaviyo(Method::kGet, "/api/profiles?filter=greater-than(updated,1012-01-01T00:00:00Z)"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(BodyOf(r)["errors"][0]["status"], 400);
 }
 
 }  // namespace

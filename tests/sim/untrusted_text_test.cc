@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "sim/time.h"
+
 namespace rh::sim {
 namespace {
 
@@ -43,6 +45,16 @@ TEST(BoundedPrintable, KeepsAPrefixCutOnACharacterBoundaryAndSaysHowMuchWasCut) 
   EXPECT_EQ(BoundedPrintable(std::string(100, 'x'), 10), std::string(10, 'x') + "...[90 more bytes]");
   // "é" is two bytes; a cut between them moves back before it.
   EXPECT_EQ(BoundedPrintable("abc\xC3\xA9xyz", 4), "abc...[5 more bytes]");
+}
+
+// Found by the klaviyo_filter fuzz target: `greater-than(updated,1012-01-01T00:00:00Z)` overflowed
+// the nanosecond count of a WallTime (UBSan: signed integer overflow in chrono).
+TEST(Rfc3339, RefusesYearsAWallTimeCannotHoldInsteadOfOverflowing) {
+  WallTime t{};
+  EXPECT_FALSE(ParseRfc3339("1012-01-01T00:00:00Z", t));
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z", t));
+  EXPECT_TRUE(ParseRfc3339("1970-01-01T00:00:00Z", t));
+  EXPECT_TRUE(ParseRfc3339("2199-12-31T23:59:59Z", t));
 }
 
 }  // namespace

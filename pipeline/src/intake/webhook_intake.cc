@@ -45,6 +45,15 @@ std::string IdText(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+// The member as text ("" when absent or null, its JSON text when not a string), for deduplication
+// keys: a number where Gorgias sends a string must not throw (the fuzzer found
+// "updated_datetime": 9, which escaped Handle as nlohmann's type_error).
+std::string MemberText(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 WebhookIntake::WebhookIntake(IntakeConfig config, EventSink& sink, sim::Trace* trace)
@@ -129,7 +138,7 @@ sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Mom
   if (body.contains("message") && body["message"].is_object()) event.message = std::move(body["message"]);
   event.trigger = sim::ToValidUtf8(request.Query("event").value_or(event.message.is_null() ? "ticket-updated" : "ticket-message-created"));
   event.dedupe_key = "gorgias:" + event.trigger + ":" + std::to_string(event.ticket_id) + ":" +
-                     (event.message.is_null() ? event.ticket.value("updated_datetime", std::string())
+                     (event.message.is_null() ? MemberText(event.ticket, "updated_datetime")
                                               : IdText(event.message.value("id", nlohmann::json())));
   if (!FirstTime(event.dedupe_key)) {
     Note(now, "intake.duplicate", {{"source", "gorgias"}, {"trigger", event.trigger}, {"ticket", event.ticket_id}});
