@@ -1,15 +1,20 @@
 # The README's two commands, and a few more for developers.
 #   make demo   set up, build, run the scenario suite on the reference pipeline; print where the report is
-#   make test   set up, build, run every test (and the sanitizer pass); what CI runs
+#   make test   set up, build, run every test (the sanitizer pass, the fuzz targets briefly); what CI runs
+#   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 300)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+# How long CI runs each fuzz target (seven targets; docs/HARDENING.md has the numbers).
+FUZZ_CI_SECONDS ?= 20
 JOBS       ?= $(shell nproc)
 OUT        ?= out
 CMAKE_FLAGS ?=
 
 REHEARSE := $(BUILD)/apps/rehearse/rehearse
 
-.PHONY: all setup configure build demo smoke test test-fast test-sanitize bench clean
+.PHONY: all setup configure build demo smoke test test-fast test-sanitize fuzz-build fuzz test-fuzz bench clean
 
 all: build
 
@@ -44,7 +49,22 @@ test-sanitize: setup
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target sanitize_tests
 	@ctest --test-dir $(ASAN_BUILD) -j$(JOBS) -L sanitize --output-on-failure
 
-test: test-fast test-sanitize
+# The libFuzzer targets (tests/fuzz) in their own configuration: clang 14, ASan and UBSan, -O1
+# with line tables, only the libraries they need.
+fuzz-build: setup
+	@test -f $(FUZZ_BUILD)/build.ninja || cmake -S . -B $(FUZZ_BUILD) -G Ninja -DREHEARSAL_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+	  -DREHEARSAL_BUILD_BENCHMARKS=OFF -DREHEARSAL_BUILD_APPS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) fuzz-out
+
+# CI: every target briefly, zero findings required.
+test-fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_CI_SECONDS) $(FUZZ_BUILD)/fuzz-out
+
+test: test-fast test-sanitize test-fuzz
 
 bench: build
 	@$(BUILD)/bench/bench_sim
@@ -53,4 +73,4 @@ bench: build
 	@if [ -x $(BUILD)/bench/bench_live ]; then $(BUILD)/bench/bench_live; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(OUT) fuzz-out

@@ -688,10 +688,11 @@ std::string AnswerConnectionBytes(Service& service, const HttpServer::Config& co
       error_code ec;
       const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
       bytes.remove_prefix(used);
-      if (ec == http::error::need_more) {
-        if (bytes.empty() || used == 0) return out;  // an incomplete request waits for more bytes
-        continue;
-      }
+      // Every byte of the connection is already here, so "need more" means the request is
+      // incomplete. Beast's parser must never be handed the same bytes again without new ones
+      // (it asserts; the http_request fuzz target found it), as a Session, which reads first,
+      // never does.
+      if (ec == http::error::need_more) return out;
       if (ec) {
         BeastResponse rejection = RejectionResponse(ec, config);
         append(rejection);

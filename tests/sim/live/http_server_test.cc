@@ -340,6 +340,19 @@ TEST(HttpServer, RefusesATransferCodingOtherThanChunkedWith501) {
   EXPECT_NE(ok.find("POST /c abc"), std::string::npos) << ok;
 }
 
+// The request path without sockets answers as a connection would; an incomplete request (here a
+// final chunk without its last CRLF, found by the http_request fuzz target) is left unanswered.
+TEST(AnswerConnectionBytes, AnswersCompleteRequestsAndLeavesAnIncompleteOneUnanswered) {
+  FunctionService service(Echo);
+  const std::string answer = AnswerConnectionBytes(
+      service, {}, "GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\na",
+      Moment{});
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("GET /one"), std::string::npos);
+  EXPECT_EQ(answer.find("POST /c"), std::string::npos) << answer;
+  EXPECT_EQ(AnswerConnectionBytes(service, {}, "GET / HTTP/1.1\r\n\r\n", Moment{}).rfind("HTTP/1.1 400", 0), 0u);
+}
+
 TEST(HttpServer, ClosesConnectionsBeyondMaxConnections) {
   FunctionService service(Echo);
   Fixture f(service, {.max_connections = 1});
