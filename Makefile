@@ -1,16 +1,22 @@
 # The README's two commands, and a few more for developers.
 #   make demo   set up, build, run the scenario suite on the reference pipeline; print where the report is
-#   make test   set up, build, run every test (and the sanitizer pass); what CI runs
+#   make test   set up, build, run every test (the sanitizer pass, the fuzz targets briefly); what CI runs
+#   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 300)
+#   make fuzz-policy FUZZ_CASES=5000   rehearse fuzz on both shipped policies, fresh seeds printed
 #   make seed-sweep SEEDS=1-100   the scenario suite under each of those seeds
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+# How long CI runs each fuzz target (seven targets; docs/HARDENING.md has the numbers).
+FUZZ_CI_SECONDS ?= 20
 JOBS       ?= $(shell nproc)
 OUT        ?= out
 CMAKE_FLAGS ?=
 
 REHEARSE := $(BUILD)/apps/rehearse/rehearse
 
-.PHONY: all setup configure build demo seed-sweep smoke test test-fast test-sanitize bench clean
+.PHONY: all setup configure build demo seed-sweep fuzz-policy smoke test test-fast test-sanitize fuzz-build fuzz test-fuzz bench clean
 
 all: build
 
@@ -34,6 +40,16 @@ SEEDS ?= 1-100
 seed-sweep: build
 	@$(REHEARSE) run scenarios --seeds $(SEEDS) --jobs $(JOBS) --report $(OUT)/seed-sweep
 
+# rehearse fuzz on both shipped policies with a fresh seed, printed first so a failure replays
+# (docs/FUZZING.md); CI runs pinned seeds through ctest (Fuzz.*). FUZZ_SEED=N pins one here.
+FUZZ_CASES ?= 5000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz-policy: build
+	@echo "fuzz-policy: seed $(FUZZ_SEED), $(FUZZ_CASES) cases per policy"
+	@$(REHEARSE) fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --jobs $(JOBS) --out $(OUT)/fuzz
+	@$(REHEARSE) fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --jobs $(JOBS) --out $(OUT)/fuzz \
+	  --policy scenarios/policies/strict.yaml
+
 # The simulation core's sample world and a loopback load check (the foundation's smoke tests).
 smoke: build
 	@mkdir -p $(OUT)
@@ -52,7 +68,22 @@ test-sanitize: setup
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target sanitize_tests
 	@ctest --test-dir $(ASAN_BUILD) -j$(JOBS) -L sanitize --output-on-failure
 
-test: test-fast test-sanitize
+# The libFuzzer targets (tests/fuzz) in their own configuration: clang 14, ASan and UBSan, -O1
+# with line tables, only the libraries they need.
+fuzz-build: setup
+	@test -f $(FUZZ_BUILD)/build.ninja || cmake -S . -B $(FUZZ_BUILD) -G Ninja -DREHEARSAL_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+	  -DREHEARSAL_BUILD_BENCHMARKS=OFF -DREHEARSAL_BUILD_APPS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) fuzz-out
+
+# CI: every target briefly, zero findings required.
+test-fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_CI_SECONDS) $(FUZZ_BUILD)/fuzz-out
+
+test: test-fast test-sanitize test-fuzz
 
 bench: build
 	@$(BUILD)/bench/bench_sim
@@ -61,4 +92,4 @@ bench: build
 	@if [ -x $(BUILD)/bench/bench_live ]; then $(BUILD)/bench/bench_live; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(OUT) fuzz-out

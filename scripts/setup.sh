@@ -13,6 +13,7 @@ packages=(
   tzdata                      # the store's time zone (policy day boundaries)
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   nodejs npm                  # official SDK conformance tests (later issues)
+  clang-14 libclang-rt-14-dev # the libFuzzer targets (make fuzz; tests/fuzz), with ASan and UBSan
   chromium                    # the HTML report's headless render test (Reports.HtmlRendersInHeadlessChromium)
 )
 

@@ -14,11 +14,15 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
+#include <sstream>
 #include <variant>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
 
+#include "mocks/common/linear_regex.h"
 #include "mocks/gorgias/channels.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/policy.h"
@@ -26,6 +30,7 @@
 #include "pipeline/store_time.h"
 #include "scenario/yaml_reader.h"
 #include "sim/crypto.h"
+#include "sim/untrusted_text.h"
 
 namespace rh::harness {
 namespace {
@@ -573,10 +578,10 @@ class ScenarioLoader {
     if (const Entry* h = f.Find("contains")) s.contains = r_.Text(*h, "text the prompt contains");
     if (const Entry* h = f.Find("regex")) {
       s.regex = r_.Text(*h, "an ECMAScript regular expression");
-      try {
-        std::regex compiled(s.regex);
-      } catch (const std::regex_error& error) {
-        r_.Fail(*h, std::string("not a valid regular expression (") + error.what() + ")");
+      // The LLM mock matches in linear time (mocks/common/linear_regex.h), so a pattern it cannot
+      // match that way (a backreference, a lookahead) is refused here, with the reason.
+      if (const auto compiled = mocks::LinearRegex::Compile(s.regex); !compiled) {
+        r_.Fail(*h, "not a regular expression the LLM mock can match: " + compiled.error());
       }
     }
     if (const Entry* h = f.Find("nth_call")) s.nth_call = static_cast<std::uint64_t>(r_.Int(*h, 1, 100'000'000));
@@ -584,7 +589,11 @@ class ScenarioLoader {
     if (const Entry* h = f.Find("text")) s.text = r_.Text(*h, "the answer's text");
     if (const Entry* h = f.Find("json")) {
       s.json = r_.NonEmptyText(*h, "a JSON answer, e.g. json: '{\"intent\": \"wismo\", \"confidence\": 0.97}'");
-      if (!nlohmann::json::accept(s.json)) r_.Fail(*h, "not valid JSON");
+      if (!sim::JsonNestingWithin(s.json)) {
+        r_.Fail(*h, "JSON nested deeper than " + std::to_string(sim::kMaxJsonNesting) + " levels");
+      } else if (!nlohmann::json::accept(s.json)) {
+        r_.Fail(*h, "not valid JSON");
+      }
     }
     if (const Entry* h = f.Find("status")) s.status = static_cast<int>(r_.Int(*h, 400, 599));
     if (const Entry* h = f.Find("error_type")) s.error_type = r_.Text(*h, "an error type, e.g. overloaded_error");
@@ -966,17 +975,56 @@ std::optional<scenario::PipelineVariant> ParsePipelineVariant(std::string_view n
   return static_cast<scenario::PipelineVariant>(it - names.begin());
 }
 
+namespace {
+
+// Where a second YAML document starts, if there is one. yaml-cpp 0.7's LoadAll loops for ever on
+// some malformed input (it keeps reading empty documents; jbeder/yaml-cpp#1319, found here by the
+// scenario_loader fuzz target), so documents are counted with a bounded loop of events and only
+// the first is built, by YAML::Load.
+std::optional<YAML::Mark> SecondDocument(std::string_view yaml) {
+  // Records where each document's root node starts (the mark LoadAll's nodes would carry).
+  struct DocumentRoots final : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override { awaiting_root = true; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { Node(mark); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      Node(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      Node(mark);
+    }
+    void OnMapEnd() override {}
+    void Node(const YAML::Mark& mark) {
+      if (awaiting_root) roots.push_back(mark);
+      awaiting_root = false;
+    }
+    bool awaiting_root = false;
+    std::vector<YAML::Mark> roots;
+  };
+  std::istringstream in{std::string(yaml)};
+  YAML::Parser parser(in);
+  DocumentRoots handler;
+  int documents = 0;
+  while (documents < 2 && parser.HandleNextDocument(handler)) ++documents;
+  if (documents < 2) return std::nullopt;
+  return handler.roots.size() >= 2 ? handler.roots[1] : YAML::Mark::null_mark();
+}
+
+}  // namespace
+
 sim::Expected<scenario::Scenario, ScenarioError> LoadScenarioText(std::string_view yaml, std::string_view file_name,
                                                                   std::string_view base_dir) {
   const std::string file(file_name);
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
-    if (docs.size() > 1) {
-      const YAML::Mark m = docs[1].Mark();
+    if (const std::optional<YAML::Mark> second = SecondDocument(yaml)) {
+      const YAML::Mark& m = *second;
       return sim::MakeUnexpected(ScenarioError{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
                                                "one scenario per file; this is a second YAML document"});
     }
-    return ScenarioLoader(file, std::string(base_dir), yaml).Load(docs.empty() ? YAML::Node() : docs[0]);
+    return ScenarioLoader(file, std::string(base_dir), yaml).Load(YAML::Load(std::string(yaml)));
   } catch (const LoadFailure& failure) {
     return sim::MakeUnexpected(failure.error);
   } catch (const YAML::Exception& e) {

@@ -61,6 +61,11 @@ bool Digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 }
 }  // namespace
 
+namespace {
+constexpr int kMinRfc3339Year = 1700;
+constexpr int kMaxRfc3339Year = 2200;
+}  // namespace
+
 bool ParseRfc3339(std::string_view s, WallTime& out) {
   using namespace std::chrono;
   int y, mo, d, h, mi, se;
@@ -72,6 +77,9 @@ bool ParseRfc3339(std::string_view s, WallTime& out) {
   }
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return false;
+  // A WallTime counts nanoseconds in 64 bits: 1677 to 2262. Years outside 1700..2200 are refused
+  // rather than overflowed (the fuzzer found year 1012 in a Klaviyo filter).
+  if (y < kMinRfc3339Year || y > kMaxRfc3339Year) return false;
   std::size_t pos = 19;
   Duration frac{0};
   if (pos < s.size() && s[pos] == '.') {

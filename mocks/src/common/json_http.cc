@@ -1,10 +1,18 @@
 #include "mocks/common/json_http.h"
 
+#include "sim/untrusted_text.h"
+
 namespace rh::mocks {
 
 std::optional<Json> ParseJsonBody(const sim::Request& request, std::string* error) {
   if (request.body.empty()) {
     if (error != nullptr) *error = "the request body is empty";
+    return std::nullopt;
+  }
+  if (!sim::JsonNestingWithin(request.body)) {
+    if (error != nullptr) {
+      *error = "the request body nests deeper than " + std::to_string(sim::kMaxJsonNesting) + " levels";
+    }
     return std::nullopt;
   }
   Json doc = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
@@ -15,12 +23,26 @@ std::optional<Json> ParseJsonBody(const sim::Request& request, std::string* erro
   return doc;
 }
 
-sim::Response JsonResponse(int status, const Json& body) {
-  return sim::Response::Json(status, body.dump());
+Json ParseJsonText(std::string_view text) {
+  if (!sim::JsonNestingWithin(text)) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
+OrderedJson ParseOrderedJsonText(std::string_view text) {
+  if (!sim::JsonNestingWithin(text)) return OrderedJson(OrderedJson::value_t::discarded);
+  return OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string DumpJson(const Json& doc) { return doc.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string DumpJson(const OrderedJson& doc) {
+  return doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+sim::Response JsonResponse(int status, const Json& body) { return sim::Response::Json(status, DumpJson(body)); }
+
 sim::Response JsonResponse(int status, const OrderedJson& body) {
-  return sim::Response::Json(status, body.dump());
+  return sim::Response::Json(status, DumpJson(body));
 }
 
 bool HasJsonContentType(const sim::Request& request) {

@@ -1,11 +1,23 @@
 #include "mocks/common/request_log.h"
 
+#include "sim/untrusted_text.h"
+
 namespace rh::mocks {
+
+std::size_t RequestLog::TextBytes(const RequestLogEntry& entry) {
+  return entry.method.size() + entry.target.size() + entry.account.size() + entry.rate_limit.size();
+}
 
 void RequestLog::Add(RequestLogEntry entry) {
   entry.seq = ++next_seq_;
+  entry.method = sim::BoundedPrintable(entry.method, kMaxFieldBytes);
+  entry.target = sim::BoundedPrintable(entry.target, kMaxFieldBytes);
+  entry.account = sim::BoundedPrintable(entry.account, kMaxFieldBytes);
+  entry.rate_limit = sim::BoundedPrintable(entry.rate_limit, kMaxFieldBytes);
+  bytes_ += TextBytes(entry);
   entries_.push_back(std::move(entry));
-  while (entries_.size() > capacity_) {
+  while (entries_.size() > capacity_ || (bytes_ > byte_budget_ && entries_.size() > 1)) {
+    bytes_ -= TextBytes(entries_.front());
     entries_.pop_front();
     ++dropped_;
   }
@@ -13,6 +25,7 @@ void RequestLog::Add(RequestLogEntry entry) {
 
 void RequestLog::Clear() {
   entries_.clear();
+  bytes_ = 0;
   dropped_ = 0;
 }
 

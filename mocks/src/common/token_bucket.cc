@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/check.h"
 
@@ -16,7 +17,7 @@ TokenBucket::TokenBucket(Config config)
       refill_micro_per_second_(ToMicro(config.refill_per_second)),
       config_(config),
       available_micro_(capacity_micro_) {
-  RH_CHECK(config.capacity > 0 && config.refill_per_second > 0, "TokenBucket needs a capacity and a rate");
+  RH_CHECK(capacity_micro_ > 0 && refill_micro_per_second_ > 0, "TokenBucket needs a capacity and a rate");
 }
 
 std::int64_t TokenBucket::AvailableAt(sim::Instant now) const {
@@ -44,9 +45,12 @@ TokenBucket::Decision TokenBucket::TryTake(sim::Instant now, double cost) {
     d.admitted = true;
   } else {
     const std::int64_t missing = want - available;
-    // Ceiling division so that waiting exactly retry_after is enough.
-    const std::int64_t ns = (missing * 1'000'000'000 + refill_micro_per_second_ - 1) / refill_micro_per_second_;
-    d.retry_after = sim::Duration(ns);
+    // Ceiling division so that waiting exactly retry_after is enough; in 128 bits, since a large
+    // cost (an LLM call of a million tokens) times 1e9 overflows 64.
+    __extension__ using I128 = __int128;
+    const I128 ns = (static_cast<I128>(missing) * 1'000'000'000 + refill_micro_per_second_ - 1) / refill_micro_per_second_;
+    const I128 max_ns = std::numeric_limits<std::int64_t>::max() / 2;
+    d.retry_after = sim::Duration(static_cast<std::int64_t>(ns > max_ns ? max_ns : ns));
   }
   d.available = static_cast<double>(available_micro_) / static_cast<double>(kScale);
   return d;

@@ -163,7 +163,7 @@ sim::Response EmptyResponse(int status) {
 }
 
 std::string DescribeErrors(const sim::Response& response) {
-  const OrderedJson body = OrderedJson::parse(response.body, nullptr, false);
+  const OrderedJson body = ParseOrderedJsonText(response.body);
   std::string out = std::to_string(response.status);
   if (body.is_discarded()) return out + " " + response.body;
   const OrderedJson* error = Find(body, "error");
@@ -172,7 +172,7 @@ std::string DescribeErrors(const sim::Response& response) {
     out += " " + msg->get<std::string>();
   }
   if (const OrderedJson* data = Find(*error, "data"); data != nullptr && !data->is_null()) {
-    out += ": " + data->dump();
+    out += ": " + data->dump(-1, ' ', false, kReplaceInvalidUtf8);
   }
   return out;
 }
@@ -250,6 +250,18 @@ void Core::AddEvent(Ctx& ctx, std::string_view type, std::string_view object_typ
   e.type = std::string(type);
   e.user_id = ctx.user_id;
   state.events.emplace(e.id, std::move(e));
+}
+
+sim::Response Core::FailedRequest(const sim::Request& request, sim::Moment now, std::string_view reason) {
+  sim::Response response = ErrorResponse(500, "Internal Server Error");
+  RequestLogEntry entry;
+  entry.at = now.monotonic;
+  entry.method = std::string(sim::MethodName(request.method));
+  entry.target = request.target;
+  entry.status = response.status;
+  entry.rate_limit = "failed: " + std::string(reason);
+  request_log.Add(std::move(entry));
+  return response;
 }
 
 sim::Response Core::Handle(const sim::Request& request, sim::Moment now) {
@@ -464,7 +476,7 @@ sim::Response Core::Dispatch(const sim::Request& request, sim::Moment now, const
     if (request.headers.Has("Content-Type") && !HasJsonContentType(request)) {
       return ErrorResponse(415, "Unsupported Content-Type: the API only accepts application/json.");
     }
-    ctx.body = OrderedJson::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    ctx.body = ParseOrderedJsonText(request.body);
     if (ctx.body.is_discarded()) {
       return ErrorResponse(400, "Failed to decode JSON object: the request body is not valid JSON.");
     }

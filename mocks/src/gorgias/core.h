@@ -207,6 +207,9 @@ struct Core {
 
   // --- core.cc: transport-facing dispatch ---
   sim::Response Handle(const sim::Request& request, sim::Moment now);
+  // The answer to a request whose handling threw: Gorgias's 500 body, and a request-log entry
+  // that says why.
+  sim::Response FailedRequest(const sim::Request& request, sim::Moment now, std::string_view reason);
   sim::Response HandleApi(const sim::Request& request, sim::Moment now);
   std::optional<Caller> Authenticate(const sim::Request& request, sim::Moment now, std::string& why);
   bool Permits(const Caller& caller, const Access& access) const;

@@ -96,7 +96,7 @@ void Core::ParseCustomerFields(const OrderedJson& body, FieldErrors& errors, Cus
     if (v->is_string()) {
       out.external_id = v->get<std::string>();
     } else if (v->is_number_integer()) {
-      out.external_id = v->dump();  // Gorgias stores external ids as strings
+      out.external_id = v->dump(-1, ' ', false, kReplaceInvalidUtf8);  // Gorgias stores external ids as strings
     } else if (v->is_null()) {
       out.external_id.reset();
     } else {

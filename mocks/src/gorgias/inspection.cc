@@ -12,6 +12,15 @@ namespace rh::mocks::gorgias::detail {
 
 namespace {
 
+// The ranges the inspection routes accept (see NumberWithin): wide enough for any plan a scenario
+// models, narrow enough that no bucket, timer or counter overflows.
+constexpr std::int64_t kMaxRequestsPerWindow = 1'000'000;
+constexpr double kMinWindowSeconds = 0.001;
+constexpr double kMaxWindowSeconds = 86'400;
+constexpr std::int64_t kMaxDelayMs = 86'400'000;  // a day
+constexpr std::int64_t kMaxForcedFailures = 1'000'000;
+constexpr std::uint64_t kMaxTokenLifetimeSeconds = 10ull * 365 * 86'400;
+
 sim::Response BadRequest(std::string msg) { return ErrorResponse(400, msg); }
 
 OrderedJson DeliveryJson(const CustomerDelivery& d) {
@@ -89,7 +98,7 @@ sim::Expected<std::uint64_t, std::string> Core::SeedIntegrationLocked(const Orde
   if (type == "http") {
     FieldErrors errors;
     ParseIntegration(body, errors, integration, true);
-    if (!errors.empty()) return sim::MakeUnexpected("invalid http integration: " + errors.data().dump());
+    if (!errors.empty()) return sim::MakeUnexpected("invalid http integration: " + errors.data().dump(-1, ' ', false, kReplaceInvalidUtf8));
   } else {
     integration.type = type;
     integration.name = body.value("name", type);
@@ -113,7 +122,7 @@ sim::Expected<std::uint64_t, std::string> Core::SeedCustomerLocked(const Ordered
   ParseCustomerFields(body, errors, c, nullptr, channels_given);
   std::optional<sim::WallTime> created;
   ReadDatetime(body, "created_datetime", {}, errors, created);
-  if (!errors.empty()) return sim::MakeUnexpected("invalid customer: " + errors.data().dump());
+  if (!errors.empty()) return sim::MakeUnexpected("invalid customer: " + errors.data().dump(-1, ' ', false, kReplaceInvalidUtf8));
   if (const OrderedJson* id = Find(body, "id"); id != nullptr && AsUint(*id)) {
     c.id = *AsUint(*id);
     if (state.customers.contains(c.id)) return sim::MakeUnexpected("customer " + std::to_string(c.id) + " exists");
@@ -224,7 +233,7 @@ sim::Expected<CustomerMessageResult, std::string> Core::CustomerWritesLocked(con
   Ticket& ticket = state.tickets.at(existing->id);
   FieldErrors errors;
   const auto draft = ParseMessage(message, {}, errors, ctx, &ticket);
-  if (!draft) return sim::MakeUnexpected("invalid message: " + errors.data().dump());
+  if (!draft) return sim::MakeUnexpected("invalid message: " + errors.data().dump(-1, ' ', false, kReplaceInvalidUtf8));
   result.ticket_id = ticket.id;
   result.message_id = InsertMessage(ctx, ticket, *draft, false);
   AddEvent(ctx, "ticket-message-created", "TicketMessage", result.message_id, {{"ticket_id", ticket.id}});
@@ -252,7 +261,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
   const std::string_view path = request.Path();
   OrderedJson body;
   if (!request.body.empty()) {
-    body = OrderedJson::parse(request.body, nullptr, false);
+    body = ParseOrderedJsonText(request.body);
     if (body.is_discarded()) return BadRequest("the body is not valid JSON");
   }
   const auto is = [&](M method, std::string_view pattern) {
@@ -297,6 +306,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
       }
     }
     if (const OrderedJson* ttl = Find(body, "expires_in_s"); ttl != nullptr && AsUint(*ttl)) {
+      if (*AsUint(*ttl) > kMaxTokenLifetimeSeconds) return BadRequest("expires_in_s is at most ten years");
       token.expires_at = now.monotonic + sim::Sec(static_cast<std::int64_t>(*AsUint(*ttl)));
     }
     state.oauth_tokens.push_back(std::move(token));
@@ -362,17 +372,34 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
   if (is(M::kPut, "/_rehearsal/rate-limits")) {
     if (!body.is_object()) return BadRequest("rate limits are a JSON object");
     RateLimits r = config.rate_limits;
-    const std::string plan = body.value("plan", "");
-    if (plan == "standard") r = RateLimits::Standard();
-    if (plan == "enterprise") r = RateLimits::Enterprise();
-    if (!plan.empty() && plan != "standard" && plan != "enterprise") return BadRequest("plan is standard or enterprise");
-    r.enabled = body.value("enabled", r.enabled);
-    r.api_key_limit = body.value("api_key_limit", r.api_key_limit);
-    r.oauth_limit = body.value("oauth_limit", r.oauth_limit);
-    if (const OrderedJson* w = Find(body, "window_s"); w != nullptr && w->is_number()) {
-      r.window = std::chrono::duration_cast<sim::Duration>(std::chrono::duration<double>(w->get<double>()));
+    const OrderedJson* plan = Find(body, "plan");
+    if (plan != nullptr) {
+      const std::string name = plan->is_string() ? plan->get<std::string>() : "";
+      if (name == "standard") r = RateLimits::Standard();
+      else if (name == "enterprise") r = RateLimits::Enterprise();
+      else return BadRequest("plan is standard or enterprise");
     }
-    if (r.api_key_limit <= 0 || r.oauth_limit <= 0 || r.window.count() <= 0) return BadRequest("limits must be positive");
+    if (const OrderedJson* v = Find(body, "enabled"); v != nullptr) {
+      if (!v->is_boolean()) return BadRequest("enabled is a boolean");
+      r.enabled = v->get<bool>();
+    }
+    // Bounds that keep every bucket's drain time at least a microsecond and its arithmetic far
+    // from overflow: up to a million requests per window, windows of 1 ms to a day.
+    for (const auto& [key, limit] : {std::pair{"api_key_limit", &r.api_key_limit}, std::pair{"oauth_limit", &r.oauth_limit}}) {
+      const OrderedJson* v = Find(body, key);
+      if (v == nullptr) continue;
+      const auto n = IntegerWithin(*v, 1, kMaxRequestsPerWindow);
+      if (!n) return BadRequest(std::string(key) + " is an integer from 1 to " + std::to_string(kMaxRequestsPerWindow));
+      *limit = *n;
+    }
+    if (const OrderedJson* w = Find(body, "window_s"); w != nullptr) {
+      const auto seconds = NumberWithin(*w, kMinWindowSeconds, kMaxWindowSeconds);
+      if (!seconds) return BadRequest("window_s is a number of seconds from 0.001 to 86400");
+      r.window = std::chrono::duration_cast<sim::Duration>(std::chrono::duration<double>(*seconds));
+    }
+    if (r.window / r.api_key_limit < std::chrono::microseconds(1) || r.window / r.oauth_limit < std::chrono::microseconds(1)) {
+      return BadRequest("window_s / limit must be at least a microsecond");
+    }
     config.rate_limits = r;
     ApplyRateLimits();
     return EmptyResponse(204);
@@ -380,19 +407,33 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
   if (is(M::kPut, "/_rehearsal/sending")) {
     if (!body.is_object()) return BadRequest("sending is a JSON object");
     Sending s = config.sending;
-    if (const OrderedJson* v = Find(body, "delay_ms"); v != nullptr && AsUint(*v)) s.delay = sim::Ms(static_cast<std::int64_t>(*AsUint(*v)));
-    if (const OrderedJson* v = Find(body, "jitter_ms"); v != nullptr && AsUint(*v)) s.jitter = sim::Ms(static_cast<std::int64_t>(*AsUint(*v)));
-    if (const OrderedJson* v = Find(body, "failure_rate"); v != nullptr && v->is_number()) s.failure_rate = v->get<double>();
-    const std::string drop = body.value("silent_drop", "");
-    if (drop == "marked_sent") s.silent_drop = SilentDrop::kMarkedSent;
-    if (drop == "never_sent") s.silent_drop = SilentDrop::kNeverSent;
+    for (const auto& [key, field] : {std::pair{"delay_ms", &s.delay}, std::pair{"jitter_ms", &s.jitter}}) {
+      const OrderedJson* v = Find(body, key);
+      if (v == nullptr) continue;
+      const auto ms = IntegerWithin(*v, 0, kMaxDelayMs);
+      if (!ms) return BadRequest(std::string(key) + " is an integer from 0 to " + std::to_string(kMaxDelayMs));
+      *field = sim::Ms(*ms);
+    }
+    if (const OrderedJson* v = Find(body, "failure_rate"); v != nullptr) {
+      const auto rate = NumberWithin(*v, 0.0, 1.0);
+      if (!rate) return BadRequest("failure_rate is a number from 0 to 1");
+      s.failure_rate = *rate;
+    }
+    const OrderedJson* drop = Find(body, "silent_drop");
+    const std::string drop_name = drop != nullptr && drop->is_string() ? drop->get<std::string>() : "";
+    if (drop_name == "marked_sent") s.silent_drop = SilentDrop::kMarkedSent;
+    if (drop_name == "never_sent") s.silent_drop = SilentDrop::kNeverSent;
     config.sending = s;
     return EmptyResponse(204);
   }
   if (is(M::kPost, "/_rehearsal/send-failures")) {
-    if (!body.is_object() || !AsUint(body.value("count", OrderedJson()))) return BadRequest("send failures need a count");
-    forced_failures = static_cast<int>(*AsUint(body["count"]));
-    forced_failure_error = body.value("error", config.sending.failure_error);
+    const OrderedJson* count = body.is_object() ? Find(body, "count") : nullptr;
+    const auto n = count != nullptr ? IntegerWithin(*count, 0, kMaxForcedFailures) : std::nullopt;
+    if (!n) return BadRequest("send failures need a count from 0 to " + std::to_string(kMaxForcedFailures));
+    const OrderedJson* error = Find(body, "error");
+    if (error != nullptr && !error->is_string()) return BadRequest("error is a string");
+    forced_failures = static_cast<int>(*n);
+    forced_failure_error = error != nullptr ? error->get<std::string>() : config.sending.failure_error;
     return EmptyResponse(204);
   }
   if (is(M::kPost, "/_rehearsal/run-due-sends")) {

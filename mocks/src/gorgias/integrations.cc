@@ -61,7 +61,7 @@ std::string UrlEncodedForm(const OrderedJson& form) {
   for (const auto& [key, value] : form.items()) {
     if (!out.empty()) out += '&';
     out += sim::PercentEncode(key) + "=" +
-           sim::PercentEncode(value.is_string() ? value.get<std::string>() : value.dump());
+           sim::PercentEncode(value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, kReplaceInvalidUtf8));
   }
   return out;
 }
@@ -255,7 +255,7 @@ void Core::Fire(std::string_view trigger, const Ticket& ticket, const Message* m
     } else if (!rendered.is_null()) {
       call.body = content_type == "application/x-www-form-urlencoded" && rendered.is_object()
                       ? UrlEncodedForm(rendered)
-                      : rendered.dump();
+                      : rendered.dump(-1, ' ', false, kReplaceInvalidUtf8);
     }
     call.headers.Set("Host", authority);
     if (!call.body.empty()) call.headers.Set("Content-Type", content_type);

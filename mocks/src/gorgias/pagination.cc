@@ -32,7 +32,7 @@ std::string EncodeCursor(std::string_view direction, const SortKey& key, bool te
     triple.push_back(key.number);
   }
   triple.push_back(key.id);
-  return sim::Base64Encode(triple.dump());
+  return sim::Base64Encode(triple.dump(-1, ' ', false, kReplaceInvalidUtf8));
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ std::optional<sim::Response> Core::ParseListQuery(const Ctx& ctx, const std::vec
   if (const auto cursor = ctx.request.Query("cursor"); cursor && !cursor->empty()) {
     std::string decoded;
     bool ok = sim::Base64Decode(*cursor, decoded);
-    OrderedJson triple = ok ? OrderedJson::parse(decoded, nullptr, false) : OrderedJson();
+    OrderedJson triple = ok ? ParseOrderedJsonText(decoded) : OrderedJson();
     ok = ok && triple.is_array() && triple.size() == 3 && triple[0].is_string() &&
          (triple[0] == "next" || triple[0] == "prev") && AsUint(triple[2]).has_value() &&
          (out.text_key ? triple[1].is_string() : triple[1].is_number_integer());

@@ -36,7 +36,7 @@ std::string Print(const OrderedJson* value) {
   if (value->is_string()) return value->get<std::string>();
   if (value->is_boolean()) return value->get<bool>() ? "True" : "False";
   if (value->is_null()) return "None";
-  return value->dump();
+  return value->dump(-1, ' ', false, kReplaceInvalidUtf8);
 }
 
 }  // namespace
@@ -87,7 +87,7 @@ std::string RenderTemplate(std::string_view text, const OrderedJson& context) {
         if (filter == "urlencode") {
           rendered = sim::PercentEncode(rendered);
         } else if (filter == "tojson") {
-          rendered = value != nullptr ? value->dump() : "null";
+          rendered = value != nullptr ? value->dump(-1, ' ', false, kReplaceInvalidUtf8) : "null";
         }
         filters = next == std::string_view::npos ? std::string_view{} : filters.substr(next + 1);
       }

@@ -33,7 +33,7 @@ void ReadExternalId(const OrderedJson& body, FieldErrors& errors, std::optional<
   } else if (v->is_string()) {
     out = v->get<std::string>();
   } else if (v->is_number_integer()) {
-    out = v->dump();
+    out = v->dump(-1, ' ', false, kReplaceInvalidUtf8);
   } else {
     errors.Add({"external_id"}, kNotString);
     return;

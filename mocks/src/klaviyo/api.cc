@@ -245,7 +245,9 @@ Reply Core::GetProfiles(Call& call) {
   auto sort = ReadSort(call, {"id", "created", "updated", "email"});
   if (!sort) return sim::MakeUnexpected(sort.error());
   std::vector<const Profile*> items;
-  for (const auto& [id, p] : state.profiles) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : state.profiles) {
+    const Profile& p = entry.second;
     const bool keep = AllMatch(*filter, [&](const std::string& field) -> std::vector<FilterValue> {
       if (field == "id") return {FilterValue::String(p.id)};
       if (field == "email") return {Str(p.email)};
@@ -372,7 +374,9 @@ Reply Core::GetLists(Call& call) {
   auto page = ReadPage(call, 10, 10);
   if (!page) return sim::MakeUnexpected(page.error());
   std::vector<const List*> items;
-  for (const auto& [id, l] : state.lists) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : state.lists) {
+    const List& l = entry.second;
     const bool keep = AllMatch(*filter, [&](const std::string& field) -> std::vector<FilterValue> {
       if (field == "name") return {FilterValue::String(l.name)};
       if (field == "id") return {FilterValue::String(l.id)};
@@ -502,7 +506,9 @@ Reply Core::GetSegments(Call& call) {
   auto page = ReadPage(call, 10, 10);
   if (!page) return sim::MakeUnexpected(page.error());
   std::vector<const Segment*> items;
-  for (const auto& [id, s] : state.segments) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : state.segments) {
+    const Segment& s = entry.second;
     if (AllMatch(*filter, [&](const std::string& field) -> std::vector<FilterValue> {
           return {FilterValue::String(field == "name" ? s.name : s.id)};
         })) {
@@ -1043,7 +1049,9 @@ Reply Core::GetCampaigns(Call& call) {
   auto page = ReadPage(call, 100, 100);
   if (!page) return sim::MakeUnexpected(page.error());
   std::vector<const Campaign*> items;
-  for (const auto& [id, c] : state.campaigns) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : state.campaigns) {
+    const Campaign& c = entry.second;
     if (AllMatch(*filter, [&](const std::string& field) -> std::vector<FilterValue> {
           if (field == "messages.channel") return {FilterValue::String(std::string(ChannelName(c.channel)))};
           if (field == "name") return {FilterValue::String(c.name)};
@@ -1112,7 +1120,9 @@ Reply Core::GetFlows(Call& call) {
   auto page = ReadPage(call, 50, 50);
   if (!page) return sim::MakeUnexpected(page.error());
   std::vector<const Flow*> items;
-  for (const auto& [id, f] : state.flows) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : state.flows) {
+    const Flow& f = entry.second;
     if (AllMatch(*filter, [&](const std::string& field) -> std::vector<FilterValue> {
           if (field == "name") return {FilterValue::String(f.name)};
           if (field == "status") return {FilterValue::String(f.status)};

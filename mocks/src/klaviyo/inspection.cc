@@ -34,10 +34,13 @@ sim::Expected<sim::Duration, std::string> DurationOf(const Json& doc, std::strin
                                   std::pair{"seconds", sim::Sec(1)}, std::pair{"within_days", sim::Days(1)},
                                   std::pair{"within_s", sim::Sec(1)}}) {
     if (!doc.contains(key)) continue;
-    if (!doc[key].is_number() || doc[key].get<double>() < 0) {
-      return sim::MakeUnexpected(std::string(where) + key + ": must be a non-negative number");
+    // At most ten years in any unit, so the sum cannot overflow a Duration.
+    const double max = static_cast<double>(sim::Days(3650) / unit);
+    const auto amount = NumberWithin(doc[key], 0.0, max);
+    if (!amount) {
+      return sim::MakeUnexpected(std::string(where) + key + ": must be a non-negative number up to ten years");
     }
-    d += std::chrono::duration_cast<sim::Duration>(unit * doc[key].get<double>());
+    d += std::chrono::duration_cast<sim::Duration>(unit * *amount);
   }
   return d;
 }
@@ -271,7 +274,7 @@ Result Core::SeedJsonLocked(std::string_view what, const Json& doc, sim::Moment 
       }
       c.scheduled_at = t;
     } else if (doc.contains("send_in_s")) {
-      if (!doc["send_in_s"].is_number() || doc["send_in_s"].get<double>() < 0) return Bad("send_in_s", "must be >= 0");
+      if (!NumberWithin(doc["send_in_s"], 0.0, 315'360'000.0)) return Bad("send_in_s", "must be from 0 to 315360000 (ten years)");
       c.scheduled_at = now.wall + std::chrono::duration_cast<sim::Duration>(sim::Sec(1) * doc["send_in_s"].get<double>());
     }
     return ScheduleCampaignLocked(std::move(c), now);
@@ -367,7 +370,7 @@ sim::Response Core::HandleInspection(const sim::Request& request, sim::Moment no
     return JsonResponse(400, OrderedJson{{"error", error}, {"field", error.substr(0, colon)}});
   };
   const auto parse = [&]() -> std::optional<Json> {
-    Json doc = Json::parse(request.body, nullptr, false);
+    Json doc = ParseJsonText(request.body);
     if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
     return doc;
   };
@@ -450,11 +453,11 @@ sim::Response Core::HandleInspection(const sim::Request& request, sim::Moment no
                                           std::pair{"daily", &RateTier::daily}}) {
           if (!t.is_object()) return bad("tiers." + name + ": must be an object");
           if (!t.contains(key)) continue;
-          if (!t[key].is_number_integer() || t[key].get<std::int64_t>() < 0 ||
-              (t[key].get<std::int64_t>() == 0 && std::string(key) != "daily")) {
-            return bad("tiers." + name + "." + key + ": must be a positive integer");
-          }
-          tier.*member = t[key].get<std::int64_t>();
+          // Up to a billion per window: far above any tier, far below overflow.
+          const std::int64_t min = std::string(key) == "daily" ? 0 : 1;
+          const auto n = IntegerWithin(t[key], min, 1'000'000'000);
+          if (!n) return bad("tiers." + name + "." + key + ": must be a positive integer up to 1000000000");
+          tier.*member = *n;
         }
       }
     }

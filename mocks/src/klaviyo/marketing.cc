@@ -177,7 +177,7 @@ std::optional<std::string> Core::FailingCondition(const std::vector<Condition>& 
           const auto cmp = CompareJson(actual, c.value);
           ok = cmp && (c.op == "greater-than" ? *cmp > 0 : *cmp < 0);
         }
-        if (!ok) return "profile property " + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump());
+        if (!ok) return "profile property " + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump(-1, ' ', false, kReplaceInvalidUtf8));
         break;
       }
       case Condition::Kind::kListMember:

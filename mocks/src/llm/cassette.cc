@@ -33,7 +33,7 @@ std::string TextOf(const Json& content) {
 
 std::string CassetteKey(const sim::Request& request) {
   std::string canonical = request.body;
-  const Json doc = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  const Json doc = ParseJsonText(request.body);
   if (!doc.is_discarded()) canonical = doc.dump();
   const std::string material =
       std::string(sim::MethodName(request.method)) + " " + std::string(request.Path()) + "\n" + canonical;
@@ -43,7 +43,7 @@ std::string CassetteKey(const sim::Request& request) {
 void DescribeRequest(const sim::Request& request, std::string& model, std::string& first_message) {
   model.clear();
   first_message.clear();
-  const Json doc = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  const Json doc = ParseJsonText(request.body);
   if (doc.is_discarded() || !doc.is_object()) return;
   if (doc.contains("model") && doc["model"].is_string()) model = doc["model"].get<std::string>();
   if (doc.contains("messages") && doc["messages"].is_array() && !doc["messages"].empty() &&
@@ -96,7 +96,7 @@ sim::Expected<std::vector<CassetteEntry>, std::string> LoadCassette(const std::s
   while (std::getline(in, text)) {
     ++line_no;
     if (text.empty()) continue;
-    const Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const Json doc = ParseJsonText(text);
     const auto where = path + ":" + std::to_string(line_no) + ": ";
     if (doc.is_discarded() || !doc.is_object()) return sim::MakeUnexpected(where + "not a JSON object");
     CassetteEntry entry;

@@ -6,9 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
+#include "mocks/common/linear_regex.h"
 #include "sim/crypto.h"
+#include "sim/untrusted_text.h"
 
 namespace rh::mocks::llm {
 
@@ -464,7 +465,20 @@ LlmMock::~LlmMock() = default;
 
 sim::Response LlmMock::Handle(const sim::Request& request, sim::Moment now) {
   std::lock_guard lock(mu_);
-  return state_->HandleLocked(request, now);
+  try {
+    return state_->HandleLocked(request, now);
+  } catch (const std::exception& e) {
+    // A bug, or an input nothing anticipated: one request answered with the API's own 500
+    // envelope, the reason on the response (x-rehearsal-failure) for whoever reads the trace,
+    // never an exception out of Handle.
+    const std::string rid = OpenAiRequestId(state_->rng.Fork("llm.failure", sim::StableHash(request.body)));
+    sim::Response r = request.Path() == "/v1/messages"
+                          ? AnthropicError(500, "api_error", "Internal server error", rid)
+                          : OpenAiError(500, "The server had an error while processing your request. Sorry about that!",
+                                        "server_error", nullptr, nullptr, rid);
+    r.headers.Set("x-rehearsal-failure", sim::BoundedPrintable(e.what(), 512));
+    return r;
+  }
 }
 
 namespace {
@@ -599,7 +613,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
     }
   }
   // 2. The body.
-  const OrderedJson body = OrderedJson::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  const OrderedJson body = ParseOrderedJsonText(request.body);
   if (body.is_discarded() || !body.is_object()) {
     if (openai) {
       return OpenAiError(400,
@@ -715,7 +729,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
         p.schema = js.value("schema", OrderedJson::object());
         p.schema_name = js.value("name", "");
       }
-      input_tokens += CountTextTokens(api, p.schema.dump());
+      input_tokens += CountTextTokens(api, p.schema.dump(-1, ' ', false, kReplaceInvalidUtf8));
     }
   }
   if (body.contains("tools") && body["tools"].is_array()) {
@@ -727,7 +741,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
                          {"description", f.value("description", "")},
                          {"parameters", f.value(openai ? "parameters" : "input_schema", OrderedJson::object())}});
     }
-    input_tokens += CountTextTokens(api, body["tools"].dump());
+    input_tokens += CountTextTokens(api, body["tools"].dump(-1, ' ', false, kReplaceInvalidUtf8));
   }
   if (body.contains("tool_choice")) {
     const OrderedJson& tc = body["tool_choice"];
@@ -822,7 +836,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
   }
 
   // 4. The call's random stream: the content and how many identical calls came before.
-  const std::uint64_t content_hash = sim::StableHash(body.dump(), openai ? 0x51 : 0x52);
+  const std::uint64_t content_hash = sim::StableHash(body.dump(-1, ' ', false, kReplaceInvalidUtf8), openai ? 0x51 : 0x52);
   const std::uint64_t occurrence = occurrences[content_hash]++;
   sim::Rng call = rng.Fork("llm.call", content_hash).Fork("occurrence", occurrence);
   CallRecord rec;
@@ -848,11 +862,10 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
     if (s.nth_call != 0 && s.nth_call != rec.seq) continue;
     if (!s.contains.empty() && p.prompt_text.find(s.contains) == std::string::npos) continue;
     if (!s.regex.empty()) {
-      try {
-        if (!std::regex_search(p.prompt_text, std::regex(s.regex))) continue;
-      } catch (const std::regex_error&) {
-        continue;  // an invalid pattern matches nothing
-      }
+      // Linear time in the prompt whatever the pattern (see linear_regex.h); a pattern it cannot
+      // compile (refused where scripts are added, so only a C++ caller's) matches nothing.
+      const auto regex = LinearRegex::Compile(s.regex);
+      if (!regex || !regex->Search(p.prompt_text)) continue;
     }
     script = &s;
     rec.script = static_cast<std::int64_t>(i);
@@ -1009,20 +1022,20 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
     if (tool != nullptr) {
       ans.tool_call = true;
       ans.tool_name = (*tool)["name"].get<std::string>();
-      ans.text = script != nullptr && script->json ? script->json->dump()
+      ans.text = script != nullptr && script->json ? script->json->dump(-1, ' ', false, kReplaceInvalidUtf8)
                  : script != nullptr              ? script->text
-                                                  : FillSchema((*tool)["parameters"], v, 0).dump();
+                                                  : FillSchema((*tool)["parameters"], v, 0).dump(-1, ' ', false, kReplaceInvalidUtf8);
       ans.finish = Finish::kTool;
     } else if (structured) {
       if (script != nullptr) {
-        ans.text = script->json ? script->json->dump() : script->text;
+        ans.text = script->json ? script->json->dump(-1, ' ', false, kReplaceInvalidUtf8) : script->text;
       } else if (p.format == Format::kJsonSchema) {
-        ans.text = FillSchema(p.schema, v, 0).dump();
+        ans.text = FillSchema(p.schema, v, 0).dump(-1, ' ', false, kReplaceInvalidUtf8);
       } else {
-        ans.text = FillSchema(OrderedJson::object(), v, 0).dump();
+        ans.text = FillSchema(OrderedJson::object(), v, 0).dump(-1, ' ', false, kReplaceInvalidUtf8);
       }
     } else if (script != nullptr) {
-      ans.text = script->json ? script->json->dump() : script->text;
+      ans.text = script->json ? script->json->dump(-1, ' ', false, kReplaceInvalidUtf8) : script->text;
     } else if (classify) {
       char conf[16];
       std::snprintf(conf, sizeof conf, "%.2f", rec.confidence);
@@ -1136,7 +1149,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
                                                           {"logprobs", nullptr},
                                                           {"finish_reason", finish}}})}};
         if (p.include_usage) c["usage"] = nullptr;
-        out += "data: " + c.dump() + "\n\n";
+        out += "data: " + c.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n\n";
       };
       if (ans.tool_call) {
         chunk({{"role", "assistant"},
@@ -1165,7 +1178,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
                                {"system_fingerprint", fingerprint},
                                {"choices", OrderedJson::array()},
                                {"usage", usage}};
-        out += "data: " + c.dump() + "\n\n";
+        out += "data: " + c.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n\n";
       }
       out += "data: [DONE]\n\n";
       r.body = std::move(out);
@@ -1186,7 +1199,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
     const std::string tool_id = "toolu_01" + RandomAlnum(ids, 22, kBase62);
     OrderedJson block;
     if (ans.tool_call) {
-      OrderedJson input = OrderedJson::parse(ans.text, nullptr, false);
+      OrderedJson input = ParseOrderedJsonText(ans.text);
       if (input.is_discarded() || !input.is_object()) input = OrderedJson::object();  // truncated: as sent so far
       block = {{"type", "tool_use"}, {"id", tool_id}, {"name", ans.tool_name}, {"input", input}};
     } else {
@@ -1212,7 +1225,7 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
       auto event = [&out](std::string_view name, const OrderedJson& data) {
         out += "event: ";
         out += name;
-        out += "\ndata: " + data.dump() + "\n\n";
+        out += "\ndata: " + data.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n\n";
       };
       OrderedJson start_usage = usage;
       start_usage["output_tokens"] = 1;
@@ -1331,8 +1344,10 @@ OrderedJson CallJson(const CallRecord& c) {
 
 bool ReadRate(const Json& doc, const char* key, double& out, std::string& error) {
   if (!doc.contains(key)) return true;
-  if (!doc[key].is_number() || doc[key].get<double>() < 0 || (std::string_view(key) != "slow_factor" && doc[key].get<double>() > 1)) {
-    error = std::string(key) + " must be a number in [0, 1]";
+  // A slow factor stretches latency: at most 1000x, so modelled times stay far from overflow.
+  const bool slow = std::string_view(key) == "slow_factor";
+  if (!NumberWithin(doc[key], 0.0, slow ? 1000.0 : 1.0)) {
+    error = std::string(key) + (slow ? " must be a number in [0, 1000]" : " must be a number in [0, 1]");
     return false;
   }
   out = doc[key].get<double>();
@@ -1427,7 +1442,7 @@ sim::Response LlmMock::State::InspectUnchecked(const sim::Request& request) {
         std::vector<double> r(kIntentCount, 0.0);
         for (const auto& [answer, p] : row.items()) {
           const auto a = ParseIntent(answer);
-          if (!a || !p.is_number() || p.get<double>() < 0) return fail(400, "bad cell " + truth + "/" + answer);
+          if (!a || !NumberWithin(p, 0.0, 1e6)) return fail(400, "bad cell " + truth + "/" + answer);
           r[static_cast<int>(*a)] = p.get<double>();
         }
         m.confusion[static_cast<int>(*t)] = r;
@@ -1443,8 +1458,11 @@ sim::Response LlmMock::State::InspectUnchecked(const sim::Request& request) {
                               {"anthropic_rpm", &l.anthropic_rpm}, {"anthropic_itpm", &l.anthropic_itpm},
                               {"anthropic_otpm", &l.anthropic_otpm}}) {
       if (!doc->contains(key)) continue;
-      if (!(*doc)[key].is_number() || (*doc)[key].get<double>() <= 0) return fail(400, std::string(key) + " must be > 0");
-      *field = (*doc)[key].get<double>();
+      // Per minute, from 0.01 (a bucket refilling a millionth of a token per second, the
+      // token bucket's resolution) to a billion.
+      const auto per_minute = NumberWithin((*doc)[key], 0.01, 1e9);
+      if (!per_minute) return fail(400, std::string(key) + " must be a number from 0.01 to 1000000000");
+      *field = *per_minute;
     }
     config.rate_limits = l;
     buckets.clear();
@@ -1464,15 +1482,12 @@ sim::Response LlmMock::State::InspectUnchecked(const sim::Request& request) {
     s.text = d.value("text", "");
     if (d.contains("json")) s.json = OrderedJson::parse(d["json"].dump());
     s.status = d.value("status", 0);
+    if (s.status != 0 && (s.status < 400 || s.status > 599)) return fail(400, "status must be from 400 to 599");
     s.error_type = d.value("error_type", "");
     s.error_message = d.value("error_message", "");
     s.times = d.value("times", std::uint64_t{0});
     if (!s.regex.empty()) {
-      try {
-        std::regex check(s.regex);
-      } catch (const std::regex_error&) {
-        return fail(400, "invalid regex");
-      }
+      if (const auto regex = LinearRegex::Compile(s.regex); !regex) return fail(400, "invalid regex: " + regex.error());
     }
     scripts.push_back(std::move(s));
     return JsonResponse(201, Json{{"id", scripts.size() - 1}});

@@ -200,7 +200,7 @@ void ProduceWebhook(Core& core, Action& action, std::string_view topic, const Or
   for (const auto& [sub_id, sub] : core.state.subscriptions) {
     if (sub.topic != topic) continue;
     if (bytes.empty()) {
-      bytes = body.dump();
+      bytes = body.dump(-1, ' ', false, kReplaceInvalidUtf8);
       hmac = sim::Base64Encode(sim::HmacSha256(core.config.api_client_secret, bytes));
     }
     if (action.event_id.empty()) action.event_id = core.NextEventId();

@@ -471,7 +471,7 @@ class Parser {
         while (tok_.kind != Tok::kRBrace) {
           std::string key = Name();
           Expect(Tok::kColon);
-          v.fields.emplace_back(std::move(key), ParseValue(is_const, depth + 1));
+          v.fields.push_back({std::move(key), ParseValue(is_const, depth + 1)});
         }
         Expect(Tok::kRBrace);
         return v;

@@ -169,7 +169,7 @@ bool WildcardMatch(std::string_view pattern, std::string_view text) {
 }
 
 std::string EncodeToken(const OrderedJson& payload) {
-  std::string b64 = sim::Base64Encode(payload.dump());
+  std::string b64 = sim::Base64Encode(payload.dump(-1, ' ', false, kReplaceInvalidUtf8));
   for (char& c : b64) {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
@@ -188,7 +188,7 @@ std::optional<Json> DecodeToken(std::string_view token) {
   }
   std::string raw;
   if (!sim::Base64Decode(b64, raw)) return std::nullopt;
-  Json j = Json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  Json j = ParseJsonText(raw);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
 }

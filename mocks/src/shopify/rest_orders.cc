@@ -427,7 +427,7 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
         return Unprocessable("note_attributes", "is invalid");
       }
       OrderedJson value = a.contains("value") ? OrderedJson::parse(a["value"].dump()) : OrderedJson(nullptr);
-      if (value.is_number()) value = value.dump();
+      if (value.is_number()) value = value.dump(-1, ' ', false, kReplaceInvalidUtf8);
       attrs.push_back({{"name", a["name"].get<std::string>()}, {"value", value}});
     }
     updated.note_attributes = attrs;

@@ -40,6 +40,12 @@ GraphqlLimits GraphqlLimitsFor(Plan plan) {
 
 namespace {
 
+// The ranges PUT /_rehearsal/limits accepts: any plan a scenario models, and no bucket whose drain
+// time rounds to zero or whose arithmetic overflows.
+constexpr std::int64_t kMaxBucketSize = 1'000'000;
+constexpr double kMinRatePerSecond = 0.001;
+constexpr double kMaxRatePerSecond = 1'000'000;
+
 struct Route {
   sim::Method method;
   std::string_view pattern;
@@ -327,16 +333,14 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
       const Json& r = (*body)["rest"];
       if (!r.is_object()) return ErrorObject(400, OrderedJson{{"rest", "must be an object"}});
       if (r.contains("bucket_size")) {
-        if (!r["bucket_size"].is_number_integer() || r["bucket_size"].get<std::int64_t>() < 1) {
-          return ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be a positive integer"}});
-        }
-        rest.bucket_size = r["bucket_size"].get<std::int64_t>();
+        const auto size = IntegerWithin(r["bucket_size"], 1, kMaxBucketSize);
+        if (!size) return ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be an integer from 1 to 1000000"}});
+        rest.bucket_size = *size;
       }
       if (r.contains("leak_per_second")) {
-        if (!r["leak_per_second"].is_number() || r["leak_per_second"].get<double>() <= 0) {
-          return ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a positive number"}});
-        }
-        rest.leak_each = sim::Duration(static_cast<std::int64_t>(std::llround(1e9 / r["leak_per_second"].get<double>())));
+        const auto rate = NumberWithin(r["leak_per_second"], kMinRatePerSecond, kMaxRatePerSecond);
+        if (!rate) return ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a number from 0.001 to 1000000"}});
+        rest.leak_each = sim::Duration(static_cast<std::int64_t>(std::llround(1e9 / *rate)));
       }
     }
     if (body->contains("graphql")) {
@@ -344,8 +348,8 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
       if (!g.is_object()) return ErrorObject(400, OrderedJson{{"graphql", "must be an object"}});
       for (const char* key : {"restore_rate", "maximum_available"}) {
         if (!g.contains(key)) continue;
-        if (!g[key].is_number() || g[key].get<double>() <= 0) {
-          return ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a positive number"}});
+        if (!NumberWithin(g[key], kMinRatePerSecond, kMaxRatePerSecond)) {
+          return ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a number from 0.001 to 1000000"}});
         }
       }
       gql.restore_rate = g.value("restore_rate", gql.restore_rate);

@@ -13,6 +13,7 @@
 
 #include "pipeline/clients/api_caller.h"
 #include "pipeline/clients/values.h"
+#include "sim/untrusted_text.h"
 
 namespace rh::pipeline::clients::detail {
 
@@ -97,6 +98,7 @@ inline std::int64_t Money(const Json& j, std::string_view key, int exponent) {
 
 // The body as JSON, or nullopt.
 inline std::optional<Json> ParseJson(std::string_view body) {
+  if (!sim::JsonNestingWithin(body)) return std::nullopt;  // see sim/untrusted_text.h
   Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return std::nullopt;
   return doc;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/untrusted_text.h"
+
 namespace rh::pipeline::clients {
 namespace {
 
@@ -291,6 +293,7 @@ RateSignal OpenAiPause(const sim::Headers& headers, double low_water, std::int64
 
 RateSignal ShopifyGraphqlPause(std::string_view body) {
   RateSignal signal;
+  if (!sim::JsonNestingWithin(body)) return signal;  // see sim/untrusted_text.h
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return signal;
   bool throttled = false;

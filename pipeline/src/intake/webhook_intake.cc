@@ -4,9 +4,18 @@
 #include <utility>
 
 #include "sim/crypto.h"
+#include "sim/untrusted_text.h"
 
 namespace rh::pipeline {
 namespace {
+
+// The body as JSON; a discarded value when it is malformed or nested deeper than any webhook
+// (nlohmann's recursive destructor would overflow the stack on a document 100,000 deep).
+nlohmann::json ParseBoundedJson(std::string_view body) {
+  if (!sim::JsonNestingWithin(body)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+}
+
 
 sim::Response Answer(int status, std::string_view text) {
   return sim::Response::Json(status, nlohmann::json{{"status", text}}.dump());
@@ -34,6 +43,15 @@ std::optional<std::uint64_t> CoerceId(const nlohmann::json& value) {
 std::string IdText(const nlohmann::json& value) {
   if (auto id = CoerceId(value)) return std::to_string(*id);
   return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// The member as text ("" when absent or null, its JSON text when not a string), for deduplication
+// keys: a number where Gorgias sends a string must not throw (the fuzzer found
+// "updated_datetime": 9, which escaped Handle as nlohmann's type_error).
+std::string MemberText(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -75,11 +93,12 @@ sim::Response WebhookIntake::HandleShopify(const sim::Request& request, sim::Mom
     return Refuse(401, "invalid webhook signature");
   }
   ShopifyEvent event;
-  event.topic = std::string(request.headers.GetOr("X-Shopify-Topic", ""));
-  event.webhook_id = std::string(request.headers.GetOr("X-Shopify-Webhook-Id", ""));
-  event.event_id = std::string(request.headers.GetOr("X-Shopify-Event-Id", ""));
-  event.triggered_at = std::string(request.headers.GetOr("X-Shopify-Triggered-At", ""));
-  event.payload = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  // Header values reach JSON (the decision log, traces) later: made valid UTF-8 here, once.
+  event.topic = sim::ToValidUtf8(request.headers.GetOr("X-Shopify-Topic", ""));
+  event.webhook_id = sim::ToValidUtf8(request.headers.GetOr("X-Shopify-Webhook-Id", ""));
+  event.event_id = sim::ToValidUtf8(request.headers.GetOr("X-Shopify-Event-Id", ""));
+  event.triggered_at = sim::ToValidUtf8(request.headers.GetOr("X-Shopify-Triggered-At", ""));
+  event.payload = ParseBoundedJson(request.body);
   if (event.topic.empty() || event.webhook_id.empty() || !event.payload.is_object()) {
     {
       std::lock_guard lock(mu_);
@@ -108,7 +127,7 @@ sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Mom
     Note(now, "intake.rejected", {{"source", "gorgias"}, {"reason", signature ? "wrong signature" : "missing signature"}});
     return Refuse(401, "invalid webhook signature");
   }
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json body = ParseBoundedJson(request.body);
   std::optional<std::uint64_t> ticket_id;
   if (body.is_object() && body.contains("ticket") && body["ticket"].is_object()) {
     ticket_id = CoerceId(body["ticket"].value("id", nlohmann::json()));
@@ -125,9 +144,9 @@ sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Mom
   event.ticket_id = *ticket_id;
   event.ticket = std::move(body["ticket"]);
   if (body.contains("message") && body["message"].is_object()) event.message = std::move(body["message"]);
-  event.trigger = request.Query("event").value_or(event.message.is_null() ? "ticket-updated" : "ticket-message-created");
+  event.trigger = sim::ToValidUtf8(request.Query("event").value_or(event.message.is_null() ? "ticket-updated" : "ticket-message-created"));
   event.dedupe_key = "gorgias:" + event.trigger + ":" + std::to_string(event.ticket_id) + ":" +
-                     (event.message.is_null() ? event.ticket.value("updated_datetime", std::string())
+                     (event.message.is_null() ? MemberText(event.ticket, "updated_datetime")
                                               : IdText(event.message.value("id", nlohmann::json())));
   if (!FirstTime(event.dedupe_key)) {
     Note(now, "intake.duplicate", {{"source", "gorgias"}, {"trigger", event.trigger}, {"ticket", event.ticket_id}});

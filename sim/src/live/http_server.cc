@@ -16,14 +16,19 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <iterator>
 #include <exception>
 #include <limits>
 #include <map>
@@ -91,6 +96,67 @@ Request ToSimRequest(BeastRequest&& in, Method method) {
   for (const auto& field : in) out.headers.Add(field.name_string(), field.value());
   out.body = std::move(in.body());
   return out;
+}
+
+// A head the server refuses before reading a body or calling the Service, or nullopt. RFC 9112:
+// an HTTP/1.1 request without a Host field, or with more than one, gets 400 (section 3.2); a
+// transfer coding the server does not understand gets 501 (section 6.1). Beast decodes chunked
+// only, and passes any coding before it (gzip, chunked) on undecoded, so only "chunked" is
+// accepted; Beast itself refuses codings where chunked is not last.
+std::optional<BeastResponse> RefuseHead(const BeastRequest& head) {
+  // Every field is visited in order: Beast's equal_range spans from the first to the last field of
+  // a name in insertion order, others in between included.
+  int hosts = 0;
+  for (const auto& field : head) hosts += field.name() == http::field::host ? 1 : 0;
+  if (head.version() >= 11 || hosts > 1) {
+    const int count = hosts;
+    if (count != 1) {
+      return PlainResponse(http::status::bad_request, head.version(),
+                           count == 0 ? "an HTTP/1.1 request needs a Host header field"
+                                      : "a request has at most one Host header field",
+                           false);
+    }
+  }
+  for (const auto& field : head) {
+    if (field.name() != http::field::transfer_encoding) continue;
+    std::string_view codings = field.value();
+    while (!codings.empty()) {
+      const std::size_t comma = codings.find(',');
+      std::string_view coding = codings.substr(0, comma);
+      codings = comma == std::string_view::npos ? std::string_view() : codings.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+      if (coding.empty() || EqualsIgnoreCase(coding, "chunked")) continue;
+      std::string text = "transfer coding ";
+      text.append(coding.substr(0, 64));
+      text.append(" is not implemented");
+      return PlainResponse(http::status::not_implemented, head.version(), text, false);
+    }
+  }
+  return std::nullopt;
+}
+
+using RequestParser = http::request_parser<http::string_body>;
+
+// The limits every request is parsed under.
+void ConfigureParser(RequestParser& parser, const HttpServer::Config& config) {
+  parser.body_limit(static_cast<std::uint64_t>(config.body_limit));
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(config.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  parser.eager(true);
+}
+
+// The answer to a request the parser refused; the connection closes after it.
+BeastResponse RejectionResponse(error_code ec, const HttpServer::Config& config) {
+  if (ec == http::error::body_limit) {
+    return PlainResponse(http::status::payload_too_large, 11,
+                         "request body over " + std::to_string(config.body_limit) + " bytes", false);
+  }
+  if (ec == http::error::header_limit) {
+    return PlainResponse(http::status::request_header_fields_too_large, 11,
+                         "request head over " + std::to_string(config.header_limit) + " bytes", false);
+  }
+  return PlainResponse(http::status::bad_request, 11, "malformed request: " + ec.message(), false);
 }
 
 // Converts the Service's answer. Framing (Content-Length, Transfer-Encoding) is the server's
@@ -246,11 +312,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void NextRequest() {
     parser_.emplace();
-    parser_->body_limit(static_cast<std::uint64_t>(config().body_limit));
-    parser_->header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(config().header_limit, std::numeric_limits<std::uint32_t>::max())));
-    parser_->eager(true);
+    ConfigureParser(*parser_, config());
     expect_checked_ = false;
+    head_deadline_.reset();
     Parse();
   }
 
@@ -264,6 +328,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return Reject(ec);
       if (parser_->is_header_done() && !expect_checked_) {
         expect_checked_ = true;
+        head_deadline_.reset();
+        if (std::optional<BeastResponse> refused = RefuseHead(parser_->get())) {
+          response_ = std::move(*refused);
+          return Write();
+        }
         if (!parser_->is_done() && ExpectsContinue()) return SendContinue();
       }
       if (parser_->is_done()) return Respond();
@@ -277,6 +346,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (idle && shared_->stopping.load()) return Close();
     phase_ = idle ? Phase::kIdle : Phase::kReading;
     stream_.expires_after(idle ? config().idle_timeout : config().read_timeout);
+    if (!idle && !parser_->is_header_done()) {
+      // The head has begun: it must be complete by a fixed deadline, however it trickles in.
+      const auto now = std::chrono::steady_clock::now();
+      if (!head_deadline_) head_deadline_ = now + config().head_timeout;
+      if (*head_deadline_ < now + config().read_timeout) stream_.expires_at(*head_deadline_);
+    }
     const std::size_t size = beast::read_size(buffer_, kReadChunk);
     // The parser consumes everything but an unfinished head, which header_limit bounds, so the
     // buffer cannot fill up; a full one would mean a parser bug, answered as an oversized head.
@@ -357,6 +432,10 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (...) {
       call->failure = "the service failed";
     }
+    if (!call->failure.empty()) {
+      // The live transport's log: the operator learns why a client got this 500.
+      std::fprintf(stderr, "rehearsal http server: %s\n", call->failure.c_str());
+    }
     if (call->caller_waiting.exchange(false)) co_return;  // Respond picks the result up
     std::lock_guard lock(shared->mu);
     if (!shared->loop_accepts_completions) co_return;
@@ -391,18 +470,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // A request the parser refused. The stream cannot be trusted after it, so the connection closes.
   void Reject(error_code ec) {
-    if (ec == http::error::body_limit) {
-      response_ = PlainResponse(
-          http::status::payload_too_large, 11,
-          "request body over " + std::to_string(config().body_limit) + " bytes", false);
-    } else if (ec == http::error::header_limit) {
-      response_ = PlainResponse(
-          http::status::request_header_fields_too_large, 11,
-          "request head over " + std::to_string(config().header_limit) + " bytes", false);
-    } else {
-      response_ =
-          PlainResponse(http::status::bad_request, 11, "malformed request: " + ec.message(), false);
-    }
+    response_ = RejectionResponse(ec, config());
     Write();
   }
 
@@ -466,6 +534,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   BeastResponse response_;
   bool expect_checked_ = false;
+  // When the current request's head must be complete (set by its first bytes; see head_timeout).
+  std::optional<std::chrono::steady_clock::time_point> head_deadline_;
   std::size_t lingered_bytes_ = 0;
   Phase phase_ = Phase::kIdle;
   std::shared_ptr<Session> pending_self_;  // set while the Service works on a request
@@ -591,6 +661,69 @@ struct HttpServer::Impl {
   std::unique_ptr<LiveRuntime> runtime;
   std::shared_ptr<Listener> listener;
 };
+
+std::string AnswerConnectionBytes(Service& service, const HttpServer::Config& config, std::string_view bytes,
+                                  Moment now) {
+  ServerShared shared(service, config);
+  std::string out;
+  const auto append = [&out](BeastResponse& response) {
+    http::response_serializer<http::string_body> serializer(response);
+    error_code ec;
+    do {
+      serializer.next(ec, [&](error_code&, const auto& buffers) {
+        std::size_t size = 0;
+        for (const auto& b : beast::buffers_range_ref(buffers)) {
+          out.append(static_cast<const char*>(b.data()), b.size());
+          size += b.size();
+        }
+        serializer.consume(size);
+      });
+    } while (!ec && !serializer.is_done());
+  };
+  while (!bytes.empty()) {
+    RequestParser parser;
+    ConfigureParser(parser, config);
+    bool head_checked = false;
+    while (!parser.is_done()) {
+      error_code ec;
+      const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+      bytes.remove_prefix(used);
+      // Every byte of the connection is already here, so "need more" means the request is
+      // incomplete. Beast's parser must never be handed the same bytes again without new ones
+      // (it asserts; the http_request fuzz target found it), as a Session, which reads first,
+      // never does.
+      if (ec == http::error::need_more) return out;
+      if (ec) {
+        BeastResponse rejection = RejectionResponse(ec, config);
+        append(rejection);
+        return out;
+      }
+      if (parser.is_header_done() && !head_checked) {
+        head_checked = true;
+        if (std::optional<BeastResponse> refused = RefuseHead(parser.get())) {
+          append(*refused);
+          return out;
+        }
+      }
+      if (used == 0 && !parser.is_done()) return out;
+    }
+    PreparedRequest prepared = PrepareRequest(shared, parser.release());
+    BeastResponse response;
+    if (prepared.early) {
+      response = std::move(*prepared.early);
+    } else {
+      try {
+        response = FinishResponse(shared, prepared, service.Handle(*prepared.request, now));
+      } catch (const std::exception& e) {
+        response = FailureResponse(shared, prepared, std::string("the service failed: ") + e.what());
+      }
+    }
+    const bool keep_alive = response.keep_alive();
+    append(response);
+    if (!keep_alive) return out;
+  }
+  return out;
+}
 
 HttpServer::HttpServer(Service& service) : HttpServer(service, Config{}) {}
 

@@ -54,14 +54,14 @@ TEST(GraphqlParser, ReadsListObjectStringAndNumberLiterals) {
   const Value& input = doc->operations[0].selections[0].FindArgument("input")->value;
   ASSERT_EQ(input.kind, Value::Kind::kObject);
   ASSERT_EQ(input.fields.size(), 4u);
-  const Value& lines = input.fields[1].second;
+  const Value& lines = input.fields[1].value;
   ASSERT_EQ(lines.kind, Value::Kind::kList);
   const Value& line = lines.items.at(0);
-  EXPECT_EQ(line.fields[1].second.kind, Value::Kind::kEnum);
-  EXPECT_EQ(line.fields[2].second.text, "caf\xC3\xA9 \"quoted\"\n");
-  EXPECT_EQ(input.fields[2].second.kind, Value::Kind::kFloat);
-  EXPECT_EQ(input.fields[2].second.text, "-1.5e2");
-  EXPECT_EQ(input.fields[3].second.kind, Value::Kind::kNull);
+  EXPECT_EQ(line.fields[1].value.kind, Value::Kind::kEnum);
+  EXPECT_EQ(line.fields[2].value.text, "caf\xC3\xA9 \"quoted\"\n");
+  EXPECT_EQ(input.fields[2].value.kind, Value::Kind::kFloat);
+  EXPECT_EQ(input.fields[2].value.text, "-1.5e2");
+  EXPECT_EQ(input.fields[3].value.kind, Value::Kind::kNull);
 }
 
 TEST(GraphqlParser, BlockStringsLoseTheirCommonIndentation) {

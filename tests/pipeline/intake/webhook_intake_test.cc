@@ -150,5 +150,21 @@ TEST_F(IntakeTest, TracesEachVerdict) {
   EXPECT_EQ(kinds, (std::vector<std::string>{"intake.accepted", "intake.duplicate", "intake.rejected"}));
 }
 
+// Found by the webhook_intake fuzz target: a ticket update whose updated_datetime is a number made
+// the deduplication key throw nlohmann's type_error out of Handle.
+TEST_F(IntakeTest, ATicketUpdateWithANumericUpdatedDatetimeIsAcceptedNotThrown) {
+  const sim::Request update = GorgiasDelivery(R"({"ticket":{"id":5,"updated_datetime":9}})", "/webhooks/gorgias?event=ticket-updated");
+  EXPECT_EQ(intake.Handle(update, now).status, 200);
+  EXPECT_NE(intake.Handle(update, now).body.find("duplicate"), std::string::npos);
+  ASSERT_EQ(sink.gorgias.size(), 1u);
+}
+
+// Also from fuzzing the intake's parsing: a body nested 100,000 deep is malformed, not a crash.
+TEST_F(IntakeTest, ABodyNestedPastTheLimitIsMalformed) {
+  const std::string deep = R"({"ticket":{"id":5,"meta":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}}";
+  EXPECT_EQ(intake.Handle(GorgiasDelivery(deep), now).status, 400);
+  EXPECT_TRUE(sink.gorgias.empty());
+}
+
 }  // namespace
 }  // namespace rh::pipeline

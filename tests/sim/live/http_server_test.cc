@@ -284,6 +284,75 @@ TEST(HttpServer, DropsAClientThatStallsMidRequest) {
   EXPECT_TRUE(socket.PeerClosed()) << "still open after the 5 s receive timeout";
 }
 
+TEST(HttpServer, DropsAClientThatTricklesItsHeadPastTheHeadDeadline) {
+  // Slowloris: a byte every 50 ms never trips the 10 s read timeout, but the head must be whole
+  // within head_timeout of its first byte.
+  FunctionService service(Echo);
+  Fixture f(service, {.idle_timeout = Sec(60), .read_timeout = Sec(10), .head_timeout = Ms(300)});
+  RawSocket socket = RawSocket::Connect(f.port);
+  const std::string head = "GET / HTTP/1.1\r\nX-Slow: " + std::string(200, 's');
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (const char c : head) {
+    if (!socket.Write(std::string_view(&c, 1))) {
+      closed = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(5)) break;
+  }
+  EXPECT_TRUE(closed || socket.PeerClosed()) << "the head trickled in for 5 s and the connection stayed open";
+}
+
+TEST(HttpServer, RefusesAnHttp11RequestWithoutHostWith400) {
+  FunctionService service(Echo);
+  Fixture f(service);
+  RawSocket socket = RawSocket::Connect(f.port);
+  socket.Write("GET / HTTP/1.1\r\nX-Test: 1\r\n\r\n");
+  const std::string answer = socket.ReadAll();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Host"), std::string::npos) << answer;
+
+  RawSocket two_hosts = RawSocket::Connect(f.port);
+  two_hosts.Write("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  EXPECT_EQ(two_hosts.ReadAll().rfind("HTTP/1.1 400", 0), 0u);
+
+  // HTTP/1.0 has no Host requirement.
+  RawSocket old = RawSocket::Connect(f.port);
+  old.Write("GET /old HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(old.ReadAll().rfind("HTTP/1.0 200", 0), 0u);
+}
+
+TEST(HttpServer, RefusesATransferCodingOtherThanChunkedWith501) {
+  FunctionService service(Echo);
+  Fixture f(service);
+  RawSocket socket = RawSocket::Connect(f.port);
+  socket.Write("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  const std::string answer = socket.ReadAll();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 501 Not Implemented\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("gzip"), std::string::npos) << answer;
+
+  // Plain chunked is still read.
+  RawSocket chunked = RawSocket::Connect(f.port);
+  chunked.Write("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  const std::string ok = chunked.ReadAll();
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
+  EXPECT_NE(ok.find("POST /c abc"), std::string::npos) << ok;
+}
+
+// The request path without sockets answers as a connection would; an incomplete request (here a
+// final chunk without its last CRLF, found by the http_request fuzz target) is left unanswered.
+TEST(AnswerConnectionBytes, AnswersCompleteRequestsAndLeavesAnIncompleteOneUnanswered) {
+  FunctionService service(Echo);
+  const std::string answer = AnswerConnectionBytes(
+      service, {}, "GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\na",
+      Moment{});
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("GET /one"), std::string::npos);
+  EXPECT_EQ(answer.find("POST /c"), std::string::npos) << answer;
+  EXPECT_EQ(AnswerConnectionBytes(service, {}, "GET / HTTP/1.1\r\n\r\n", Moment{}).rfind("HTTP/1.1 400", 0), 0u);
+}
+
 TEST(HttpServer, ClosesConnectionsBeyondMaxConnections) {
   FunctionService service(Echo);
   Fixture f(service, {.max_connections = 1});

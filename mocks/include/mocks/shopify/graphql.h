@@ -25,6 +25,8 @@ struct Location {
   int column = 1;
 };
 
+struct ObjectField;
+
 struct Value {
   enum class Kind { kNull, kInt, kFloat, kString, kBoolean, kEnum, kList, kObject, kVariable };
   Kind kind = Kind::kNull;
@@ -32,8 +34,15 @@ struct Value {
   // kVariable: the variable name without '$'; kBoolean: "true" or "false".
   std::string text;
   std::vector<Value> items;                           // kList
-  std::vector<std::pair<std::string, Value>> fields;  // kObject, in source order
+  std::vector<ObjectField> fields;                    // kObject, in source order
   Location location;
+};
+
+// One `name: value` of an object value. A struct rather than std::pair: pair's traits need
+// Value complete where Value's own members are declared, which clang refuses.
+struct ObjectField {
+  std::string name;
+  Value value;
 };
 
 struct Argument {

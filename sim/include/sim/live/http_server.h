@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sim/expected.h"
 #include "sim/service.h"
@@ -32,13 +33,19 @@ class HttpServer {
     // A client that stalls mid-request (or stops reading its response) is dropped after this long
     // without progress on that request.
     Duration read_timeout = Sec(10);
+    // A request's head (request line and header fields) must arrive whole within this long of
+    // its first byte, however slowly it trickles in: without it, one byte every read_timeout
+    // would hold a connection open for ever (slowloris). The connection is then closed.
+    Duration head_timeout = Sec(20);
     // Connections beyond this are closed as soon as they are accepted.
     std::size_t max_connections = 10000;
   };
 
   // `service` must outlive the server. It is called from the server's `threads` threads at once:
   // a Service that is not thread-safe must be wrapped in SerializedService when threads > 1.
-  // Handle may throw; the client then gets a 500 and the server carries on. A Service still
+  // Handle may throw; the client then gets a 500, the reason goes to stderr and the server
+  // carries on. Before the Service sees a request, the server refuses, as RFC 9112 says, an
+  // HTTP/1.1 request without exactly one Host (400) and a transfer coding other than chunked (501). A Service still
   // working when Stop closes its connection may finish later: its answer is dropped.
   explicit HttpServer(Service& service);
   HttpServer(Service& service, Config config);
@@ -67,5 +74,12 @@ class HttpServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The server's request path without sockets, for the fuzz target and tests: the requests in
+// `bytes` answered as one connection would answer them (parse with the same limits, refuse what
+// the server refuses, call the Service's Handle, write the response), stopping after a response
+// that closes the connection or at a request that is not complete. Returns the response bytes.
+std::string AnswerConnectionBytes(Service& service, const HttpServer::Config& config, std::string_view bytes,
+                                  Moment now);
 
 }  // namespace rh::sim::live
