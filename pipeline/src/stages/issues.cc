@@ -49,6 +49,7 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
     if (slot && !slot->resolved) co_return;  // already live
     slot = std::make_shared<Entry>(Entry{issue, false});
     live_issues_[key].insert(issue.id);
+    ++opened_[key];
     suppress = !suppressed_.contains(key);
     if (suppress) suppressed_.insert(key);  // claimed now, so a concurrent issue does not repeat it
   }
@@ -82,6 +83,7 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
 sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
   LiveIssue issue;
   bool last = false;  // the customer's last live issue: the episode may end
+  int opened = 0;     // the customer's issues opened so far: one more later continues the episode
   {
     std::lock_guard lock(mu_);
     auto it = issues_.find(issue_id);
@@ -91,6 +93,7 @@ sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
     auto& live = live_issues_[issue.email];
     live.erase(issue_id);
     last = live.empty();
+    opened = opened_[issue.email];
   }
   if (!last) {
     // The customer is still suppressed for another issue: the recovery (an apology, perhaps an
@@ -100,7 +103,7 @@ sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
   }
   // Outside the queue of the ticket or order: the events behind this one must not wait out the
   // settle period.
-  sim::Detach(EndEpisodeAfterSettle(std::move(issue), std::move(why)), [this](std::exception_ptr e) {
+  sim::Detach(EndEpisodeAfterSettle(std::move(issue), std::move(why), opened), [this](std::exception_ptr e) {
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& error) {
@@ -109,7 +112,7 @@ sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
   });
 }
 
-sim::Task<void> Issues::EndEpisodeAfterSettle(LiveIssue issue, std::string why) {
+sim::Task<void> Issues::EndEpisodeAfterSettle(LiveIssue issue, std::string why, int opened) {
   // Let the episode settle: a message the customer is writing about another problem (a webhook
   // on its way, a ticket in triage) must not receive an apology for the one just resolved.
   co_await sim::SleepFor(ctx_.executor, kRecoverySettle);
@@ -117,7 +120,10 @@ sim::Task<void> Issues::EndEpisodeAfterSettle(LiveIssue issue, std::string why) 
   std::string episode;  // the recovery's unique id: one event per episode, whatever retries
   {
     std::lock_guard lock(mu_);
-    const bool calm = live_issues_[issue.email].empty() && !in_triage_.contains(issue.email);
+    // Calm: nothing live, nothing in triage, and no issue opened since (one that came and went
+    // meanwhile continues the episode, and its own settle ends it).
+    const bool calm = live_issues_[issue.email].empty() && !in_triage_.contains(issue.email) &&
+                      opened_[issue.email] == opened;
     if (calm) {
       unsuppress = suppressed_.erase(issue.email) > 0;
       episode = issue.email + "#" + std::to_string(++episodes_[issue.email]);

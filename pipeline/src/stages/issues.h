@@ -44,7 +44,7 @@ class Issues final : public Suppressor {
   // Lets go of the claim on a customer's suppression (the Klaviyo call failed).
   void Unclaim(const std::string& email);
   // After kRecoverySettle, with nothing live or in triage for the customer: the episode ends.
-  sim::Task<void> EndEpisodeAfterSettle(LiveIssue issue, std::string why);
+  sim::Task<void> EndEpisodeAfterSettle(LiveIssue issue, std::string why, int opened);
   sim::Task<bool> FireRecovery(const LiveIssue& issue, const std::string& episode, std::string why, bool unsuppressed);
 
   const Context& ctx_;
@@ -55,6 +55,7 @@ class Issues final : public Suppressor {
   std::set<std::string> suppressed_;                           // guarded by mu_; emails the pipeline suppressed
   std::map<std::string, int> episodes_;                        // guarded by mu_; email -> episodes ended
   std::map<std::string, int> in_triage_;                       // guarded by mu_; email -> messages in triage
+  std::map<std::string, int> opened_;                          // guarded by mu_; email -> issues ever opened
 };
 
 // The issue a confirmed case opens: when the decision names suppression triggers for a customer.

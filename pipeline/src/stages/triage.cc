@@ -73,6 +73,21 @@ sim::Task<void> ReadQuotedOrders(const Context& ctx, Triage& t) {
   }
 }
 
+// A VIP with any live issue goes to a person, so the confirm stage must see all their orders, not
+// only the newest few the lookup reads.
+sim::Task<void> ReadEveryOrderOfAVip(const Context& ctx, Triage& t) {
+  if (!t.orders.customer || !IsVip(ctx.policy, ToCustomerFacts(t.orders))) co_return;
+  if (t.orders.customer->orders_count <= static_cast<std::int64_t>(t.orders.orders.size())) co_return;
+  auto all_call = ctx.clients.shopify.CustomerOrders(t.orders.customer->id, 250);
+  auto all = co_await std::move(all_call);
+  if (!all) co_return;  // the newest orders still stand; the guard is on what could be read
+  for (auto& order : *all) {
+    const bool known = std::any_of(t.orders.orders.begin(), t.orders.orders.end(),
+                                   [&](const clients::ShopifyOrder& o) { return o.id == order.id; });
+    if (!known) t.orders.orders.push_back(std::move(order));
+  }
+}
+
 // Rules first; the LLM for the rest.
 sim::Task<void> Classify(const Context& ctx, Triage& t) {
   if (auto rule = ClassifyByRules(t.customer_text)) {
@@ -143,6 +158,8 @@ sim::Task<std::optional<Triage>> TriageMessage(const Context& ctx, std::uint64_t
   }
   auto quoted_call = ReadQuotedOrders(ctx, t);
   co_await std::move(quoted_call);
+  auto vip_call = ReadEveryOrderOfAVip(ctx, t);
+  co_await std::move(vip_call);
   ReadOrder(ctx.policy, t);
 
   auto classify_call = Classify(ctx, t);
