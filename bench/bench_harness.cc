@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/fuzz.h"
 #include "harness/runner.h"
 #include "harness/scenario_loader.h"
 
@@ -53,5 +54,39 @@ BENCHMARK_CAPTURE(BM_GeneratedDay, electronics, std::string("electronics-day.yam
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_GeneratedDay, food, std::string("food-day.yaml"))->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+// rehearse fuzz (docs/FUZZING.md): generated whole-scenario cases per CPU-second. On the reference
+// pipeline every case holds, so nothing shrinks; on a broken variant the campaign stops at the
+// first failure and shrinks it, so shrink steps dominate.
+void BM_FuzzCases(benchmark::State& state) {
+  std::int64_t cases = 0;
+  for (auto _ : state) {
+    rh::harness::fuzz::FuzzOptions options;
+    options.cases = 200;
+    options.seed = 1;
+    const auto r = rh::harness::fuzz::RunFuzz(options);
+    if (!r.held) state.SkipWithError("a property failed on the reference pipeline");
+    cases += r.cases;
+  }
+  state.counters["cases_per_cpu_s"] = benchmark::Counter(static_cast<double>(cases), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FuzzCases)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+void BM_FuzzFindAndShrink(benchmark::State& state) {
+  std::int64_t runs = 0;
+  for (auto _ : state) {
+    rh::harness::fuzz::FuzzOptions options;
+    options.cases = 300;
+    options.seed = 1;
+    options.variant = rh::harness::scenario::PipelineVariant::kIgnoresSuppression;
+    const auto r = rh::harness::fuzz::RunFuzz(options);
+    if (r.held) state.SkipWithError("the broken variant went unnoticed");
+    runs += r.cases + r.shrinks_tried;
+    state.counters["cases"] = r.cases;
+    state.counters["shrinks_tried"] = r.shrinks_tried;
+  }
+  state.counters["scenarios_per_cpu_s"] = benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FuzzFindAndShrink)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 }  // namespace
