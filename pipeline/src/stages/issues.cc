@@ -148,7 +148,8 @@ sim::Task<void> Issues::OpenResolved(LiveIssue issue, std::string why) {
     std::lock_guard lock(mu_);
     if (issues_.contains(issue.id)) co_return;  // heard of already: live, or resolved with its delivery
   }
-  co_await Suppressor::OpenResolved(std::move(issue), std::move(why));
+  auto call = Suppressor::OpenResolved(std::move(issue), std::move(why));
+  co_await std::move(call);
 }
 
 std::vector<std::string> Issues::LiveTriggers(const std::string& email, const std::string& except_id) const {

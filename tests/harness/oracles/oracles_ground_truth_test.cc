@@ -210,6 +210,17 @@ TEST_F(OracleTest, ARecoveryAtTheDeliveryWhileTheTicketIsOpenFiresI5) {
   ExpectFired("I5", "before the last of these was resolved");
 }
 
+// The oracles read the LLM mock's cue classifier as ground truth in the pipeline's vocabulary; the
+// dependency rule keeps two copies of the intent labels (mocks may not use the pipeline), so
+// nothing but this test holds them together.
+TEST(IntentLabels, ThePipelineAndTheLlmMockNameTheSameIntentsInTheSameOrder) {
+  ASSERT_EQ(pipeline::kIntentCount, mocks::llm::kIntentCount);
+  for (int i = 0; i < pipeline::kIntentCount; ++i) {
+    EXPECT_EQ(pipeline::IntentName(static_cast<pipeline::Intent>(i)),
+              mocks::llm::IntentName(static_cast<mocks::llm::Intent>(i)));
+  }
+}
+
 // ---- I12 in the other direction: a route more cautious than the written policy --------------------
 
 struct PipelineThatSendsNothing : OracleTest {
