@@ -17,12 +17,10 @@
 #include "reports/html_report.h"
 #include "reports/junit.h"
 #include "reports/summary_json.h"
+#include "terminal.h"
 
 namespace rh::app {
 namespace {
-
-// A progress bar only for a person at a terminal; CI logs get one plain line per scenario.
-bool Interactive() { return ::isatty(::fileno(stderr)) == 1 && std::getenv("CI") == nullptr; }
 
 // `label` names the run: the scenario, and in a sweep its seed.
 void Progress(const harness::ScenarioResult& r, const std::string& label, int done, int total, bool interactive) {
