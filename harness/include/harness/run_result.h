@@ -11,7 +11,7 @@
 
 namespace rh::harness {
 
-// One invariant of DESIGN.md (I1..I11) checked on one run.
+// One invariant of DESIGN.md (I1..I11, and the differential I12) checked on one run.
 struct OracleResult {
   std::string id;       // "I1"
   std::string title;    // "no promotion to a customer with a live issue"

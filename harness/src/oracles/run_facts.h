@@ -173,7 +173,7 @@ std::string Lower(std::string_view text);
 // Intent of a customer's text by the LLM mock's cue classifier, when it names one intent only.
 std::optional<pipeline::Intent> TrueIntent(std::string_view customer_text);
 
-// The eleven oracles (one function each), in oracles/*.cc.
+// The twelve oracles (one function each), in oracles/*.cc.
 std::vector<Violation> CheckI1(const RunFacts& facts);
 std::vector<Violation> CheckI2(const RunFacts& facts);
 std::vector<Violation> CheckI3(const RunFacts& facts);

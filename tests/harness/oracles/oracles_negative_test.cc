@@ -1,4 +1,4 @@
-// Goal: no oracle is one that cannot fail. For each invariant I1..I11, a small world in which it
+// Goal: no oracle is one that cannot fail. For each invariant I1..I11 (I12: oracles_ground_truth_test.cc), a small world in which it
 // is broken, by a broken variant of the reference pipeline (collaborators injected at its seams) or by
 // a faulty actor the test plays itself (a buggy pipeline's request through its own clients, a
 // forger, an impatient caller, a helpdesk that never answers), and the check that exactly the
