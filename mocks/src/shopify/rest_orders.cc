@@ -236,7 +236,7 @@ sim::Expected<PageResult, sim::Response> Paginate(const std::vector<SortKey>& ke
 
 void SetLinkHeader(Core& core, sim::Response& response, const RestRequest& req, int limit,
                    const PageResult& page, const std::string& resource) {
-  const std::string base = core.LinkOrigin() + "/admin/api/" + req.version + resource +
+  const std::string base = core.LinkOrigin(req.http) + "/admin/api/" + req.version + resource +
                            "?limit=" + std::to_string(limit) + "&page_info=";
   std::string link;
   if (page.next_token) link += "<" + base + *page.next_token + ">; rel=\"next\"";
