@@ -724,7 +724,13 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
   for (const char* f : openai ? std::vector<const char*>{"max_completion_tokens", "max_tokens"}
                               : std::vector<const char*>{"max_tokens"}) {
     if (body.contains(f) && !body[f].is_null()) {
-      if (!body[f].is_number_integer() || body[f].get<std::int64_t>() < 1) {
+      if (!body[f].is_number_integer()) {
+        return openai ? bad(std::string("Invalid type for '") + f + "': expected an integer, but got a " +
+                                body[f].type_name() + " instead.",
+                            f, "invalid_type")
+                      : bad(std::string(f) + ": Input should be a valid integer", nullptr, nullptr);
+      }
+      if (body[f].get<std::int64_t>() < 1) {
         return openai ? bad(std::string("Invalid '") + f + "': integer below minimum value. Expected a value >= 1.", f,
                             "integer_below_min_value")
                       : bad(std::string(f) + ": Input should be a valid integer greater than or equal to 1", nullptr, nullptr);

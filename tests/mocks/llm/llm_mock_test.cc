@@ -311,6 +311,7 @@ TEST(LlmMock, RefusesSamplingParametersOfTheWrongTypeOrRangeWithEachApisErrorBod
       {"temperature", -0.1, "decimal_below_min_value"}, {"top_p", 1.5, "decimal_above_max_value"},
       {"top_p", true, "invalid_type"},               {"n", 0, "integer_below_min_value"},
       {"n", 1.5, "invalid_type"},
+      {"max_tokens", "100", "invalid_type"},         {"max_completion_tokens", 0, "integer_below_min_value"},
   };
   for (const Case& c : openai) {
     Json body = OpenAiChat("s", "u");
@@ -327,6 +328,18 @@ TEST(LlmMock, RefusesSamplingParametersOfTheWrongTypeOrRangeWithEachApisErrorBod
   for (const auto& [value, message] : anthropic) {
     Json body = AnthropicChat("s", "u");
     body["temperature"] = value;
+    const sim::Response r = mock.Handle(AnthropicRequest(body), At(1));
+    EXPECT_EQ(r.status, 400) << r.body;
+    const Json doc = Json::parse(r.body);
+    EXPECT_EQ(doc["type"], "error");
+    EXPECT_EQ(doc["error"]["type"], "invalid_request_error");
+    EXPECT_EQ(doc["error"]["message"], message);
+  }
+  for (const auto& [value, message] : std::vector<std::pair<Json, std::string>>{
+           {"100", "max_tokens: Input should be a valid integer"},
+           {0, "max_tokens: Input should be a valid integer greater than or equal to 1"}}) {
+    Json body = AnthropicChat("s", "u");
+    body["max_tokens"] = value;
     const sim::Response r = mock.Handle(AnthropicRequest(body), At(1));
     EXPECT_EQ(r.status, 400) << r.body;
     const Json doc = Json::parse(r.body);
