@@ -198,7 +198,8 @@ std::string_view ReasonPhrase(int status) {
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    case 529: return "Site Overloaded";
+    // Not in IANA's registry: Anthropic's overload, named as its error message names it.
+    case 529: return "Overloaded";
     default: return "Unknown";
   }
 }

@@ -421,6 +421,62 @@ struct LlmMock::State {
 
 namespace {
 
+// Why a sampling parameter was refused: OpenAI's message, param and code (Anthropic uses the
+// message only).
+struct ParameterRefusal {
+  std::string message;
+  std::string param;
+  std::string code;
+};
+
+// Type and range checks of the sampling parameters, in the wording of each API's 400 answer:
+// OpenAI's `temperature` is a number in [0, 2], `top_p` in [0, 1], `n` an integer >= 1;
+// Anthropic's `temperature` and `top_p` are numbers in [0, 1]. Null means "not given" on both.
+// Deterministic: a pure function of the body.
+std::optional<ParameterRefusal> CheckSamplingParameters(const OrderedJson& body, bool openai) {
+  auto number_in = [&](const char* field, double max) -> std::optional<ParameterRefusal> {
+    if (!body.contains(field) || body[field].is_null()) return std::nullopt;
+    const OrderedJson& v = body[field];
+    const std::string f(field);
+    const std::string shown = std::to_string(static_cast<int>(max));  // the limits are whole numbers
+    if (!v.is_number()) {
+      if (openai) {
+        return ParameterRefusal{"Invalid type for '" + f + "': expected a decimal, but got a " +
+                                    std::string(v.type_name()) + " instead.",
+                                f, "invalid_type"};
+      }
+      return ParameterRefusal{f + ": Input should be a valid number", f, ""};
+    }
+    const double x = v.get<double>();
+    if (x >= 0.0 && x <= max) return std::nullopt;
+    if (!openai) return ParameterRefusal{f + ": range: 0.." + shown, f, ""};
+    if (x < 0.0) {
+      return ParameterRefusal{"Invalid '" + f + "': decimal below minimum value. Expected a value >= 0, but got " +
+                                  v.dump() + " instead.",
+                              f, "decimal_below_min_value"};
+    }
+    return ParameterRefusal{"Invalid '" + f + "': decimal above maximum value. Expected a value <= " + shown +
+                                ", but got " + v.dump() + " instead.",
+                            f, "decimal_above_max_value"};
+  };
+  if (auto r = number_in("temperature", openai ? 2.0 : 1.0)) return r;
+  if (auto r = number_in("top_p", 1.0)) return r;
+  if (openai && body.contains("n") && !body["n"].is_null()) {
+    const OrderedJson& n = body["n"];
+    if (!n.is_number_integer()) {
+      return ParameterRefusal{"Invalid type for 'n': expected an integer, but got a " + std::string(n.type_name()) +
+                                  " instead.",
+                              "n", "invalid_type"};
+    }
+    if (n.get<std::int64_t>() < 1) {
+      return ParameterRefusal{"Invalid 'n': integer below minimum value. Expected a value >= 1, but got " + n.dump() +
+                                  " instead.",
+                              "n", "integer_below_min_value"};
+    }
+  }
+  return std::nullopt;
+}
+
 sim::Response OpenAiError(int status, std::string_view message, std::string_view type, const OrderedJson& param,
                           const OrderedJson& code, const std::string& request_id) {
   const OrderedJson body = {{"error", {{"message", message}, {"type", type}, {"param", param}, {"code", code}}}};
@@ -660,12 +716,21 @@ sim::Response LlmMock::State::HandleApi(const sim::Request& request, sim::Moment
     }
     return AnthropicError(404, "not_found_error", "model: " + model_name, err_id);
   }
+  if (auto refused = CheckSamplingParameters(body, openai)) {
+    return openai ? bad(refused->message, refused->param, refused->code) : bad(refused->message, nullptr, nullptr);
+  }
   // max tokens.
   const char* max_field = nullptr;
   for (const char* f : openai ? std::vector<const char*>{"max_completion_tokens", "max_tokens"}
                               : std::vector<const char*>{"max_tokens"}) {
     if (body.contains(f) && !body[f].is_null()) {
-      if (!body[f].is_number_integer() || body[f].get<std::int64_t>() < 1) {
+      if (!body[f].is_number_integer()) {
+        return openai ? bad(std::string("Invalid type for '") + f + "': expected an integer, but got a " +
+                                body[f].type_name() + " instead.",
+                            f, "invalid_type")
+                      : bad(std::string(f) + ": Input should be a valid integer", nullptr, nullptr);
+      }
+      if (body[f].get<std::int64_t>() < 1) {
         return openai ? bad(std::string("Invalid '") + f + "': integer below minimum value. Expected a value >= 1.", f,
                             "integer_below_min_value")
                       : bad(std::string(f) + ": Input should be a valid integer greater than or equal to 1", nullptr, nullptr);

@@ -66,8 +66,30 @@ std::string Core::ServedWebhookVersion() const {
   return config.api_versions.empty() ? std::string("2026-01") : config.api_versions.back();
 }
 
-std::string Core::LinkOrigin() const {
-  return config.link_origin.empty() ? "https://" + config.shop_domain : config.link_origin;
+namespace {
+
+// True when `host` (a Host header value) names a port or a loopback address: a client reached
+// the mock over a socket, not through the in-memory network's service names.
+bool IsSocketHost(std::string_view host) {
+  const std::size_t bracket = host.rfind(']');  // "[::1]:8080": the port follows the bracket
+  const std::size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) return true;
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]";
+}
+
+}  // namespace
+
+// Choice: a client must be able to follow a Link and stay on the mock, so the origin comes from
+// the request. The request model carries no scheme, and the live transport speaks plain HTTP
+// only, so a Host with a port or a loopback address (what a socket client sends) gets
+// "http://" + Host. Any other Host (a service name of the in-memory network) gets Shopify's own
+// "https://" + shop_domain, which the in-memory network routes to the mock. A configured
+// link_origin overrides both. Deterministic: a function of the config and the request.
+std::string Core::LinkOrigin(const sim::Request& request) const {
+  if (!config.link_origin.empty()) return config.link_origin;
+  const std::string_view host = request.Host();
+  if (IsSocketHost(host)) return "http://" + std::string(host);
+  return "https://" + config.shop_domain;
 }
 
 Order* Core::FindOrder(Id id) {

@@ -73,7 +73,8 @@ struct Core {
   std::string NextEventId() { return Uuid4(event_id_rng_); }
 
   std::string ServedWebhookVersion() const;
-  std::string LinkOrigin() const;
+  // Scheme and authority of the URLs in Link headers, for `request`: see core.cc.
+  std::string LinkOrigin(const sim::Request& request) const;
 
   Order* FindOrder(Id id);
   Customer* FindCustomer(Id id);

@@ -236,7 +236,7 @@ sim::Expected<PageResult, sim::Response> Paginate(const std::vector<SortKey>& ke
 
 void SetLinkHeader(Core& core, sim::Response& response, const RestRequest& req, int limit,
                    const PageResult& page, const std::string& resource) {
-  const std::string base = core.LinkOrigin() + "/admin/api/" + req.version + resource +
+  const std::string base = core.LinkOrigin(req.http) + "/admin/api/" + req.version + resource +
                            "?limit=" + std::to_string(limit) + "&page_info=";
   std::string link;
   if (page.next_token) link += "<" + base + *page.next_token + ">; rel=\"next\"";
@@ -245,6 +245,22 @@ void SetLinkHeader(Core& core, sim::Response& response, const RestRequest& req, 
     link += "<" + base + *page.previous_token + ">; rel=\"previous\"";
   }
   if (!link.empty()) response.headers.Set("Link", link);
+}
+
+// The stored value of one address field as an order update gives it, or nullopt when Shopify
+// refuses its type. Choice: Shopify's address attributes are strings cast the Rails way, so a
+// number (`"zip": 12345`) is kept as its text; `latitude` and `longitude` are numbers. An object,
+// an array or a boolean is refused (422, {"errors":{"shipping_address":["is invalid"]}}), never
+// stored as given. Null clears the field.
+std::optional<OrderedJson> AddressFieldValue(const std::string& key, const Json& value) {
+  if (value.is_null()) return OrderedJson(nullptr);
+  if (key == "latitude" || key == "longitude") {
+    if (value.is_number()) return OrderedJson::parse(value.dump());
+    return std::nullopt;
+  }
+  if (value.is_string()) return OrderedJson(value.get<std::string>());
+  if (value.is_number()) return OrderedJson(value.dump());
+  return std::nullopt;
 }
 
 // Reads the order filters from the query; unknown enum values fall back to the default, as
@@ -454,7 +470,9 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
       // Fields given replace those of the current address; others stay.
       if (!updated.shipping_address.is_object()) updated.shipping_address = OrderedJson::object();
       for (auto it = a.begin(); it != a.end(); ++it) {
-        updated.shipping_address[it.key()] = OrderedJson::parse(it.value().dump());
+        auto field = AddressFieldValue(it.key(), it.value());
+        if (!field) return Unprocessable("shipping_address", "is invalid");
+        updated.shipping_address[it.key()] = std::move(*field);
       }
     } else {
       return Unprocessable("shipping_address", "is invalid");

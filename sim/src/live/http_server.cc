@@ -171,6 +171,11 @@ BeastResponse ToBeastResponse(Response&& in, unsigned version, bool head, bool k
   BeastResponse res;
   res.version(version);
   res.result(static_cast<unsigned>(in.status));
+  // Beast writes "<unknown-status>" for codes it does not know (Anthropic's 529, say); such a
+  // status gets the phrase of our own table instead. Known codes keep Beast's phrase.
+  if (http::int_to_status(static_cast<unsigned>(in.status)) == http::status::unknown) {
+    res.reason(std::string(ReasonPhrase(in.status)));
+  }
   for (const auto& [name, value] : in.headers.fields()) {
     // A line break would let a value forge further header fields or split the response.
     if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) continue;

@@ -299,6 +299,67 @@ TEST(LlmMock, AnswersBadInputWithTheRealStatusAndBodyAndChangesNothing) {
   EXPECT_EQ(ok.headers.GetOr("x-ratelimit-remaining-requests", ""), "9");
 }
 
+TEST(LlmMock, RefusesSamplingParametersOfTheWrongTypeOrRangeWithEachApisErrorBody) {
+  LlmMock mock(Config{}, sim::Rng(1));
+  struct Case {
+    const char* field;
+    Json value;
+    const char* code;
+  };
+  const std::vector<Case> openai = {
+      {"temperature", "hot", "invalid_type"},        {"temperature", 2.5, "decimal_above_max_value"},
+      {"temperature", -0.1, "decimal_below_min_value"}, {"top_p", 1.5, "decimal_above_max_value"},
+      {"top_p", true, "invalid_type"},               {"n", 0, "integer_below_min_value"},
+      {"n", 1.5, "invalid_type"},
+      {"max_tokens", "100", "invalid_type"},         {"max_completion_tokens", 0, "integer_below_min_value"},
+  };
+  for (const Case& c : openai) {
+    Json body = OpenAiChat("s", "u");
+    body[c.field] = c.value;
+    const sim::Response r = mock.Handle(OpenAiRequest(body), At(1));
+    EXPECT_EQ(r.status, 400) << c.field << " " << c.value.dump();
+    const Json doc = Json::parse(r.body);
+    EXPECT_EQ(doc["error"]["type"], "invalid_request_error") << r.body;
+    EXPECT_EQ(doc["error"]["param"], c.field) << r.body;
+    EXPECT_EQ(doc["error"]["code"], c.code) << r.body;
+  }
+  const std::vector<std::pair<Json, std::string>> anthropic = {
+      {"hot", "temperature: Input should be a valid number"}, {1.5, "temperature: range: 0..1"}};
+  for (const auto& [value, message] : anthropic) {
+    Json body = AnthropicChat("s", "u");
+    body["temperature"] = value;
+    const sim::Response r = mock.Handle(AnthropicRequest(body), At(1));
+    EXPECT_EQ(r.status, 400) << r.body;
+    const Json doc = Json::parse(r.body);
+    EXPECT_EQ(doc["type"], "error");
+    EXPECT_EQ(doc["error"]["type"], "invalid_request_error");
+    EXPECT_EQ(doc["error"]["message"], message);
+  }
+  for (const auto& [value, message] : std::vector<std::pair<Json, std::string>>{
+           {"100", "max_tokens: Input should be a valid integer"},
+           {0, "max_tokens: Input should be a valid integer greater than or equal to 1"}}) {
+    Json body = AnthropicChat("s", "u");
+    body["max_tokens"] = value;
+    const sim::Response r = mock.Handle(AnthropicRequest(body), At(1));
+    EXPECT_EQ(r.status, 400) << r.body;
+    const Json doc = Json::parse(r.body);
+    EXPECT_EQ(doc["type"], "error");
+    EXPECT_EQ(doc["error"]["type"], "invalid_request_error");
+    EXPECT_EQ(doc["error"]["message"], message);
+  }
+  EXPECT_TRUE(mock.Calls().empty());
+  // The edges are accepted.
+  Json edge = OpenAiChat("s", "u");
+  edge["temperature"] = 2;
+  edge["top_p"] = 0;
+  edge["n"] = 1;
+  EXPECT_EQ(mock.Handle(OpenAiRequest(edge), At(1)).status, 200);
+  Json a_edge = AnthropicChat("s", "u");
+  a_edge["temperature"] = 1.0;
+  a_edge["top_p"] = nullptr;
+  EXPECT_EQ(mock.Handle(AnthropicRequest(a_edge), At(1)).status, 200);
+}
+
 TEST(LlmMock, StreamsOpenAiChunksEndingInDoneWithTheUsageChunk) {
   LlmMock mock(QuietConfig(), sim::Rng(3));
   Json body = OpenAiChat("Draft a reply.", "Where is my order?\nOrder: #1042");

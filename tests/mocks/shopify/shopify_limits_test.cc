@@ -32,7 +32,6 @@ class ShopifyLimits : public ShopifyWorldTest<W> {
 };
 TYPED_TEST_SUITE(ShopifyLimits, Worlds, WorldNames);
 
-const std::string kOrigin = "https://rehearsal-demo.myshopify.com";
 
 struct Link {
   std::string url;
@@ -57,10 +56,16 @@ std::optional<std::string> LinkFor(const sim::Response& r, const std::string& re
   return std::nullopt;
 }
 
-// Follows a Link URL as a client would (path and query only).
-sim::Request Follow(const std::string& url) {
-  EXPECT_EQ(url.rfind(kOrigin, 0), 0u) << url;
-  return Get(url.substr(kOrigin.size()));
+// Follows a Link URL as a client would (path and query only), after checking that it names
+// `origin`, the mock the request went to.
+sim::Request Follow(const std::string& url, const std::string& origin) {
+  EXPECT_EQ(url.rfind(origin + "/", 0), 0u) << url;
+  return Get(url.substr(origin.size()));
+}
+
+// `text` with the regex metacharacters of an origin escaped.
+std::string RegexQuote(const std::string& text) {
+  return std::regex_replace(text, std::regex(R"([.\[\]])"), R"(\$&)");
 }
 
 std::vector<std::string> Names(const sim::Response& r) {
@@ -76,12 +81,13 @@ TYPED_TEST(ShopifyLimits, LinkHeaderHasTheExactFormat) {
   this->SeedSeven();
   const sim::Response first = this->Send(Get("/orders.json?limit=3"));
   const std::string header(first.headers.GetOr("Link", ""));
-  const std::regex only_next(R"(^<https://rehearsal-demo\.myshopify\.com/admin/api/2025-07/orders\.json\?limit=3&page_info=[A-Za-z0-9_-]+>; rel="next"$)");
+  const std::regex only_next("^<" + RegexQuote(this->world().LinkOrigin()) +
+                              R"(/admin/api/2025-07/orders\.json\?limit=3&page_info=[A-Za-z0-9_-]+>; rel="next"$)");
   EXPECT_TRUE(std::regex_match(header, only_next)) << header;
-  const sim::Response middle = this->Send(Follow(*LinkFor(first, "next")));
+  const sim::Response middle = this->Send(Follow(*LinkFor(first, "next"), this->world().LinkOrigin()));
   const std::string both(middle.headers.GetOr("Link", ""));
   const std::regex next_then_previous(
-      R"(^<https://[^>]+page_info=[A-Za-z0-9_-]+>; rel="next", <https://[^>]+page_info=[A-Za-z0-9_-]+>; rel="previous"$)");
+      R"(^<https?://[^>]+page_info=[A-Za-z0-9_-]+>; rel="next", <https?://[^>]+page_info=[A-Za-z0-9_-]+>; rel="previous"$)");
   EXPECT_TRUE(std::regex_match(both, next_then_previous)) << both;
 }
 
@@ -91,7 +97,7 @@ TYPED_TEST(ShopifyLimits, PageInfoWalksEveryPageForwardAndBack) {
   sim::Response r = this->Send(Get("/orders.json?limit=3"));
   pages.push_back(Names(r));
   while (auto next = LinkFor(r, "next")) {
-    r = this->Send(Follow(*next));
+    r = this->Send(Follow(*next, this->world().LinkOrigin()));
     ASSERT_EQ(r.status, 200) << r.body;
     pages.push_back(Names(r));
     ASSERT_LT(pages.size(), 10u);
@@ -101,7 +107,7 @@ TYPED_TEST(ShopifyLimits, PageInfoWalksEveryPageForwardAndBack) {
   EXPECT_FALSE(LinkFor(r, "next"));
   std::vector<std::vector<std::string>> back;
   while (auto previous = LinkFor(r, "previous")) {
-    r = this->Send(Follow(*previous));
+    r = this->Send(Follow(*previous, this->world().LinkOrigin()));
     back.push_back(Names(r));
     ASSERT_LT(back.size(), 10u);
   }
@@ -115,7 +121,7 @@ TYPED_TEST(ShopifyLimits, FiltersAreBakedIntoThePageInfo) {
   EXPECT_EQ(Body(first)["orders"][0].size(), 2u);
   const std::string next = *LinkFor(first, "next");
   EXPECT_EQ(next.find("financial_status"), std::string::npos);  // only limit and page_info
-  const sim::Response second = this->Send(Follow(next));
+  const sim::Response second = this->Send(Follow(next, this->world().LinkOrigin()));
   EXPECT_EQ(Names(second), (std::vector<std::string>{"#1003", "#1001"}));
   EXPECT_FALSE(LinkFor(second, "next"));
 }
@@ -123,11 +129,11 @@ TYPED_TEST(ShopifyLimits, FiltersAreBakedIntoThePageInfo) {
 TYPED_TEST(ShopifyLimits, ExtraParametersWithPageInfoAndTamperedTokensAreRefused) {
   this->SeedSeven();
   const std::string next = *LinkFor(this->Send(Get("/orders.json?limit=3")), "next");
-  const sim::Response extra = this->Send(Follow(next + "&status=any"));
+  const sim::Response extra = this->Send(Follow(next + "&status=any", this->world().LinkOrigin()));
   EXPECT_EQ(extra.status, 400);
   EXPECT_EQ(Body(extra)["errors"]["status"],
             "status cannot be passed when page_info is present. See https://shopify.dev/api/usage/pagination-rest for more information.");
-  EXPECT_EQ(this->Send(Follow(next + "&fields=id")).status, 200);
+  EXPECT_EQ(this->Send(Follow(next + "&fields=id", this->world().LinkOrigin())).status, 200);
   const sim::Response tampered = this->Send(Get("/orders.json?page_info=not-a-token"));
   EXPECT_EQ(tampered.status, 400);
   EXPECT_EQ(Body(tampered), Json::parse(R"({"errors":{"page_info":"Invalid value."}})"));

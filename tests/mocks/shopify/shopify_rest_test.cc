@@ -165,6 +165,24 @@ TYPED_TEST(ShopifyRest, UpdateOrderReplacesTagsNoteAttributesAndAddress) {
   EXPECT_EQ(this->Order(this->seeded_.open_order)["email"], "bob.norman@example.com");
 }
 
+TYPED_TEST(ShopifyRest, UpdateOrderRefusesAnAddressFieldOfTheWrongTypeAndKeepsANumberAsText) {
+  this->StartSeeded();
+  const std::string path = "/orders/" + std::to_string(this->seeded_.open_order) + ".json";
+  const Json before = this->Order(this->seeded_.open_order)["shipping_address"];
+  for (const char* field : {R"("address1":{"line":"1 New St"})", R"("city":["Louisville"])", R"("zip":true)",
+                            R"("latitude":"north")"}) {
+    const sim::Response bad =
+        this->Send(Put(path, std::string(R"({"order":{"shipping_address":{)") + field + "}}}"));
+    EXPECT_EQ(bad.status, 422) << field;
+    EXPECT_EQ(Body(bad), Json::parse(R"({"errors":{"shipping_address":["is invalid"]}})")) << field;
+  }
+  EXPECT_EQ(this->Order(this->seeded_.open_order)["shipping_address"], before);
+  const sim::Response ok = this->Send(Put(path, R"({"order":{"shipping_address":{"zip":40202,"latitude":38.25}}})"));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok)["order"]["shipping_address"]["zip"], "40202");
+  EXPECT_EQ(Body(ok)["order"]["shipping_address"]["latitude"], 38.25);
+}
+
 TYPED_TEST(ShopifyRest, CloseAndOpenSetAndClearClosedAt) {
   this->StartSeeded();
   const std::string base = "/orders/" + std::to_string(this->seeded_.open_order);

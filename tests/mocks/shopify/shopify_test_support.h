@@ -111,6 +111,8 @@ class World {
   // live: waits, bounded). False when they do not come.
   virtual bool DeliverUntil(std::size_t n) = 0;
   virtual bool is_live() const = 0;
+  // The origin the mock's Link headers should name for this world's requests.
+  virtual std::string LinkOrigin() const = 0;
   Receiver& receiver() { return receiver_; }
   WebhookEmitter* emitter() { return emitter_.get(); }
 
@@ -174,6 +176,8 @@ class SimWorld final : public World {
     return receiver_.received().size() >= n;
   }
   bool is_live() const override { return false; }
+  // The in-memory network's Host is a service name, so links keep Shopify's own origin.
+  std::string LinkOrigin() const override { return "https://rehearsal-demo.myshopify.com"; }
   sim::Scheduler& scheduler() { return scheduler_; }
 
  private:
@@ -274,6 +278,8 @@ class LiveWorld final : public World {
   }
   bool DeliverUntil(std::size_t n) override { return receiver_.WaitFor(n); }
   bool is_live() const override { return true; }
+  // A loopback Host with a port: links name the mock's own plain-HTTP address.
+  std::string LinkOrigin() const override { return "http://" + host_; }
   const std::string& hook_host() const { return hook_host_; }
 
  private:

@@ -130,6 +130,16 @@ TEST(HttpServer, Answers200ThreadsWithTheirOwnSocketsAtOnce) {
   EXPECT_EQ(f.server.connections_accepted(), static_cast<std::uint64_t>(kClients));
 }
 
+TEST(HttpServer, GivesAStatusBeastDoesNotKnowAReasonPhraseFromOurTable) {
+  FunctionService service([](const Request&, Moment) { return Response::Json(529, "{}"); });
+  Fixture f(service);
+  RawSocket socket = RawSocket::Connect(f.port);
+  ASSERT_TRUE(socket.valid());
+  socket.Write("GET /busy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer = socket.ReadAll();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 529 Overloaded\r\n", 0), 0u) << answer;
+}
+
 TEST(HttpServer, AnswersGarbageWith400ClosesAndKeepsServing) {
   FunctionService service(Echo);
   Fixture f(service);

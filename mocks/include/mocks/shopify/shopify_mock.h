@@ -104,8 +104,9 @@ struct Config {
   // The location fulfillment orders are assigned to.
   Id location_id = 9'400'000'000'000'001ULL;
   std::string location_name = "Main warehouse";
-  // Scheme and authority of the URLs in Link headers; empty: "https://" + shop_domain. In live
-  // mode a harness whose clients follow links verbatim sets "http://127.0.0.1:PORT".
+  // Scheme and authority of the URLs in Link headers; empty: taken from the request, that is
+  // "http://" + Host when the Host has a port or is a loopback address (a live client), else
+  // "https://" + shop_domain.
   std::string link_origin;
   OrdersEmailFilter orders_email_filter = OrdersEmailFilter::kIgnored;
   std::vector<WebhookSubscriptionConfig> webhooks;
