@@ -62,6 +62,11 @@ std::vector<harness::fuzz::FuzzResult> RunInChildren(const std::vector<harness::
     int fds[2];
     if (::pipe(fds) != 0) break;
     const pid_t pid = ::fork();
+    if (pid < 0) {  // no process to be had: the campaigns started so far still report
+      ::close(fds[0]);
+      ::close(fds[1]);
+      break;
+    }
     if (pid == 0) {
       ::close(fds[0]);
       const std::string out = ToJson(harness::fuzz::RunFuzz(options)).dump();
