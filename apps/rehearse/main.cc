@@ -10,6 +10,7 @@
 #include "decisions.h"
 #include "fuzz.h"
 #include "live_check.h"
+#include "replay.h"
 #include "run.h"
 #include "run_pipeline.h"
 #include "serve.h"
@@ -153,7 +154,15 @@ int main(int argc, char** argv) {
   fuzz_cmd->add_flag("--no-shrink", no_shrink, "Report the first failing case as generated");
   fuzz_cmd->add_flag("-q,--quiet", fuzz.quiet, "No progress output");
 
+  rh::app::ReplayCommandOptions replay;
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Re-run recorded traces on this build with their seeds; show the first divergence");
+  replay_cmd->add_option("traces", replay.paths, "Trace files (*.jsonl) and folders of them")->required();
+  replay_cmd->add_flag("--accept", replay.accept, "Rewrite each diverging trace with the replayed one");
+  replay_cmd->add_flag("-q,--quiet", replay.quiet, "Print only divergences and errors");
+
   CLI11_PARSE(app, argc, argv);
+  if (replay_cmd->parsed()) return rh::app::RunReplay(replay);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
     if (run_seeds_opt->count() > 0) run.seeds = run_seeds;

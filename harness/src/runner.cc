@@ -584,6 +584,10 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
       run.world.trace().WriteJsonl(out);
       result.trace_file = "traces/" + file;
     }
+    if (!options.trace_path.empty()) {
+      std::ofstream out(options.trace_path, std::ios::binary);
+      run.world.trace().WriteJsonl(out);
+    }
   }
   bool ok = true;
   for (const auto& e : result.expectations) ok = ok && e.held;
