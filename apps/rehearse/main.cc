@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compare.h"
 #include "decisions.h"
 #include "fuzz.h"
 #include "live_check.h"
@@ -161,7 +162,31 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("--accept", replay.accept, "Rewrite each diverging trace with the replayed one");
   replay_cmd->add_flag("-q,--quiet", replay.quiet, "Print only divergences and errors");
 
+  rh::app::CompareCommandOptions compare;
+  std::uint64_t compare_seed = 0;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "What if: the same scenarios and seeds under two policies; changed tickets, verdicts and KPIs");
+  compare_cmd->add_option("paths", compare.paths, "Scenario files and folders (default: scenarios/generated)");
+  compare_cmd->add_option("--policy", compare.policies, "A policy file; give it twice: A (current), then B")
+      ->required();
+  auto* compare_seed_opt = compare_cmd->add_option("--seed", compare_seed, "Override every scenario's seed, on both sides");
+  compare_cmd->add_option("--json", compare.json_file, "Write the comparison as JSON to this file");
+  compare_cmd->add_option("--report", compare.report_dir, "Write compare.html, compare.json and both sides' traces here");
+  compare_cmd->add_option("--max-automation-drop", compare.thresholds.automation_drop_points,
+                          "Percentage points of automation rate B may lose")->capture_default_str();
+  compare_cmd->add_option("--max-p90-rise", compare.thresholds.first_response_p90_rise,
+                          "Fraction the first-response p90 may grow by")->capture_default_str();
+  compare_cmd->add_option("--max-reopen-rise", compare.thresholds.reopen_rise_points,
+                          "Percentage points of reopen rate B may add")->capture_default_str();
+  compare_cmd->add_option("--max-cost-rise", compare.thresholds.cost_per_ticket_rise,
+                          "Fraction the cost per ticket may grow by")->capture_default_str();
+  compare_cmd->add_flag("-q,--quiet", compare.quiet, "No progress output");
+
   CLI11_PARSE(app, argc, argv);
+  if (compare_cmd->parsed()) {
+    if (compare_seed_opt->count() > 0) compare.seed = compare_seed;
+    return rh::app::RunCompare(compare);
+  }
   if (replay_cmd->parsed()) return rh::app::RunReplay(replay);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
