@@ -65,7 +65,7 @@ const std::array<std::vector<Cue>, kIntentCount>& CueTable() {
       // refund_status
       {{"where is my refund", 2}, {"my refund", 2}, {"refund yet", 2}, {"refund status", 2},
        {"still no refund", 2}, {"haven't been refunded", 2}, {"get my money back", 2}, {"refunded yet", 2},
-       {"seen the money", 2}, {"money back", 2}, {"been refunded", 2}, {"charged twice", 2},
+       {"seen the money", 2}, {"been refunded", 2}, {"charged twice", 2},
        {"double charged", 2}},
       // discount_request
       {{"discount", 2}, {"coupon", 2}, {"promo code", 2}, {"price match", 2}, {"voucher", 2},

@@ -102,5 +102,12 @@ TEST(LlmUnderstanding, AParcelMarkedDeliveredButMissingIsNotAWismo) {
             Intent::kDeliveredNotReceived);
 }
 
+// Two requests in one message: the heavier reading wins and the other is the runner-up.
+TEST(LlmUnderstanding, AMessageWithTwoRequestsIsReadByTheHeavierOne) {
+  const IntentCues cues = ClassifyText("My mug arrived broken and I want a discount");
+  EXPECT_EQ(cues.truth, Intent::kDamagedItem);
+  EXPECT_EQ(cues.runner_up, Intent::kDiscountRequest);
+}
+
 }  // namespace
 }  // namespace rh::mocks::llm
