@@ -36,7 +36,8 @@ const std::array<std::vector<Cue>, kIntentCount>& CueTable() {
       // return
       {{"return it", 2}, {"return the", 2}, {"return this", 2}, {"return label", 2}, {"send it back", 2},
        {"make a return", 2}, {"start a return", 2}, {"want to return", 2}, {"return policy", 2},
-       {"like to return", 2}, {"send them back", 2}, {"ship it back", 2}, {"return", 1}},
+       {"like to return", 2}, {"send them back", 2}, {"ship it back", 2}, {"return", 1}, {"order back", 1},
+       {"isn't for me", 1}},
       // exchange
       {{"exchange", 2}, {"swap it", 2}, {"swap them", 2}, {"swap for", 2}, {"different size", 2},
        {"different color", 2}, {"different colour", 2}, {"wrong size", 2}, {"larger size", 2},
@@ -45,7 +46,7 @@ const std::array<std::vector<Cue>, kIntentCount>& CueTable() {
       // cancel
       {{"cancel my order", 2}, {"cancel the order", 2}, {"cancel it", 2}, {"cancellation", 2},
        {"don't ship", 2}, {"do not ship", 2}, {"stop my order", 2}, {"stop the order", 2},
-       {"changed my mind", 1}, {"cancel", 1}},
+       {"changed my mind", 1}, {"by mistake", 1}, {"don't want it anymore", 1}, {"cancel", 1}},
       // address_change
       {{"change my address", 2}, {"change the address", 2}, {"change the shipping address", 2},
        {"update my address", 2}, {"update the address", 2}, {"wrong address", 2}, {"new address", 2},
@@ -65,11 +66,11 @@ const std::array<std::vector<Cue>, kIntentCount>& CueTable() {
       // refund_status
       {{"where is my refund", 2}, {"my refund", 2}, {"refund yet", 2}, {"refund status", 2},
        {"still no refund", 2}, {"haven't been refunded", 2}, {"get my money back", 2}, {"refunded yet", 2},
-       {"seen the money", 2}, {"been refunded", 2}, {"charged twice", 2},
+       {"seen the money", 2}, {"nothing in my account", 2}, {"been refunded", 2}, {"charged twice", 2},
        {"double charged", 2}},
       // discount_request
       {{"discount", 2}, {"coupon", 2}, {"promo code", 2}, {"price match", 2}, {"voucher", 2},
-       {"any codes", 2}, {"a code for", 2}, {"black friday deal", 2}, {"promo", 1}, {"sale price", 1},
+       {"any codes", 2}, {"a code for", 2}, {"off my first order", 2}, {"percent off", 2}, {"black friday deal", 2}, {"promo", 1}, {"sale price", 1},
        {"cheaper", 1}},
       // product_question
       {{"what size should", 2}, {"size chart", 2}, {"is it compatible", 2}, {"compatible with", 2},
