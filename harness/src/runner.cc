@@ -446,6 +446,43 @@ void CheckKpis(const Run& run, const Kpis& k, std::vector<ExpectationResult>& ou
   }
 }
 
+// expect.decisions: the decision-log rows of each ticket and kind.
+void CheckDecisions(Run& run, std::vector<ExpectationResult>& out) {
+  for (const auto& d : run.scenario.expect.decisions) {
+    const std::string who = "decision " + d.kind + " on ticket " + d.ticket;
+    auto id_it = run.tickets.find(d.ticket);
+    if (id_it == run.tickets.end()) {
+      Expect(out, who, false, "no such ticket");
+      continue;
+    }
+    auto rows = run.reference.log().ForTicket(id_it->second);
+    std::vector<pipeline::DecisionRow> of_kind;
+    if (rows) {
+      for (const auto& r : *rows) {
+        if (r.kind == d.kind) of_kind.push_back(r);
+      }
+    }
+    if (d.count) {
+      Expect(out, who + ": " + std::to_string(*d.count) + " rows", static_cast<int>(of_kind.size()) == *d.count,
+             "found " + std::to_string(of_kind.size()));
+    } else {
+      Expect(out, who + " exists", !of_kind.empty(), "no such row");
+    }
+    if (of_kind.empty()) continue;
+    const auto& r = of_kind.back();
+    if (d.route) Expect(out, who + " route " + *d.route, r.route == *d.route, "was " + r.route);
+    if (d.outcome) Expect(out, who + " outcome " + *d.outcome, r.outcome == *d.outcome, "was " + r.outcome);
+    if (d.override_reason) {
+      Expect(out, who + " override reason", r.override_reason == *d.override_reason, "was \"" + r.override_reason + "\"");
+    }
+    if (d.rationale_mentions) {
+      Expect(out, who + " rationale mentions \"" + *d.rationale_mentions + "\"",
+             ContainsIgnoringCase(r.rationale, *d.rationale_mentions), "was \"" + r.rationale + "\"");
+    }
+    if (d.value_bucket) Expect(out, who + " value bucket " + *d.value_bucket, r.value_bucket == *d.value_bucket, "was " + r.value_bucket);
+  }
+}
+
 std::vector<ExpectationResult> CheckExpectations(Run& run) {
   std::vector<ExpectationResult> out;
   const auto& expect = run.scenario.expect;
@@ -531,39 +568,7 @@ std::vector<ExpectationResult> CheckExpectations(Run& run) {
              "found " + std::to_string(n));
     }
   }
-  for (const auto& d : expect.decisions) {
-    const std::string who = "decision " + d.kind + " on ticket " + d.ticket;
-    auto id_it = run.tickets.find(d.ticket);
-    if (id_it == run.tickets.end()) {
-      Expect(out, who, false, "no such ticket");
-      continue;
-    }
-    auto rows = run.reference.log().ForTicket(id_it->second);
-    std::vector<pipeline::DecisionRow> of_kind;
-    if (rows) {
-      for (const auto& r : *rows) {
-        if (r.kind == d.kind) of_kind.push_back(r);
-      }
-    }
-    if (d.count) {
-      Expect(out, who + ": " + std::to_string(*d.count) + " rows", static_cast<int>(of_kind.size()) == *d.count,
-             "found " + std::to_string(of_kind.size()));
-    } else {
-      Expect(out, who + " exists", !of_kind.empty(), "no such row");
-    }
-    if (of_kind.empty()) continue;
-    const auto& r = of_kind.back();
-    if (d.route) Expect(out, who + " route " + *d.route, r.route == *d.route, "was " + r.route);
-    if (d.outcome) Expect(out, who + " outcome " + *d.outcome, r.outcome == *d.outcome, "was " + r.outcome);
-    if (d.override_reason) {
-      Expect(out, who + " override reason", r.override_reason == *d.override_reason, "was \"" + r.override_reason + "\"");
-    }
-    if (d.rationale_mentions) {
-      Expect(out, who + " rationale mentions \"" + *d.rationale_mentions + "\"",
-             ContainsIgnoringCase(r.rationale, *d.rationale_mentions), "was \"" + r.rationale + "\"");
-    }
-    if (d.value_bucket) Expect(out, who + " value bucket " + *d.value_bucket, r.value_bucket == *d.value_bucket, "was " + r.value_bucket);
-  }
+  CheckDecisions(run, out);
   CheckOrders(run, out);
   for (const auto& e : run.step_errors) Expect(out, "world seeded", false, e);
   return out;
