@@ -9,6 +9,7 @@
 
 #include <chrono>
 
+#include "harness/runner.h"
 #include "harness/scenario_writer.h"
 
 namespace rh::harness {
@@ -122,6 +123,30 @@ TEST(ScenarioAdditions, TheStartIsTheStoresLocalTimeAcrossDaylightSaving) {
   EXPECT_EQ(start_in("America/New_York", "2026-11-01T01:30:00"), Utc(2026, 11, 1, 5, 30));
   // Without a store zone the start is UTC.
   EXPECT_EQ(Load("schema_version: 1\nname: t\nstart: 2026-03-08T02:30:00\n").start_at, Utc(2026, 3, 8, 2, 30));
+}
+
+// The start is the store's local time and the policy counts return windows in local days, so the
+// same parcel, delivered 30 days and 12 hours before the run, is a day further back when the run
+// starts just after local midnight than when it starts just before the next one.
+TEST(ScenarioAdditions, TheRunStartsAtTheStoresLocalTimeAndThePolicySeesThatCalendar) {
+  const auto route_when_starting = [](const std::string& local_start) {
+    const std::string yaml =
+        "schema_version: 1\nname: window\nstart: " + local_start +
+        "\nstore: {timezone: America/New_York}\n"
+        "policy: {schema_version: 1, store: {timezone: America/New_York}}\n"
+        "world:\n  customers: [{handle: ana}]\n"
+        "  orders: [{handle: o1, customer: ana, age: 40d, fulfillment: {status: delivered, age: 30d12h}}]\n"
+        "timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: \"I want to return the hoodie, it does not fit.\", "
+        "ticket: t1}}\n"
+        "expect: {tickets: {t1: {route: auto_send}}}\n";
+    const auto loaded = LoadScenarioText(yaml, "window.yaml", "");
+    EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().ToString());
+    if (!loaded) return std::string("(not loaded)");
+    const ScenarioResult r = RunScenario(*loaded, {});
+    return std::string(r.expectations.at(0).held ? "auto_send" : "human");
+  };
+  EXPECT_EQ(route_when_starting("2026-11-27T23:30:00"), "auto_send");  // delivered 28 October, local: day 30
+  EXPECT_EQ(route_when_starting("2026-11-27T00:30:00"), "human");      // delivered 27 October, local: day 31, outside
 }
 
 TEST(ScenarioAdditions, TheWriterWritesThemSoTheyReadBackEqual) {
