@@ -23,7 +23,13 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$REHEARSE" run --quiet --report "$tmp" "${FOLDERS[@]}" >/dev/null || true
+scenario_of() { sed -n '1s/.*"scenario":"\([^"]*\)".*/\1/p' "$1"; }
+recorded=$(for trace in "$GOLDEN"/*.jsonl; do [ -e "$trace" ] && scenario_of "$trace"; done; true)
 for trace in "$tmp"/traces/*.jsonl; do
-  name=$(basename "$trace")
-  if [ ! -e "$GOLDEN/$name" ]; then cp "$trace" "$GOLDEN/$name"; echo "added $GOLDEN/$name"; fi
+  scenario=$(scenario_of "$trace")
+  grep -qxF "$scenario" <<<"$recorded" && continue
+  # Named after the scenario file: scenarios/workflows/wismo-healthy.yaml -> workflows--wismo-healthy.jsonl
+  name=$(sed -e 's|^scenarios/||' -e 's|\.ya\?ml$||' -e 's|/|--|g' <<<"$scenario").jsonl
+  cp "$trace" "$GOLDEN/$name"
+  echo "added $GOLDEN/$name"
 done
