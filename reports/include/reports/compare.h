@@ -1,11 +1,11 @@
-// Renderers of a what-if comparison (harness/compare.h): text for a terminal, JSON for tools, and
+// Renderers of a what-if comparison (harness/compare_result.h): text for a terminal, JSON for tools, and
 // a self-contained HTML page with the KPIs of both sides drawn side by side. Deterministic: the
 // same comparison renders to the same bytes.
 #pragma once
 
 #include <ostream>
 
-#include "harness/compare.h"
+#include "harness/compare_result.h"
 
 namespace rh::reports {
 

@@ -68,3 +68,12 @@ if(TARGET rehearse)
     set_tests_properties(Golden.${name} PROPERTIES LABELS "scenario" TIMEOUT 120)
   endforeach()
 endif()
+
+# `rehearse compare`: changed routes and KPI deltas, worse by the thresholds, refusals.
+if(TARGET rehearse)
+  add_test(NAME Rehearse.CompareListsChangedRoutesAndJudgesByThresholds
+           COMMAND ${CMAKE_COMMAND} -DREHEARSE=$<TARGET_FILE:rehearse> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                   -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/rehearse-compare
+                   -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_compare_check.cmake)
+  set_tests_properties(Rehearse.CompareListsChangedRoutesAndJudgesByThresholds PROPERTIES LABELS "scenario" TIMEOUT 240)
+endif()
