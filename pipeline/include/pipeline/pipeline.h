@@ -71,6 +71,11 @@ struct PipelineOptions {
   std::string store_name = "our store";
   // The collaborators at the seams; each one left null is the real one.
   PipelineSeams seams;
+  // Work resumed after a restart waits this long first, so that a request the killed process
+  // still had in flight (a reply on the wire) lands before the ticket is read again to see what
+  // was done. Loopback and the services answer within it; a request slower than this could still
+  // be repeated (docs/HARDENING.md, "What is not guaranteed").
+  sim::Duration resume_pause = sim::Sec(5);
 };
 
 struct PipelineStats {
@@ -123,11 +128,13 @@ class Pipeline final : public EventSink {
   // Takes up what a previous pipeline on this database left unfinished.
   void Resume();
   // Queues the work an accepted event asks for; false when it asks for none.
-  bool DispatchShopify(ShopifyEvent event, std::int64_t inbox_id);
-  bool DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id);
+  // `pause`: how long the work waits before it starts, holding its key's queue (resumed work).
+  bool DispatchShopify(ShopifyEvent event, std::int64_t inbox_id, sim::Duration pause = {});
+  bool DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::Duration pause = {});
   void Finish(std::int64_t inbox_id);
   // Queues `work` behind earlier work for the same key (a ticket, an order).
-  void Enqueue(std::string key, Work work, std::int64_t inbox_id);
+  void Enqueue(std::string key, Work work, std::int64_t inbox_id, sim::Duration pause);
+  sim::Task<void> AfterPause(sim::Duration pause, Work work);
   sim::Task<void> Drain(std::string key);
 
   // The workflow for one customer message: its stages in order.

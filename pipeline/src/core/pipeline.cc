@@ -157,9 +157,9 @@ void Pipeline::Resume() {
     const nlohmann::json event = nlohmann::json::parse(entry.event, nullptr, /*allow_exceptions=*/false);
     bool queued = false;
     if (entry.source == "shopify") {
-      if (auto e = ShopifyEventFrom(event)) queued = DispatchShopify(std::move(*e), entry.id);
+      if (auto e = ShopifyEventFrom(event)) queued = DispatchShopify(std::move(*e), entry.id, options_.resume_pause);
     } else if (auto e = GorgiasEventFrom(event)) {
-      queued = DispatchGorgias(std::move(*e), entry.id);
+      queued = DispatchGorgias(std::move(*e), entry.id, options_.resume_pause);
     }
     if (!queued) Finish(entry.id);
     events += queued ? 1 : 0;
@@ -184,7 +184,10 @@ void Pipeline::Finish(std::int64_t inbox_id) {
 
 // ---- Queues: one event at a time per key -------------------------------------------------------
 
-void Pipeline::Enqueue(std::string key, Work work, std::int64_t inbox_id) {
+void Pipeline::Enqueue(std::string key, Work work, std::int64_t inbox_id, sim::Duration pause) {
+  if (pause > sim::Duration{0}) {
+    work = [this, pause, inner = std::move(work)]() { return AfterPause(pause, inner); };
+  }
   {
     std::lock_guard lock(mu_);
     ++events_;
@@ -193,6 +196,12 @@ void Pipeline::Enqueue(std::string key, Work work, std::int64_t inbox_id) {
     if (!fresh) return;  // a drainer already runs for this key
   }
   executor_.Post([this, key = std::move(key)] { sim::Detach(Drain(key)); });
+}
+
+sim::Task<void> Pipeline::AfterPause(sim::Duration pause, Work work) {
+  co_await sim::SleepFor(executor_, pause);
+  sim::Task<void> task = work();
+  co_await std::move(task);
 }
 
 sim::Task<void> Pipeline::Drain(std::string key) {
@@ -252,17 +261,17 @@ EventReceipt Pipeline::OnShopify(ShopifyEvent event, sim::Moment now) {
   return EventReceipt::kAccepted;
 }
 
-bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id) {
+bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::Duration pause) {
   const std::string key = "ticket:" + std::to_string(event.ticket_id);
   if (event.trigger == "ticket-message-created" && event.message.is_object()) {
     const bool own = stages::SenderEmail(event.message) == text::Lower(options_.gorgias_user_email);
     if (own) return false;  // the pipeline's own note or reply, coming back
     if (!stages::Flag(event.message, "from_agent")) {
-      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id);
+      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
     } else {
       Enqueue(key, [this, event = std::move(event)]() {
         return stages::RecordHumanReply(parts_->ctx, event, Ticket(event.ticket_id));
-      }, inbox_id);
+      }, inbox_id, pause);
     }
     return true;
   }
@@ -275,23 +284,23 @@ bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id) {
     }
     if (!message.is_object() || stages::Flag(message, "from_agent")) return false;
     event.message = std::move(message);
-    Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id);
+    Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
     return true;
   }
   if (event.trigger == "ticket-updated" || event.trigger == "ticket-status-updated") {
-    Enqueue(key, [this, event = std::move(event)]() { return stages::OnTicketUpdate(parts_->ctx, event); }, inbox_id);
+    Enqueue(key, [this, event = std::move(event)]() { return stages::OnTicketUpdate(parts_->ctx, event); }, inbox_id, pause);
     return true;
   }
   return false;
 }
 
-bool Pipeline::DispatchShopify(ShopifyEvent event, std::int64_t inbox_id) {
+bool Pipeline::DispatchShopify(ShopifyEvent event, std::int64_t inbox_id, sim::Duration pause) {
   // Orders, refunds and returns are read through the API when a ticket needs them, so their
   // webhooks need no handling of their own.
   if (event.topic != "fulfillments/update" && event.topic != "fulfillments/create") return false;
   const std::string key = "order:" + Str(event.payload, "order_id");
   Enqueue(key, [this, event = std::move(event)]() { return stages::OnFulfillmentUpdate(parts_->ctx, event); },
-          inbox_id);
+          inbox_id, pause);
   return true;
 }
 
