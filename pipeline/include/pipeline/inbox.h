@@ -6,8 +6,9 @@
 //   key are one insert in one transaction; a key seen before is a duplicate, across restarts.
 //   A row stays unfinished until its work is done; a pipeline that starts resumes every
 //   unfinished row, oldest first. An event may also name its resource and that resource's own
-//   timestamp (Shopify `updated_at`, Gorgias `updated_datetime`): an event older than the newest
-//   one recorded for the resource is stale, and refused in the same transaction.
+//   timestamp (Shopify `updated_at`, Gorgias `updated_datetime`): an event no newer than the
+//   newest one recorded for the resource is stale (older news, or the same version replayed under
+//   another key), and refused in the same transaction.
 // - DurableMemory: what the workflow must remember between events (a customer's issues and
 //   settle timers, a ticket's draft waiting for a person), as JSON text per (scope, key).
 //
@@ -33,7 +34,7 @@ namespace rh::pipeline {
 enum class Admission {
   kAccepted,   // recorded: its work will be done (now, or after a restart)
   kDuplicate,  // its deduplication key was recorded before
-  kStale,      // its resource has a newer version on record
+  kStale,      // its resource has this version, or a newer one, on record
 };
 std::string_view AdmissionName(Admission a);
 
@@ -63,7 +64,7 @@ class Inbox {
   // `log` must be open read-write and outlive the inbox.
   explicit Inbox(DecisionLog& log) : log_(log) {}
 
-  // Records `delivery` unless its key is known or its version is older than the newest on
+  // Records `delivery` unless its key is known or its version is no newer than the newest on
   // record (then nothing changes). One transaction: the row, the key, the resource's version.
   sim::Expected<Admitted, std::string> Admit(const InboxDelivery& delivery);
   // The event's work is done (or given up on, with its failure logged).

@@ -88,8 +88,9 @@ sim::Expected<Admitted, std::string> Inbox::Admit(const InboxDelivery& delivery)
     std::optional<std::int64_t> recorded;
     if (!RecordedVersion(c.db, delivery.version->first, recorded)) return fail("cannot read a resource's version");
     const std::int64_t version = Nanoseconds(delivery.version->second);
-    if (recorded && version < *recorded) {
-      // Older than what was already acted on: the row just inserted goes with the rollback.
+    if (recorded && version <= *recorded) {
+      // No newer than what was already acted on (the same version again under another key is a
+      // replay): the row just inserted goes with the rollback.
       detail::Exec(c.db, "ROLLBACK");
       return Admitted{Admission::kStale, 0};
     }

@@ -9,8 +9,11 @@
 // stay reachable from a process-wide graveyard, so leak checkers see memory in use, not leaks.
 #pragma once
 
+#include <unistd.h>
+
 #include <coroutine>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -148,6 +151,8 @@ class PipelineProcess {
   }
 
   const Mortality& life() const { return life_; }
+  // kill -9, now: nothing the process has under way runs again.
+  void Kill() { life_.dead = true; }
   Pipeline& pipeline() { return *pipeline_; }
   WebhookIntake& intake() { return *intake_; }
   DecisionLog& log() { return *log_; }
@@ -181,6 +186,54 @@ inline std::shared_ptr<PipelineProcess> RunThroughCrashes(harness::SimWorld& wor
     process->Attach(/*first=*/false);
   }
   return process;
+}
+
+// A SQLite file of the test's own, removed with its WAL at the end.
+struct TempDb {
+  TempDb() {
+    path = (std::filesystem::temp_directory_path() /
+            ("rh_crash_sweep_" + std::to_string(::getpid()) + "_" + std::to_string(++count) + ".sqlite"))
+               .string();
+  }
+  ~TempDb() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+  static inline int count = 0;
+  std::string path;
+};
+
+// Messages the pipeline wrote on a ticket whose external_id starts with `prefix`.
+inline int PipelineMessages(harness::SimWorld& world, std::uint64_t ticket, const std::string& prefix) {
+  int n = 0;
+  const auto t = world.gorgias().TicketJson(ticket);
+  if (!t) return -1;
+  for (const auto& m : (*t)["messages"]) {
+    const auto& id = m["external_id"];
+    if (id.is_string() && id.get<std::string>().rfind(prefix, 0) == 0) ++n;
+  }
+  return n;
+}
+
+// Replies delivered to the customer on `ticket`.
+inline int DeliveredTo(harness::SimWorld& world, std::uint64_t ticket) {
+  int n = 0;
+  for (const auto& d : world.gorgias().Deliveries()) {
+    n += d.ticket_id == ticket && d.fate == mocks::gorgias::DeliveryFate::kDelivered ? 1 : 0;
+  }
+  return n;
+}
+
+// Recovery events Klaviyo holds for the customer.
+inline int RecoveryEvents(harness::SimWorld& world, const Policy& policy, const std::string& email) {
+  const auto profile = world.klaviyo().FindProfileByEmail(email);
+  if (!profile) return -1;
+  const auto state = world.klaviyo().Snapshot();
+  int n = 0;
+  for (const auto& e : state.events) {
+    auto m = state.metrics.find(e.metric_id);
+    n += m != state.metrics.end() && m->second.name == policy.recovery.metric && e.profile_id == profile->id ? 1 : 0;
+  }
+  return n;
 }
 
 }  // namespace rh::pipeline::testing

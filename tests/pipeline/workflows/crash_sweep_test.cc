@@ -9,9 +9,7 @@
 // unfinished in the inbox.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
-#include <unistd.h>
 
 #include "crash_fixture.h"
 #include "pipeline/inbox.h"
@@ -64,51 +62,6 @@ void Schedule(harness::SimWorld& world, Morning& morning) {
   });
   s.ScheduleAfter(sim::Sec(4), [&world, dee_order] { world.CarrierEvent(dee_order, "delayed", "Weather delay"); });
   s.ScheduleAfter(sim::Hours(1), [&world, dee_order] { world.CarrierEvent(dee_order, "delivered"); });
-}
-
-struct TempDb {
-  TempDb() {
-    path = (std::filesystem::temp_directory_path() /
-            ("rh_crash_sweep_" + std::to_string(::getpid()) + "_" + std::to_string(++count) + ".sqlite"))
-               .string();
-  }
-  ~TempDb() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  }
-  static inline int count = 0;
-  std::string path;
-};
-
-// Messages the pipeline wrote on a ticket whose external_id starts with `prefix`.
-int PipelineMessages(harness::SimWorld& world, std::uint64_t ticket, const std::string& prefix) {
-  int n = 0;
-  const auto t = world.gorgias().TicketJson(ticket);
-  if (!t) return -1;
-  for (const auto& m : (*t)["messages"]) {
-    const auto& id = m["external_id"];
-    if (id.is_string() && id.get<std::string>().rfind(prefix, 0) == 0) ++n;
-  }
-  return n;
-}
-
-int DeliveredTo(harness::SimWorld& world, std::uint64_t ticket) {
-  int n = 0;
-  for (const auto& d : world.gorgias().Deliveries()) {
-    n += d.ticket_id == ticket && d.fate == mocks::gorgias::DeliveryFate::kDelivered ? 1 : 0;
-  }
-  return n;
-}
-
-int RecoveryEvents(harness::SimWorld& world, const Policy& policy, const std::string& email) {
-  const auto profile = world.klaviyo().FindProfileByEmail(email);
-  if (!profile) return -1;
-  const auto state = world.klaviyo().Snapshot();
-  int n = 0;
-  for (const auto& e : state.events) {
-    auto m = state.metrics.find(e.metric_id);
-    n += m != state.metrics.end() && m->second.name == policy.recovery.metric && e.profile_id == profile->id ? 1 : 0;
-  }
-  return n;
 }
 
 // Everything the sweep asserts, for one run; `when` names the run in every message.

@@ -9,6 +9,6 @@ rh_add_test(NAME pipeline_workflow_tests
 # of a small scenario, restarted on the same SQLite file) and the reproducers of lost or repeated
 # work (included from tests/pipeline).
 rh_add_test(NAME pipeline_durability_tests
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/crash_sweep_test.cc
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/crash_sweep_test.cc ${CMAKE_CURRENT_LIST_DIR}/durability_test.cc
   LIBS rh::harness
   LABELS "scenario;sanitize")
