@@ -98,6 +98,7 @@ int RunPipeline(const RunPipelineOptions& options) {
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.gorgias_user_email = gorgias_config.email;
+  pipeline_options.resume_pause = std::chrono::milliseconds(options.resume_pause_ms);
   // Takes up at once what a previous run on this decision log accepted and did not finish.
   pipeline::Pipeline workflow(runtime, {shopify, gorgias, klaviyo, llm}, *policy, *log, pipeline_options);
   pipeline::WebhookIntake intake({settings->shopify.Get("api_secret"), settings->gorgias.Get("webhook_secret")}, workflow);
