@@ -53,6 +53,8 @@ struct DurabilityTest : ::testing::Test {
   }
 
   void TearDown() override {
+    // Whatever a dead process still had queued is moved to the graveyard, not left to the world.
+    world.RunUntilIdle();
     if (!HasFailure()) return;
     const auto& records = world.trace().records();
     for (std::size_t i = records.size() > 200 ? records.size() - 200 : 0; i < records.size(); ++i) {
