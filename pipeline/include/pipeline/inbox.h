@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,7 +63,7 @@ struct Admitted {
 class Inbox {
  public:
   // `log` must be open read-write and outlive the inbox.
-  explicit Inbox(DecisionLog& log) : log_(log) {}
+  explicit Inbox(DecisionLog& log);
 
   // Records `delivery` unless its key is known or its version is no newer than the newest on
   // record (then nothing changes). One transaction: the row, the key, the resource's version.
@@ -76,13 +77,15 @@ class Inbox {
   sim::Expected<std::int64_t, std::string> ForgetFinishedBefore(sim::WallTime before);
 
  private:
+  struct Statements;  // prepared once, used under the log's mutex (inbox.cc)
   DecisionLog& log_;
+  std::shared_ptr<Statements> statements_;
 };
 
 class DurableMemory {
  public:
   // `log` must be open read-write and outlive this.
-  explicit DurableMemory(DecisionLog& log) : log_(log) {}
+  explicit DurableMemory(DecisionLog& log);
 
   sim::Expected<std::monostate, std::string> Put(const std::string& scope, const std::string& key,
                                                  const std::string& value);
@@ -93,7 +96,9 @@ class DurableMemory {
   sim::Expected<std::vector<std::pair<std::string, std::string>>, std::string> All(const std::string& scope) const;
 
  private:
+  struct Statements;
   DecisionLog& log_;
+  std::shared_ptr<Statements> statements_;
 };
 
 }  // namespace rh::pipeline
