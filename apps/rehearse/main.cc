@@ -167,6 +167,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   pipeline_cmd->add_option("--threads", run_pipeline.threads, "Listener threads")->capture_default_str()->check(CLI::Range(1, 64));
   pipeline_cmd->add_option("--seed", run_pipeline.seed, "Seed of the retry jitter")->capture_default_str();
+  pipeline_cmd
+      ->add_option("--resume-pause-ms", run_pipeline.resume_pause_ms,
+                   "Work resumed after a crash waits this long, so requests the dead process had in flight land first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600'000));
 
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 

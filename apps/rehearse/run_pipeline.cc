@@ -52,6 +52,9 @@ int RunPipeline(const RunPipelineOptions& options) {
                                       std::pair{"klaviyo", &settings->klaviyo}, std::pair{"llm", &settings->llm}}) {
     if (auto problem = CheckPlainHttp(name, *service)) return Fail(*problem);
   }
+  for (const std::string& warning : pipeline::SettingsWarnings(*settings)) {
+    std::fprintf(stderr, "rehearse pipeline: warning: %s\n", warning.c_str());
+  }
   auto policy = pipeline::LoadPolicyFile(settings->policy_path);
   if (!policy) return Fail(policy.error().ToString());
   auto log = pipeline::DecisionLog::Open(settings->decision_log_path);
@@ -95,6 +98,8 @@ int RunPipeline(const RunPipelineOptions& options) {
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.gorgias_user_email = gorgias_config.email;
+  pipeline_options.resume_pause = std::chrono::milliseconds(options.resume_pause_ms);
+  // Takes up at once what a previous run on this decision log accepted and did not finish.
   pipeline::Pipeline workflow(runtime, {shopify, gorgias, klaviyo, llm}, *policy, *log, pipeline_options);
   pipeline::WebhookIntake intake({settings->shopify.Get("api_secret"), settings->gorgias.Get("webhook_secret")}, workflow);
   sim::live::HttpServer server(intake, listen);
@@ -106,6 +111,7 @@ int RunPipeline(const RunPipelineOptions& options) {
                                {"listen", base},
                                {"webhooks", {{"shopify", base + "/webhooks/shopify"}, {"gorgias", base + "/webhooks/gorgias"}}},
                                {"decision_log", settings->decision_log_path},
+                               {"resumed", workflow.Activity().resumed},
                                {"policy", settings->policy_path}};
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
@@ -114,9 +120,12 @@ int RunPipeline(const RunPipelineOptions& options) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "rehearse pipeline: %s received, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   server.Stop();
-  // Let tickets under way finish (bounded: a service that never answers must not hold us forever).
-  for (int i = 0; i < 300 && !workflow.Idle(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  if (!workflow.Idle()) std::fprintf(stderr, "rehearse pipeline: stopped with tickets still under way\n");
+  // Let events under way finish (bounded: a service that never answers must not hold us forever).
+  // Settle timers are not waited for: they are in the decision log and the next run resumes
+  // them, as it resumes an event cut short here.
+  auto busy = [&workflow] { return workflow.Activity().events > 0; };
+  for (int i = 0; i < 300 && busy(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (busy()) std::fprintf(stderr, "rehearse pipeline: stopped with events under way; the next run resumes them\n");
   http.Close();
   runtime.Stop();
   return 0;

@@ -15,8 +15,12 @@ namespace {
 
 class DiscardingSink final : public rh::pipeline::EventSink {
  public:
-  void OnShopify(rh::pipeline::ShopifyEvent, rh::sim::Moment) override {}
-  void OnGorgias(rh::pipeline::GorgiasEvent, rh::sim::Moment) override {}
+  rh::pipeline::EventReceipt OnShopify(rh::pipeline::ShopifyEvent, rh::sim::Moment) override {
+    return rh::pipeline::EventReceipt::kAccepted;
+  }
+  rh::pipeline::EventReceipt OnGorgias(rh::pipeline::GorgiasEvent, rh::sim::Moment) override {
+    return rh::pipeline::EventReceipt::kAccepted;
+  }
 };
 
 // With the check off, any signature passes, so the body's parsing is reached.

@@ -30,6 +30,12 @@
 
 namespace rh::pipeline {
 
+class DecisionLog;
+namespace detail {
+struct LogConnection;
+LogConnection ConnectionOf(DecisionLog& log);
+}  // namespace detail
+
 // What was decided (DecisionRow::kind). Free text, so an experiment can log a new kind without a
 // schema change, but the reference pipeline writes only these.
 namespace decision_kind {
@@ -127,7 +133,7 @@ class DecisionLog {
   using Status = sim::Expected<std::monostate, std::string>;
 
   // The schema version this build writes; see the migrations in pipeline/src/decisions/.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the database at `path` (":memory:" for a simulation's private log) and
   // migrates it to kSchemaVersion. Refuses a file that is not a SQLite database, and one whose
@@ -166,6 +172,8 @@ class DecisionLog {
   int schema_version() const;
 
  private:
+  // The inbox and the pipeline's memory (pipeline/inbox.h) share this connection and its mutex.
+  friend detail::LogConnection detail::ConnectionOf(DecisionLog& log);
   struct Impl;
   explicit DecisionLog(std::unique_ptr<Impl> impl);
   static sim::Expected<DecisionLog, std::string> OpenFile(const std::string& path, bool read_only);

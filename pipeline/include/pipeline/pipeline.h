@@ -71,6 +71,11 @@ struct PipelineOptions {
   std::string store_name = "our store";
   // The collaborators at the seams; each one left null is the real one.
   PipelineSeams seams;
+  // Work resumed after a restart waits this long first, so that a request the killed process
+  // still had in flight (a reply on the wire) lands before the ticket is read again to see what
+  // was done. Loopback and the services answer within it; a request slower than this could still
+  // be repeated (docs/HARDENING.md, "What is not guaranteed").
+  sim::Duration resume_pause = sim::Sec(5);
 };
 
 struct PipelineStats {
@@ -83,27 +88,53 @@ struct PipelineStats {
   std::uint64_t failures = 0;  // events whose handling hit an error (each went to a person)
 };
 
+// What the pipeline has under way (Pipeline::Activity).
+struct PipelineActivity {
+  std::size_t events = 0;   // events queued or being handled
+  std::size_t settles = 0;  // recoveries waiting out their settle period (durable timers)
+  std::size_t resumed = 0;  // events and settle timers taken up from the database at start
+};
+
 class Pipeline final : public EventSink {
  public:
   // `trace` may be null (live mode). Everything referenced must outlive the pipeline, and the
   // executor must have run every task the pipeline started before it is destroyed (Idle()).
+  // `log` must be open read-write: its database also holds the pipeline's inbox and memory
+  // (pipeline/inbox.h). A pipeline resumes, from its first moment, every event a previous one
+  // on the same database accepted and did not finish, and every settle timer it left running.
   Pipeline(sim::Executor& executor, PipelineClients clients, const Policy& policy, DecisionLog& log,
            PipelineOptions options, sim::Trace* trace = nullptr);
   ~Pipeline() override;
 
-  void OnShopify(ShopifyEvent event, sim::Moment now) override;
-  void OnGorgias(GorgiasEvent event, sim::Moment now) override;
+  // Records the event in the inbox (with its deduplication key and, for a resource that carries
+  // one, its version: one transaction), then queues its work. Only a recorded event is
+  // kAccepted; kNotRecorded when the database refused it.
+  EventReceipt OnShopify(ShopifyEvent event, sim::Moment now) override;
+  EventReceipt OnGorgias(GorgiasEvent event, sim::Moment now) override;
 
   PipelineStats stats() const;
-  // True when no event is queued or being handled.
+  PipelineActivity Activity() const;
+  // True when no event is queued or being handled and no settle timer is running.
   bool Idle() const;
 
  private:
   struct Parts;
   using Work = std::function<sim::Task<void>()>;
+  struct Queued {
+    Work work;
+    std::int64_t inbox_id = 0;  // finished when the work is done
+  };
 
+  // Takes up what a previous pipeline on this database left unfinished.
+  void Resume();
+  // Queues the work an accepted event asks for; false when it asks for none.
+  // `pause`: how long the work waits before it starts, holding its key's queue (resumed work).
+  bool DispatchShopify(ShopifyEvent event, std::int64_t inbox_id, sim::Duration pause = {});
+  bool DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::Duration pause = {});
+  void Finish(std::int64_t inbox_id);
   // Queues `work` behind earlier work for the same key (a ticket, an order).
-  void Enqueue(std::string key, Work work);
+  void Enqueue(std::string key, Work work, std::int64_t inbox_id, sim::Duration pause);
+  sim::Task<void> AfterPause(sim::Duration pause, Work work);
   sim::Task<void> Drain(std::string key);
 
   // The workflow for one customer message: its stages in order.
@@ -115,7 +146,9 @@ class Pipeline final : public EventSink {
   std::unique_ptr<Parts> parts_;  // the stages' context and the real collaborators
 
   mutable std::mutex mu_;
-  std::map<std::string, std::deque<Work>> queues_;  // guarded by mu_; a key present = a drainer runs
+  std::map<std::string, std::deque<Queued>> queues_;  // guarded by mu_; a key present = a drainer runs
+  std::size_t events_ = 0;                            // guarded by mu_; queued or being handled
+  std::size_t resumed_ = 0;
   std::map<std::uint64_t, std::shared_ptr<stages::TicketMemory>> tickets_;  // guarded by mu_
 };
 

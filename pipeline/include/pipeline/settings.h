@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/expected.h"
 
@@ -42,10 +43,18 @@ struct PipelineSettings {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup ProcessEnvironment();
 
-// Errors read "<file>:<line>:<column>: <section.key>: <message>".
+// Errors read "<file>:<line>:<column>: <section.key>: <message>" (a value from the environment
+// names its variable instead). Values are range-checked: `listen` is "<IPv4 or localhost>:<port>"
+// and every port, there or in a base_url, is 1..65535.
 sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view yaml, std::string_view file_name,
                                                              const EnvLookup& env);
+// A settings file is a dozen lines; a bigger one is refused before it is parsed.
+inline constexpr std::size_t kMaxSettingsBytes = 64 * 1024;
 sim::Expected<PipelineSettings, std::string> LoadSettingsFile(const std::string& path, const EnvLookup& env);
+
+// What is allowed but worth a word before the pipeline starts: listening beyond loopback (the
+// webhooks are signed, but the port is then open to the network). One line each.
+std::vector<std::string> SettingsWarnings(const PipelineSettings& settings);
 
 // The authority of a base URL, for the Host header ("127.0.0.1:8081" from "http://127.0.0.1:8081/x").
 std::string HostOf(std::string_view base_url);

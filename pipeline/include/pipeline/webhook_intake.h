@@ -13,9 +13,11 @@
 //                       inferred: a payload with a message is ticket-message-created. Gorgias has
 //                       no delivery id, so the key is trigger + ticket id + message id (message
 //                       triggers) or + updated_datetime (ticket triggers).
-// Answers: 200 {"status":"accepted"} or {"status":"duplicate"} (a duplicate is acknowledged, so
-// the sender stops retrying), 401 on a bad signature, 400 on a body that is not the expected
-// JSON (after the signature holds), 404/405 elsewhere.
+// Answers: 200 {"status":"accepted"}, {"status":"duplicate"} or {"status":"stale"} (both
+// acknowledged, so the sender stops retrying), 503 when the sink could not record the event (the
+// sender retries), 401 on a bad signature, 400 on a body that is not the expected JSON (after
+// the signature holds), 404/405 elsewhere. The intake's own memory of keys is a per-process
+// shortcut; the sink's (the Pipeline's inbox) is the one that survives a restart.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,7 @@ namespace rh::pipeline {
 
 struct ShopifyEvent {
   std::string topic;        // "orders/create", "fulfillments/update", ...
+  std::string dedupe_key;   // "shopify:" + webhook_id
   std::string webhook_id;   // X-Shopify-Webhook-Id
   std::string event_id;     // X-Shopify-Event-Id (shared by the topics of one action)
   std::string triggered_at; // X-Shopify-Triggered-At, as sent
@@ -51,13 +54,25 @@ struct GorgiasEvent {
   std::uint64_t ticket_id = 0;
 };
 
-// Receives verified, first-time events. Called outside the intake's lock, on the thread that
-// received the request; implementations queue the work rather than do it here.
+// What the sink made of an event; the intake's answer follows from it. A sink that keeps its
+// events durably (the Pipeline's inbox) says kAccepted only once the event is recorded, so an
+// acknowledged webhook survives a crash; kNotRecorded makes the intake answer 503, and the
+// sender retries.
+enum class EventReceipt {
+  kAccepted,     // 200 {"status":"accepted"}
+  kDuplicate,    // 200 {"status":"duplicate"}: known already (perhaps before a restart)
+  kStale,        // 200 {"status":"stale"}: its resource has a newer version on record
+  kNotRecorded,  // 503: it could not be recorded; nothing was done
+};
+
+// Receives verified events the intake has not seen in this process. Called outside the intake's
+// lock, on the thread that received the request; implementations record the event and queue the
+// work rather than do it here.
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual void OnShopify(ShopifyEvent event, sim::Moment now) = 0;
-  virtual void OnGorgias(GorgiasEvent event, sim::Moment now) = 0;
+  virtual EventReceipt OnShopify(ShopifyEvent event, sim::Moment now) = 0;
+  virtual EventReceipt OnGorgias(GorgiasEvent event, sim::Moment now) = 0;
 };
 
 struct IntakeConfig {
@@ -84,6 +99,8 @@ struct IntakeStats {
   std::uint64_t duplicates = 0;
   std::uint64_t rejected_signature = 0;
   std::uint64_t rejected_malformed = 0;
+  std::uint64_t stale = 0;         // acknowledged, not acted on: a newer version was on record
+  std::uint64_t not_recorded = 0;  // answered 503
 };
 
 class WebhookIntake final : public sim::Service {
@@ -102,6 +119,10 @@ class WebhookIntake final : public sim::Service {
   sim::Response HandleGorgias(const sim::Request& request, sim::Moment now);
   // True when `key` was not seen before (and remembers it).
   bool FirstTime(const std::string& key);
+  // The sink could not record the event under `key`: a retry must reach it again.
+  void Forget(const std::string& key);
+  // The answer to a first-time delivery, from what the sink made of it.
+  sim::Response AnswerReceipt(EventReceipt receipt, sim::Moment now, std::string_view source, const std::string& key);
   void Note(sim::Moment now, std::string_view kind, std::vector<sim::TraceField> fields);
 
   const IntakeConfig config_;

@@ -9,6 +9,7 @@
 #include "../stages/issues.h"
 #include "../stages/ticket_memory.h"
 #include "../stages/triage.h"
+#include "pipeline/inbox.h"
 #include "text.h"
 
 namespace rh::pipeline {
@@ -18,16 +19,81 @@ namespace rh::pipeline {
 
 using stages::Str;
 
+namespace {
+
+// Finished webhooks are forgotten after this long, their deduplication keys with them: Shopify
+// retries a delivery for 48 hours, Gorgias for less.
+constexpr sim::Duration kRememberDeliveries = sim::Days(7);
+
+nlohmann::json ShopifyEventJson(const ShopifyEvent& e) {
+  return {{"topic", e.topic},       {"dedupe_key", e.dedupe_key},     {"webhook_id", e.webhook_id},
+          {"event_id", e.event_id}, {"triggered_at", e.triggered_at}, {"payload", e.payload}};
+}
+
+nlohmann::json GorgiasEventJson(const GorgiasEvent& e) {
+  return {{"trigger", e.trigger}, {"dedupe_key", e.dedupe_key}, {"ticket", e.ticket},
+          {"message", e.message}, {"ticket_id", e.ticket_id}};
+}
+
+std::optional<ShopifyEvent> ShopifyEventFrom(const nlohmann::json& j) {
+  if (!j.is_object() || !j.value("topic", nlohmann::json()).is_string()) return std::nullopt;
+  return ShopifyEvent{.topic = Str(j, "topic"), .dedupe_key = Str(j, "dedupe_key"), .webhook_id = Str(j, "webhook_id"),
+                      .event_id = Str(j, "event_id"), .triggered_at = Str(j, "triggered_at"),
+                      .payload = j.value("payload", nlohmann::json::object())};
+}
+
+std::optional<GorgiasEvent> GorgiasEventFrom(const nlohmann::json& j) {
+  if (!j.is_object() || !j.value("ticket_id", nlohmann::json()).is_number_unsigned()) return std::nullopt;
+  return GorgiasEvent{.trigger = Str(j, "trigger"), .dedupe_key = Str(j, "dedupe_key"),
+                      .ticket = j.value("ticket", nlohmann::json::object()),
+                      .message = j.value("message", nlohmann::json()), .ticket_id = j["ticket_id"].get<std::uint64_t>()};
+}
+
+// The resource an event is a version of, and that version's own timestamp: a fulfillment's
+// state (per shipment status, so a late exception scan read after the delivery is still news,
+// which the stage judges against the order's current state) and a ticket's update. Events without
+// a comparable timestamp (a new message is its own resource, deduplicated by id) have none.
+std::optional<std::pair<std::string, sim::WallTime>> VersionOf(const std::string& resource, const std::string& stamp) {
+  sim::WallTime t;
+  if (stamp.empty() || !sim::ParseRfc3339(stamp, t)) return std::nullopt;
+  return std::pair{resource, t};
+}
+
+std::optional<std::pair<std::string, sim::WallTime>> ShopifyVersion(const ShopifyEvent& e) {
+  if (e.topic != "fulfillments/update" && e.topic != "fulfillments/create") return std::nullopt;
+  const std::string id = Str(e.payload, "id");
+  if (id.empty()) return std::nullopt;
+  return VersionOf("shopify:fulfillment:" + id + ":" + Str(e.payload, "shipment_status"), Str(e.payload, "updated_at"));
+}
+
+std::optional<std::pair<std::string, sim::WallTime>> GorgiasVersion(const GorgiasEvent& e) {
+  if (e.trigger != "ticket-updated" && e.trigger != "ticket-status-updated") return std::nullopt;
+  return VersionOf("gorgias:ticket:" + std::to_string(e.ticket_id), Str(e.ticket, "updated_datetime"));
+}
+
+EventReceipt ReceiptOf(Admission a) {
+  switch (a) {
+    case Admission::kAccepted: return EventReceipt::kAccepted;
+    case Admission::kDuplicate: return EventReceipt::kDuplicate;
+    case Admission::kStale: return EventReceipt::kStale;
+  }
+  return EventReceipt::kNotRecorded;
+}
+
+}  // namespace
+
 // The stages' context and the real collaborators, for each seam the options left empty.
 struct Pipeline::Parts {
   Parts(sim::Executor& executor, PipelineClients clients, const Policy& policy, DecisionLog& log,
         const PipelineOptions& options, sim::Trace* trace)
-      : own_user(options.gorgias_user_email),
+      : inbox(log),
+        memory(log),
+        own_user(options.gorgias_user_email),
         logged(log, executor, trace),
         seams(WithDefaults(options.seams)),
         ctx{executor, clients, policy, trace, counters, own_user, *seams.confirm, *seams.fact_check, *seams.replies,
             seams.suppressor ? *seams.suppressor : issues, seams.decisions ? *seams.decisions : logged},
-        issues(ctx, *seams.recovery) {}
+        issues(ctx, *seams.recovery, memory) {}
 
   static PipelineSeams WithDefaults(PipelineSeams seams) {
     if (!seams.confirm) seams.confirm = std::make_shared<const ConfirmPolicy>();
@@ -37,6 +103,8 @@ struct Pipeline::Parts {
     return seams;
   }
 
+  Inbox inbox;
+  DurableMemory memory;
   stages::Counters counters;
   stages::OwnUser own_user;
   stages::LoggedDecisions logged;
@@ -49,39 +117,96 @@ Pipeline::Pipeline(sim::Executor& executor, PipelineClients clients, const Polic
                    PipelineOptions options, sim::Trace* trace)
     : executor_(executor),
       options_(std::move(options)),
-      parts_(std::make_unique<Parts>(executor, clients, policy, log, options_, trace)) {}
+      parts_(std::make_unique<Parts>(executor, clients, policy, log, options_, trace)) {
+  Resume();
+}
 
 Pipeline::~Pipeline() = default;
 
 PipelineStats Pipeline::stats() const { return parts_->counters.Get(); }
 
-bool Pipeline::Idle() const {
+PipelineActivity Pipeline::Activity() const {
   std::lock_guard lock(mu_);
-  return queues_.empty();
+  return {events_, parts_->issues.SettlesPending(), resumed_};
+}
+
+bool Pipeline::Idle() const {
+  const PipelineActivity a = Activity();
+  return a.events == 0 && a.settles == 0;
 }
 
 std::shared_ptr<stages::TicketMemory> Pipeline::Ticket(std::uint64_t id) {
   std::lock_guard lock(mu_);
   auto& slot = tickets_[id];
-  if (!slot) slot = std::make_shared<stages::TicketMemory>();
+  if (!slot) slot = stages::TicketMemory::Remembered(parts_->memory, id);
   return slot;
+}
+
+// ---- Resume: what a previous pipeline on this database left unfinished --------------------------
+
+void Pipeline::Resume() {
+  const stages::Context& ctx = parts_->ctx;
+  const std::size_t settles = parts_->issues.Restore();
+  auto unfinished = parts_->inbox.Unfinished();
+  if (!unfinished) {
+    ctx.Record("error", {{"step", "resume"}, {"error", unfinished.error()}});
+    return;
+  }
+  std::size_t events = 0;
+  for (const InboxEntry& entry : *unfinished) {
+    const nlohmann::json event = nlohmann::json::parse(entry.event, nullptr, /*allow_exceptions=*/false);
+    bool queued = false;
+    if (entry.source == "shopify") {
+      if (auto e = ShopifyEventFrom(event)) queued = DispatchShopify(std::move(*e), entry.id, options_.resume_pause);
+    } else if (auto e = GorgiasEventFrom(event)) {
+      queued = DispatchGorgias(std::move(*e), entry.id, options_.resume_pause);
+    }
+    if (!queued) Finish(entry.id);
+    events += queued ? 1 : 0;
+  }
+  {
+    std::lock_guard lock(mu_);
+    resumed_ = events + settles;
+  }
+  if (events + settles > 0) ctx.Record("resume", {{"events", events}, {"settles", settles}});
+  if (auto forgot = parts_->inbox.ForgetFinishedBefore(ctx.WallNow() - kRememberDeliveries); !forgot) {
+    ctx.Record("error", {{"step", "forget_deliveries"}, {"error", forgot.error()}});
+  }
+}
+
+void Pipeline::Finish(std::int64_t inbox_id) {
+  if (inbox_id == 0) return;
+  if (auto done = parts_->inbox.Finish(inbox_id, parts_->ctx.WallNow()); !done) {
+    // The event will be done again after a restart; every step of it is safe to repeat.
+    parts_->ctx.Record("error", {{"step", "inbox.finish"}, {"error", done.error()}});
+  }
 }
 
 // ---- Queues: one event at a time per key -------------------------------------------------------
 
-void Pipeline::Enqueue(std::string key, Work work) {
+void Pipeline::Enqueue(std::string key, Work work, std::int64_t inbox_id, sim::Duration pause) {
+  if (pause > sim::Duration{0}) {
+    work = [this, pause, inner = std::move(work)]() { return AfterPause(pause, inner); };
+  }
   {
     std::lock_guard lock(mu_);
+    ++events_;
     auto [it, fresh] = queues_.try_emplace(key);
-    it->second.push_back(std::move(work));
+    it->second.push_back({std::move(work), inbox_id});
     if (!fresh) return;  // a drainer already runs for this key
   }
   executor_.Post([this, key = std::move(key)] { sim::Detach(Drain(key)); });
 }
 
+sim::Task<void> Pipeline::AfterPause(sim::Duration pause, Work work) {
+  co_await sim::SleepFor(executor_, pause);
+  sim::Task<void> task = work();
+  co_await std::move(task);
+}
+
 sim::Task<void> Pipeline::Drain(std::string key) {
   for (;;) {
-    Work work;
+    Queued next;
     {
       std::lock_guard lock(mu_);
       auto it = queues_.find(key);
@@ -89,34 +214,66 @@ sim::Task<void> Pipeline::Drain(std::string key) {
         queues_.erase(it);
         co_return;
       }
-      work = std::move(it->second.front());
+      next = std::move(it->second.front());
       it->second.pop_front();
     }
     try {
-      sim::Task<void> task = work();
+      sim::Task<void> task = next.work();
       co_await std::move(task);
     } catch (const std::exception& e) {
       parts_->counters.Add(&PipelineStats::failures);
       parts_->ctx.Record("error", {{"key", key}, {"error", e.what()}});
     }
+    // Done, or failed with its failure logged and the ticket with a person: either way not
+    // worth redoing after a restart.
+    Finish(next.inbox_id);
+    std::lock_guard lock(mu_);
+    --events_;
   }
 }
 
 // ---- Events to work ------------------------------------------------------------------------------
 
-void Pipeline::OnGorgias(GorgiasEvent event, sim::Moment) {
+EventReceipt Pipeline::OnGorgias(GorgiasEvent event, sim::Moment now) {
+  const auto admitted = parts_->inbox.Admit({.dedupe_key = event.dedupe_key, .source = "gorgias",
+                                             .event = GorgiasEventJson(event).dump(), .accepted_at = now.wall,
+                                             .version = GorgiasVersion(event)});
+  if (!admitted) {
+    parts_->ctx.Record("error", {{"step", "inbox.admit"}, {"ticket", event.ticket_id}, {"error", admitted.error()}});
+    return EventReceipt::kNotRecorded;
+  }
+  if (admitted->admission != Admission::kAccepted) return ReceiptOf(admitted->admission);
+  if (!DispatchGorgias(std::move(event), admitted->id)) Finish(admitted->id);
+  return EventReceipt::kAccepted;
+}
+
+EventReceipt Pipeline::OnShopify(ShopifyEvent event, sim::Moment now) {
+  if (event.dedupe_key.empty()) event.dedupe_key = "shopify:" + event.webhook_id;
+  const auto admitted = parts_->inbox.Admit({.dedupe_key = event.dedupe_key, .source = "shopify",
+                                             .event = ShopifyEventJson(event).dump(), .accepted_at = now.wall,
+                                             .version = ShopifyVersion(event)});
+  if (!admitted) {
+    parts_->ctx.Record("error", {{"step", "inbox.admit"}, {"topic", event.topic}, {"error", admitted.error()}});
+    return EventReceipt::kNotRecorded;
+  }
+  if (admitted->admission != Admission::kAccepted) return ReceiptOf(admitted->admission);
+  if (!DispatchShopify(std::move(event), admitted->id)) Finish(admitted->id);
+  return EventReceipt::kAccepted;
+}
+
+bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::Duration pause) {
   const std::string key = "ticket:" + std::to_string(event.ticket_id);
   if (event.trigger == "ticket-message-created" && event.message.is_object()) {
     const bool own = stages::SenderEmail(event.message) == text::Lower(options_.gorgias_user_email);
-    if (own) return;  // the pipeline's own note or reply, coming back
+    if (own) return false;  // the pipeline's own note or reply, coming back
     if (!stages::Flag(event.message, "from_agent")) {
-      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); });
+      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
     } else {
       Enqueue(key, [this, event = std::move(event)]() {
         return stages::RecordHumanReply(parts_->ctx, event, Ticket(event.ticket_id));
-      });
+      }, inbox_id, pause);
     }
-    return;
+    return true;
   }
   if (event.trigger == "ticket-created") {
     // The ticket carries its messages; the newest customer message is the one to triage.
@@ -125,24 +282,26 @@ void Pipeline::OnGorgias(GorgiasEvent event, sim::Moment) {
         !event.ticket["messages"].empty()) {
       message = event.ticket["messages"].back();
     }
-    if (message.is_object() && !stages::Flag(message, "from_agent")) {
-      event.message = std::move(message);
-      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); });
-    }
-    return;
+    if (!message.is_object() || stages::Flag(message, "from_agent")) return false;
+    event.message = std::move(message);
+    Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
+    return true;
   }
   if (event.trigger == "ticket-updated" || event.trigger == "ticket-status-updated") {
-    Enqueue(key, [this, event = std::move(event)]() { return stages::OnTicketUpdate(parts_->ctx, event); });
+    Enqueue(key, [this, event = std::move(event)]() { return stages::OnTicketUpdate(parts_->ctx, event); }, inbox_id, pause);
+    return true;
   }
+  return false;
 }
 
-void Pipeline::OnShopify(ShopifyEvent event, sim::Moment) {
-  if (event.topic == "fulfillments/update" || event.topic == "fulfillments/create") {
-    const std::string key = "order:" + Str(event.payload, "order_id");
-    Enqueue(key, [this, event = std::move(event)]() { return stages::OnFulfillmentUpdate(parts_->ctx, event); });
-  }
+bool Pipeline::DispatchShopify(ShopifyEvent event, std::int64_t inbox_id, sim::Duration pause) {
   // Orders, refunds and returns are read through the API when a ticket needs them, so their
   // webhooks need no handling of their own.
+  if (event.topic != "fulfillments/update" && event.topic != "fulfillments/create") return false;
+  const std::string key = "order:" + Str(event.payload, "order_id");
+  Enqueue(key, [this, event = std::move(event)]() { return stages::OnFulfillmentUpdate(parts_->ctx, event); },
+          inbox_id, pause);
+  return true;
 }
 
 // ---- A customer writes: triage -> draft -> confirm -> suppress -----------------------------------
@@ -151,10 +310,12 @@ sim::Task<void> Pipeline::HandleCustomerMessage(GorgiasEvent event) {
   const stages::Context& ctx = parts_->ctx;
   const std::shared_ptr<stages::TicketMemory> memory = Ticket(event.ticket_id);
   const std::string message_id = Str(event.message, "id");
-  if (!memory->FirstTime(message_id)) {
+  if (memory->Handled(message_id)) {
     ctx.Record("triage.skipped", {{"ticket", event.ticket_id}, {"message", message_id}, {"why", "already handled"}});
     co_return;
   }
+  // Marked when this frame ends, whichever way; a frame a crash abandons never marks it.
+  const stages::MarkHandledOnExit mark{*memory, message_id};
   auto triage_call = stages::TriageMessage(ctx, event.ticket_id, event.message);
   const std::optional<stages::Triage> triage = co_await std::move(triage_call);
   if (!triage) co_return;

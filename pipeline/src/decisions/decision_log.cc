@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connection.h"
 #include "schema.h"
 #include "sqlite.h"
 
@@ -238,6 +239,11 @@ struct DecisionLog::Impl {
     return slot.get();
   }
 };
+
+detail::LogConnection detail::ConnectionOf(DecisionLog& log) {
+  DecisionLog::Impl& impl = *log.impl_;
+  return {impl.db.get(), impl.mu, impl.path, impl.read_only};
+}
 
 DecisionLog::DecisionLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DecisionLog::DecisionLog(DecisionLog&&) noexcept = default;

@@ -41,6 +41,32 @@ constexpr std::array kMigrations = {
               "ALTER TABLE decisions ADD COLUMN details TEXT NOT NULL DEFAULT '{}';"
               "CREATE INDEX decisions_by_intent ON decisions (intent, decided_at);"
               "CREATE INDEX decisions_by_route ON decisions (route, decided_at);"},
+    // v3: the pipeline's durable work (docs/HARDENING.md, "Durability"). `inbox` holds every
+    // accepted webhook until its work is done; its unique key is the deduplication key, so
+    // recording an event and remembering its key are one insert. `resource_versions` keeps the
+    // newest timestamp seen per resource (nanoseconds since the epoch, exact), against which a
+    // stale event is recognised. `pipeline_memory` is what the workflow must remember between
+    // events (a customer's issues and settle timers, a ticket's pending draft), as JSON.
+    Migration{3, "add the inbox, resource versions and the pipeline's memory",
+              "CREATE TABLE inbox ("
+              "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+              "  dedupe_key TEXT NOT NULL UNIQUE,"
+              "  source TEXT NOT NULL,"
+              "  event TEXT NOT NULL,"
+              "  accepted_at TEXT NOT NULL,"
+              "  finished_at TEXT"
+              ");"
+              "CREATE INDEX inbox_unfinished ON inbox (finished_at, id);"
+              "CREATE TABLE resource_versions ("
+              "  resource TEXT PRIMARY KEY,"
+              "  version_ns INTEGER NOT NULL"
+              ");"
+              "CREATE TABLE pipeline_memory ("
+              "  scope TEXT NOT NULL,"
+              "  key TEXT NOT NULL,"
+              "  value TEXT NOT NULL,"
+              "  PRIMARY KEY (scope, key)"
+              ");"},
 };
 constexpr bool VersionsAreOneTwoThree() {
   for (std::size_t i = 0; i < kMigrations.size(); ++i) {

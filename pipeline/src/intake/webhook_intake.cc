@@ -107,13 +107,14 @@ sim::Response WebhookIntake::HandleShopify(const sim::Request& request, sim::Mom
     Note(now, "intake.rejected", {{"source", "shopify"}, {"reason", "malformed"}, {"topic", event.topic}});
     return Refuse(400, "expected X-Shopify-Topic, X-Shopify-Webhook-Id and a JSON object body");
   }
-  if (!FirstTime("shopify:" + event.webhook_id)) {
+  event.dedupe_key = "shopify:" + event.webhook_id;
+  if (!FirstTime(event.dedupe_key)) {
     Note(now, "intake.duplicate", {{"source", "shopify"}, {"topic", event.topic}, {"webhook_id", event.webhook_id}});
     return Answer(200, "duplicate");
   }
   Note(now, "intake.accepted", {{"source", "shopify"}, {"topic", event.topic}, {"webhook_id", event.webhook_id}});
-  sink_.OnShopify(std::move(event), now);
-  return Answer(200, "accepted");
+  const std::string key = event.dedupe_key;
+  return AnswerReceipt(sink_.OnShopify(std::move(event), now), now, "shopify", key);
 }
 
 sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Moment now) {
@@ -153,8 +154,52 @@ sim::Response WebhookIntake::HandleGorgias(const sim::Request& request, sim::Mom
     return Answer(200, "duplicate");
   }
   Note(now, "intake.accepted", {{"source", "gorgias"}, {"trigger", event.trigger}, {"ticket", event.ticket_id}});
-  sink_.OnGorgias(std::move(event), now);
-  return Answer(200, "accepted");
+  const std::string key = event.dedupe_key;
+  return AnswerReceipt(sink_.OnGorgias(std::move(event), now), now, "gorgias", key);
+}
+
+sim::Response WebhookIntake::AnswerReceipt(EventReceipt receipt, sim::Moment now, std::string_view source,
+                                    const std::string& key) {
+  switch (receipt) {
+    case EventReceipt::kAccepted:
+      return Answer(200, "accepted");
+    case EventReceipt::kDuplicate:
+      // Known to the sink from before a restart: the intake's count follows the sink's word.
+      {
+        std::lock_guard lock(mu_);
+        --stats_.accepted;
+        ++stats_.duplicates;
+      }
+      Note(now, "intake.duplicate", {{"source", source}, {"key", key}, {"known", "inbox"}});
+      return Answer(200, "duplicate");
+    case EventReceipt::kStale:
+      {
+        std::lock_guard lock(mu_);
+        --stats_.accepted;
+        ++stats_.stale;
+      }
+      Note(now, "intake.stale", {{"source", source}, {"key", key}});
+      return Answer(200, "stale");
+    case EventReceipt::kNotRecorded:
+      break;
+  }
+  Forget(key);
+  {
+    std::lock_guard lock(mu_);
+    --stats_.accepted;
+    ++stats_.not_recorded;
+  }
+  Note(now, "intake.not_recorded", {{"source", source}, {"key", key}});
+  sim::Response r = Refuse(503, "the webhook could not be recorded; retry later");
+  r.headers.Set("Retry-After", "5");
+  return r;
+}
+
+void WebhookIntake::Forget(const std::string& key) {
+  std::lock_guard lock(mu_);
+  seen_.erase(key);
+  // Its old place in seen_order_ stays: when that ages out the key may be forgotten early, which
+  // only sends a retry on to the sink, whose inbox knows it.
 }
 
 bool WebhookIntake::FirstTime(const std::string& key) {

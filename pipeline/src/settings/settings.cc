@@ -35,6 +35,53 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+// Why `port` (the text after the last ':') is not a TCP port, or "".
+std::string PortProblem(std::string_view port) {
+  if (port.empty() || port.size() > 5) return "the port must be a number from 1 to 65535, not '" + std::string(port) + "'";
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return "the port must be a number from 1 to 65535, not '" + std::string(port) + "'";
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 65535) return "the port must be from 1 to 65535, not " + std::to_string(value);
+  return "";
+}
+
+// Why `listen` is not "<IPv4 address or localhost>:<port>", or "".
+std::string ListenProblem(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return "expected <address>:<port>, like 127.0.0.1:9000, not '" + std::string(listen) + "'";
+  }
+  const std::string_view host = listen.substr(0, colon);
+  if (host != "localhost") {
+    int parts = 0;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t dot = host.find('.', start);
+      const std::string_view part = host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+      bool digits = !part.empty() && part.size() <= 3;
+      for (char c : part) digits = digits && c >= '0' && c <= '9';
+      if (!digits || std::stoi(std::string(part)) > 255) {
+        return "the address must be an IPv4 address or localhost, not '" + std::string(host) + "'";
+      }
+      ++parts;
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    if (parts != 4) return "the address must be an IPv4 address or localhost, not '" + std::string(host) + "'";
+  }
+  return PortProblem(listen.substr(colon + 1));
+}
+
+// Why a base URL's port (when it names one) is out of range, or "".
+std::string BaseUrlProblem(std::string_view url) {
+  const std::string host = HostOf(url);
+  const auto colon = host.rfind(':');
+  if (colon == std::string::npos || host.find(']') != std::string::npos) return "";
+  return PortProblem(std::string_view(host).substr(colon + 1));
+}
+
 }  // namespace
 
 EnvLookup ProcessEnvironment() {
@@ -83,6 +130,11 @@ sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view y
           return Error{Where(file_name, kv.first.Mark()) + ": " + field + ": unknown field (known: policy, decision_log, listen)"};
         }
         if (auto err = read_string(kv.second, field, *target)) return Error{*err};
+        if (key == "listen") {
+          if (const std::string why = ListenProblem(*target); !why.empty()) {
+            return Error{Where(file_name, kv.second.Mark()) + ": " + field + ": " + why};
+          }
+        }
       }
       continue;
     }
@@ -102,6 +154,9 @@ sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view y
       const std::string field = section + "." + key;
       if (key == "base_url") {
         if (auto err = read_string(kv.second, field, service.base_url)) return Error{*err};
+        if (const std::string why = BaseUrlProblem(service.base_url); !why.empty()) {
+          return Error{Where(file_name, kv.second.Mark()) + ": " + field + ": " + why};
+        }
         continue;
       }
       bool ok = false;
@@ -124,7 +179,10 @@ sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view y
                                : s.section == "gorgias" ? out.gorgias
                                : s.section == "klaviyo" ? out.klaviyo : out.llm;
     const std::string prefix = "REHEARSAL_" + Upper(s.section) + "_";
-    if (auto v = env(prefix + "BASE_URL")) service.base_url = *v;
+    if (auto v = env(prefix + "BASE_URL")) {
+      if (const std::string why = BaseUrlProblem(*v); !why.empty()) return Error{prefix + "BASE_URL: " + why};
+      service.base_url = *v;
+    }
     for (std::string_view k : s.keys) {
       if (k.empty()) continue;
       if (auto v = env(prefix + Upper(k))) service.values[std::string(k)] = *v;
@@ -132,16 +190,35 @@ sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view y
   }
   if (auto v = env("REHEARSAL_PIPELINE_POLICY")) out.policy_path = *v;
   if (auto v = env("REHEARSAL_PIPELINE_DECISION_LOG")) out.decision_log_path = *v;
-  if (auto v = env("REHEARSAL_PIPELINE_LISTEN")) out.listen = *v;
+  if (auto v = env("REHEARSAL_PIPELINE_LISTEN")) {
+    if (const std::string why = ListenProblem(*v); !why.empty()) return Error{"REHEARSAL_PIPELINE_LISTEN: " + why};
+    out.listen = *v;
+  }
+  return out;
+}
+
+std::vector<std::string> SettingsWarnings(const PipelineSettings& settings) {
+  std::vector<std::string> out;
+  const std::string host = settings.listen.substr(0, settings.listen.rfind(':'));
+  if (host != "localhost" && host.rfind("127.", 0) != 0) {
+    out.push_back("pipeline.listen " + settings.listen +
+                  " is reachable beyond this machine; webhooks are signed, but prefer 127.0.0.1 behind a proxy");
+  }
   return out;
 }
 
 sim::Expected<PipelineSettings, std::string> LoadSettingsFile(const std::string& path, const EnvLookup& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return sim::Unexpected<std::string>{path + ": cannot read the settings file"};
-  std::stringstream text;
-  text << in.rdbuf();
-  return LoadSettingsText(text.str(), path, env);
+  // Read at most one byte past the cap, so neither a huge file nor an endless pipe is swallowed.
+  std::string text(kMaxSettingsBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxSettingsBytes) {
+    return sim::Unexpected<std::string>{path + ": the settings file is larger than " +
+                                        std::to_string(kMaxSettingsBytes) + " bytes; a settings file is a dozen lines"};
+  }
+  return LoadSettingsText(text, path, env);
 }
 
 }  // namespace rh::pipeline

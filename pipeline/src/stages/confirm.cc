@@ -103,14 +103,20 @@ DecisionRow RouteRow(const Triage& triage, const Draft& draft, const Decision& d
 sim::Task<bool> Send(const Context& ctx, const Triage& triage, const Draft& draft, const Decision& decision,
                      DecisionRow& route_row, std::string& tried) {
   const std::uint64_t ticket_id = triage.ticket_id;
-  auto reply_call = ctx.replies.Send(
-      ctx.clients.gorgias, triage.ticket,
-      {.sender_user_id = draft.author_id, .body_text = draft.text,
-       .external_id = "reply-" + std::to_string(ticket_id) + "-" + triage.message_id});
-  auto reply = co_await std::move(reply_call);
-  if (!reply) {
-    tried += "The automatic reply could not be sent (" + reply.error().detail + "). ";
-    co_return false;
+  const std::string external_id = "reply-" + std::to_string(ticket_id) + "-" + triage.message_id;
+  if (PostedAlready(triage.ticket, external_id) != nullptr) {
+    // Sent before a crash cut this event short (the ticket as triage read it holds the reply):
+    // the customer has their answer; the rows and the tag are done again, both safe to repeat.
+    ctx.Record("reply.already_sent", {{"ticket", ticket_id}, {"external_id", external_id}});
+  } else {
+    auto reply_call = ctx.replies.Send(ctx.clients.gorgias, triage.ticket,
+                                       {.sender_user_id = draft.author_id, .body_text = draft.text,
+                                        .external_id = external_id});
+    auto reply = co_await std::move(reply_call);
+    if (!reply) {
+      tried += "The automatic reply could not be sent (" + reply.error().detail + "). ";
+      co_return false;
+    }
   }
   route_row.final_text = draft.text;
   route_row.outcome = std::string(decision_outcome::kSent);
@@ -165,10 +171,12 @@ sim::Task<void> HandOver(const Context& ctx, const Triage& triage, const Draft& 
   if (tried.empty()) tried = draft.text.empty() ? "No draft. " : "Drafted a reply (see the note above). ";
   const std::string summary = HandoverSummary(handover, triage.intent, triage.confidence, tried,
                                               triage.order ? triage.order->name : std::string());
-  auto note_call = ctx.clients.gorgias.PostInternalNote(
-      ticket_id, {.sender_user_id = draft.author_id, .body_text = summary,
-                  .external_id = "handover-" + std::to_string(ticket_id) + "-" + triage.message_id});
-  co_await std::move(note_call);
+  const std::string note_id = "handover-" + std::to_string(ticket_id) + "-" + triage.message_id;
+  if (PostedAlready(triage.ticket, note_id) == nullptr) {
+    auto note_call = ctx.clients.gorgias.PostInternalNote(
+        ticket_id, {.sender_user_id = draft.author_id, .body_text = summary, .external_id = note_id});
+    co_await std::move(note_call);
+  }
   std::vector<std::string> review_tag = {"needs-review"};
   auto tag_call = ctx.clients.gorgias.AddTags(ticket_id, std::move(review_tag));
   co_await std::move(tag_call);

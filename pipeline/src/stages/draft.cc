@@ -1,5 +1,7 @@
 #include "draft.h"
 
+#include "facts.h"
+
 #include "pipeline/clients/order_facts.h"
 #include "pipeline/draft_check.h"
 
@@ -33,11 +35,13 @@ sim::Task<void> AskTheLlm(const Context& ctx, const Triage& triage, Draft& draft
 }
 
 sim::Task<void> PostNote(const Context& ctx, const Triage& triage, const Draft& draft) {
+  const std::string note_id = "draft-" + std::to_string(triage.ticket_id) + "-" + triage.message_id;
+  if (PostedAlready(triage.ticket, note_id) != nullptr) co_return;  // posted before a crash
   std::string note = "Draft reply (support pipeline):\n\n" + draft.text;
   if (!draft.problem.empty()) note += "\n\nNot sendable as is: " + draft.problem;
   auto call = ctx.clients.gorgias.PostInternalNote(
       triage.ticket_id, {.sender_user_id = draft.author_id, .body_text = note,
-                         .external_id = "draft-" + std::to_string(triage.ticket_id) + "-" + triage.message_id});
+                         .external_id = note_id});
   co_await std::move(call);
   ctx.Record("draft", {{"ticket", triage.ticket_id}, {"problem", draft.problem}});
 }

@@ -95,4 +95,12 @@ std::string LocalDateText(const Policy& policy, sim::WallTime t) {
   return buf;
 }
 
+const clients::GorgiasMessage* PostedAlready(const clients::GorgiasTicket& ticket, std::string_view external_id) {
+  if (external_id.empty()) return nullptr;
+  for (const clients::GorgiasMessage& m : ticket.messages) {
+    if (m.external_id == external_id) return &m;
+  }
+  return nullptr;
+}
+
 }  // namespace rh::pipeline::stages

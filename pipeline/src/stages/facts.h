@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/clients/gorgias_client.h"
 #include "pipeline/clients/shopify_client.h"
 #include "pipeline/policy.h"
 
@@ -23,6 +24,10 @@ bool Flag(const nlohmann::json& object, const char* key);
 std::uint64_t Id(const nlohmann::json& object, const char* key);
 // The lower-cased e-mail of a message's sender.
 std::string SenderEmail(const nlohmann::json& message);
+
+// The ticket's message the pipeline posted under `external_id` (a reply or a note), if the ticket
+// as read holds one: a message posted before a crash is not posted again when its event resumes.
+const clients::GorgiasMessage* PostedAlready(const clients::GorgiasTicket& ticket, std::string_view external_id);
 
 // The policy's view of an order (what Decide reads), from the Shopify client's order.
 OrderFacts ToOrderFacts(const clients::ShopifyOrder& order);

@@ -1,6 +1,7 @@
 #include "issues.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "../core/text.h"
 #include "facts.h"
@@ -33,9 +34,97 @@ namespace rh::pipeline::stages {
 
 // Every awaited call is first a named Task, then `co_await std::move(task)` (docs/ARCHITECTURE.md).
 
-void Issues::Unclaim(const std::string& email) {
+namespace {
+
+constexpr const char* kCustomerScope = "customer";
+
+nlohmann::json IssueJson(const LiveIssue& i) {
+  return {{"id", i.id}, {"email", i.email}, {"ticket_id", i.ticket_id}, {"triggers", i.triggers},
+          {"value_bucket", i.value_bucket}};
+}
+
+LiveIssue IssueFrom(const nlohmann::json& j) {
+  LiveIssue i;
+  i.id = j.value("id", "");
+  i.email = j.value("email", "");
+  i.ticket_id = j.value("ticket_id", std::uint64_t{0});
+  for (const auto& t : j.value("triggers", nlohmann::json::array())) {
+    if (t.is_string()) i.triggers.push_back(t.get<std::string>());
+  }
+  i.value_bucket = j.value("value_bucket", "");
+  return i;
+}
+
+}  // namespace
+
+void Issues::Keep(const std::string& email) {
+  nlohmann::json issues = nlohmann::json::array();
+  for (const std::string& id : issues_of_[email]) {
+    const Entry& entry = *issues_.at(id);
+    if (entry.opening) continue;
+    nlohmann::json j = IssueJson(entry.issue);
+    j["resolved"] = entry.resolved;
+    issues.push_back(std::move(j));
+  }
+  nlohmann::json settles = nlohmann::json::array();
+  for (auto it = settles_.lower_bound(email + "#"); it != settles_.end() && it->second.issue.email == email; ++it) {
+    const Settle& settle = it->second;
+    settles.push_back({{"key", it->first}, {"issue", IssueJson(settle.issue)}, {"why", settle.why},
+                       {"opened", settle.opened}, {"due", sim::FormatRfc3339(settle.due, std::chrono::minutes(0), 9)},
+                       {"episode", settle.episode}, {"unsuppress", settle.unsuppress}});
+  }
+  const nlohmann::json state = {{"issues", issues},
+                                {"suppressed", confirmed_.contains(email)},
+                                {"episodes", episodes_[email]},
+                                {"opened", opened_[email]},
+                                {"settles", settles}};
+  if (auto kept = memory_.Put(kCustomerScope, email, state.dump()); !kept) {
+    // Kept in this process only: a restart would not know it. Loud, since it weakens I1 and I5.
+    ctx_.Record("error", {{"step", "keep_issues"}, {"email", email}, {"error", kept.error()}});
+  }
+}
+
+std::size_t Issues::Restore() {
+  auto stored = memory_.All(kCustomerScope);
+  if (!stored) {
+    ctx_.Record("error", {{"step", "restore_issues"}, {"error", stored.error()}});
+    return 0;
+  }
+  std::vector<std::pair<std::string, sim::Duration>> timers;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [email, text] : *stored) {
+      const nlohmann::json state = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!state.is_object()) continue;
+      for (const auto& j : state.value("issues", nlohmann::json::array())) {
+        auto entry = std::make_shared<Entry>(Entry{IssueFrom(j), j.value("resolved", false), false});
+        issues_of_[email].insert(entry->issue.id);
+        if (!entry->resolved) live_issues_[email].insert(entry->issue.id);
+        issues_[entry->issue.id] = std::move(entry);
+      }
+      if (state.value("suppressed", false)) {
+        suppressed_.insert(email);
+        confirmed_.insert(email);
+      }
+      episodes_[email] = state.value("episodes", 0);
+      opened_[email] = state.value("opened", 0);
+      for (const auto& j : state.value("settles", nlohmann::json::array())) {
+        Settle settle{IssueFrom(j.value("issue", nlohmann::json::object())), j.value("why", ""), j.value("opened", 0),
+                      {}, j.value("episode", ""), j.value("unsuppress", false)};
+        sim::ParseRfc3339(j.value("due", ""), settle.due);
+        const std::string key = j.value("key", "");
+        timers.emplace_back(key, std::max(sim::Duration{0}, settle.due - ctx_.WallNow()));
+        settles_[key] = std::move(settle);
+      }
+    }
+  }
+  for (const auto& [key, wait] : timers) StartSettle(key, wait);
+  return timers.size();
+}
+
+std::size_t Issues::SettlesPending() const {
   std::lock_guard lock(mu_);
-  suppressed_.erase(email);
+  return settles_.size();
 }
 
 sim::Task<void> Issues::Open(LiveIssue issue) {
@@ -43,15 +132,19 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
   issue.email = text::Lower(issue.email);
   const std::string& key = issue.email;
   bool suppress = false;
+  std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mu_);
     auto& slot = issues_[issue.id];
     if (slot && !slot->resolved) co_return;  // already live
-    slot = std::make_shared<Entry>(Entry{issue, false});
+    suppress = !suppressed_.contains(key);
+    slot = std::make_shared<Entry>(Entry{issue, false, suppress});
+    entry = slot;
+    issues_of_[key].insert(issue.id);
     live_issues_[key].insert(issue.id);
     ++opened_[key];
-    suppress = !suppressed_.contains(key);
     if (suppress) suppressed_.insert(key);  // claimed now, so a concurrent issue does not repeat it
+    if (!suppress) Keep(key);
   }
   std::string joined;
   for (const auto& t : issue.triggers) joined += (joined.empty() ? "" : ", ") + t;
@@ -62,8 +155,17 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
   std::vector<std::string> emails = {original_email};
   auto done_call = ctx_.clients.klaviyo.SuppressProfiles(std::move(emails));
   auto done = co_await std::move(done_call);
+  {
+    std::lock_guard lock(mu_);
+    entry->opening = false;
+    if (done) {
+      confirmed_.insert(key);
+    } else {
+      suppressed_.erase(key);  // unclaimed: the next issue tries again
+    }
+    Keep(key);
+  }
   if (!done) {
-    Unclaim(key);
     ctx_.Log({.ticket_id = issue.ticket_id, .kind = std::string(decision_kind::kError), .rule = "suppress.failed",
               .rationale = "Klaviyo suppression failed: " + done.error().detail, .sender = std::string(kSenderPipeline),
               .value_bucket = issue.value_bucket, .outcome = std::string(decision_outcome::kFailed)});
@@ -81,29 +183,38 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
 }
 
 sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
-  LiveIssue issue;
-  bool last = false;  // the customer's last live issue: the episode may end
-  int opened = 0;     // the customer's issues opened so far: one more later continues the episode
+  std::string email;
+  std::string settle_key;  // set when the customer's last live issue ended: the episode may end
   {
     std::lock_guard lock(mu_);
     auto it = issues_.find(issue_id);
     if (it == issues_.end() || it->second->resolved) co_return;  // unknown, or already recovered
     it->second->resolved = true;
-    issue = it->second->issue;
-    auto& live = live_issues_[issue.email];
+    const LiveIssue& issue = it->second->issue;
+    email = issue.email;
+    auto& live = live_issues_[email];
     live.erase(issue_id);
-    last = live.empty();
-    opened = opened_[issue.email];
+    if (live.empty()) {
+      // The customer's issues opened so far: one more later continues the episode.
+      const int opened = opened_[email];
+      settle_key = email + "#" + std::to_string(opened);
+      settles_[settle_key] = Settle{issue, why, opened, ctx_.WallNow() + kRecoverySettle, "", false};
+    }
+    Keep(email);
   }
-  if (!last) {
+  if (settle_key.empty()) {
     // The customer is still suppressed for another issue: the recovery (an apology, perhaps an
     // offer) waits until that one is resolved too, and then fires once for the episode (I5).
-    ctx_.Record("recover.deferred", {{"issue", issue_id}, {"email", issue.email}, {"why", why}});
+    ctx_.Record("recover.deferred", {{"issue", issue_id}, {"email", email}, {"why", why}});
     co_return;
   }
+  StartSettle(settle_key, kRecoverySettle);
+}
+
+void Issues::StartSettle(const std::string& key, sim::Duration wait) {
   // Outside the queue of the ticket or order: the events behind this one must not wait out the
   // settle period.
-  sim::Detach(EndEpisodeAfterSettle(std::move(issue), std::move(why), opened), [this](std::exception_ptr e) {
+  sim::Detach(EndEpisodeAfterSettle(key, wait), [this](std::exception_ptr e) {
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& error) {
@@ -112,35 +223,50 @@ sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
   });
 }
 
-sim::Task<void> Issues::EndEpisodeAfterSettle(LiveIssue issue, std::string why, int opened) {
+sim::Task<void> Issues::EndEpisodeAfterSettle(std::string key, sim::Duration wait) {
   // Let the episode settle: a message the customer is writing about another problem (a webhook
   // on its way, a ticket in triage) must not receive an apology for the one just resolved.
-  co_await sim::SleepFor(ctx_.executor, kRecoverySettle);
-  bool unsuppress = false;
-  std::string episode;  // the recovery's unique id: one event per episode, whatever retries
+  co_await sim::SleepFor(ctx_.executor, wait);
+  Settle settle;
   {
     std::lock_guard lock(mu_);
-    // Calm: nothing live, nothing in triage, and no issue opened since (one that came and went
-    // meanwhile continues the episode, and its own settle ends it).
-    const bool calm = live_issues_[issue.email].empty() && !in_triage_.contains(issue.email) &&
-                      opened_[issue.email] == opened;
-    if (calm) {
-      unsuppress = suppressed_.erase(issue.email) > 0;
-      episode = issue.email + "#" + std::to_string(++episodes_[issue.email]);
+    Settle& kept = settles_.at(key);
+    const std::string& email = kept.issue.email;
+    if (kept.episode.empty()) {
+      // Calm: nothing live, nothing in triage, and no issue opened since (one that came and went
+      // meanwhile continues the episode, and its own settle ends it).
+      const bool calm = live_issues_[email].empty() && !in_triage_.contains(email) && opened_[email] == kept.opened;
+      if (!calm) {
+        settle = std::move(kept);
+        settles_.erase(key);
+        Keep(email);
+      } else {
+        kept.unsuppress = suppressed_.erase(email) > 0;
+        confirmed_.erase(email);
+        kept.episode = email + "#" + std::to_string(++episodes_[email]);
+        Keep(email);  // decided: a restart from here on fires this very episode (its unique id)
+        settle = kept;
+      }
+    } else {
+      settle = kept;  // decided before a restart
     }
   }
-  if (episode.empty()) {
-    ctx_.Record("recover.deferred", {{"issue", issue.id}, {"email", issue.email}, {"why", why + "; another issue opened"}});
+  if (settle.episode.empty()) {
+    ctx_.Record("recover.deferred",
+                {{"issue", settle.issue.id}, {"email", settle.issue.email}, {"why", settle.why + "; another issue opened"}});
     co_return;
   }
-  if (unsuppress) {
-    std::vector<std::string> emails = {issue.email};
+  if (settle.unsuppress) {
+    std::vector<std::string> emails = {settle.issue.email};
     auto done_call = ctx_.clients.klaviyo.UnsuppressProfiles(std::move(emails));
     auto done = co_await std::move(done_call);
-    if (!done) ctx_.Record("error", {{"issue", issue.id}, {"step", "unsuppress"}, {"error", done.error().detail}});
+    if (!done) ctx_.Record("error", {{"issue", settle.issue.id}, {"step", "unsuppress"}, {"error", done.error().detail}});
   }
-  auto fire_call = FireRecovery(issue, episode, std::move(why), unsuppress);
+  auto fire_call = FireRecovery(settle.issue, settle.episode, settle.why, settle.unsuppress);
   co_await std::move(fire_call);
+  std::lock_guard lock(mu_);
+  settles_.erase(key);
+  Keep(settle.issue.email);
 }
 
 sim::Task<void> Issues::OpenResolved(LiveIssue issue, std::string why) {

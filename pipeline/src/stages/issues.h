@@ -2,8 +2,11 @@
 // live the customer's Klaviyo profile is suppressed (at most once per customer, however many
 // issues); when the last live issue ends, and nothing new arrives within a settle period, the
 // profile is unsuppressed and the recovery event fires once for the episode (a seam:
-// RecoveryFirer; its unique_id names the episode, so Klaviyo deduplicates a retry too). Also the two events that open and end issues outside a ticket's
-// workflow: a fulfillment's delivery exception, and its delivery.
+// RecoveryFirer; its unique_id names the episode, so Klaviyo deduplicates a retry too). Also the
+// two events that open and end issues outside a ticket's workflow: a fulfillment's delivery
+// exception, and its delivery. What it knows of each customer (issues, suppression, episodes,
+// settle timers) is durable: a restarted pipeline neither forgets a suppression nor fires a
+// recovery twice (the episode's id is decided, and kept, before the event is sent).
 #pragma once
 
 #include <map>
@@ -14,6 +17,7 @@
 #include <string>
 
 #include "context.h"
+#include "pipeline/inbox.h"
 #include "pipeline/seams.h"
 #include "pipeline/webhook_intake.h"
 #include "sim/task.h"
@@ -23,8 +27,17 @@ namespace rh::pipeline::stages {
 
 class Issues final : public Suppressor {
  public:
-  // `ctx` must outlive this; its suppressor is normally this very object.
-  Issues(const Context& ctx, const RecoveryFirer& recovery) : ctx_(ctx), recovery_(recovery) {}
+  // `ctx` and `memory` must outlive this; its suppressor is normally this very object. Every
+  // change to a customer's issues, suppression, episodes and settle timers is kept in `memory`
+  // (scope "customer", one JSON value per e-mail), so a restarted pipeline knows them.
+  Issues(const Context& ctx, const RecoveryFirer& recovery, DurableMemory& memory)
+      : ctx_(ctx), recovery_(recovery), memory_(memory) {}
+
+  // Reads back what a previous pipeline kept and restarts its settle timers (each at its due
+  // time, or now when that has passed); how many timers.
+  std::size_t Restore();
+  // Settle timers running.
+  std::size_t SettlesPending() const;
 
   sim::Task<void> Open(LiveIssue issue) override;
   sim::Task<void> Resolve(std::string issue_id, std::string why) override;
@@ -40,22 +53,40 @@ class Issues final : public Suppressor {
   struct Entry {
     LiveIssue issue;
     bool resolved = false;
+    // Its suppression call is under way: not kept yet, so a crash now leaves the issue unknown
+    // and its event, resumed, opens it again (suppressing is idempotent at Klaviyo).
+    bool opening = false;
   };
-  // Lets go of the claim on a customer's suppression (the Klaviyo call failed).
-  void Unclaim(const std::string& email);
-  // After kRecoverySettle, with nothing live or in triage for the customer: the episode ends.
-  sim::Task<void> EndEpisodeAfterSettle(LiveIssue issue, std::string why, int opened);
+  // A recovery waiting out kRecoverySettle: durable, so a restart neither loses nor repeats it.
+  struct Settle {
+    LiveIssue issue;
+    std::string why;
+    int opened = 0;            // the customer's issues opened when it started
+    sim::WallTime due{};       // when it ends (calendar time: it must survive a restart)
+    std::string episode;       // set once the episode is decided to end: the recovery's unique id
+    bool unsuppress = false;   // with `episode`: the pipeline had suppressed the customer
+  };
+  // After the settle period, with nothing live or in triage for the customer: the episode ends.
+  // `key` names the Settle; `wait` is what is left of its period.
+  sim::Task<void> EndEpisodeAfterSettle(std::string key, sim::Duration wait);
+  void StartSettle(const std::string& key, sim::Duration wait);
   sim::Task<bool> FireRecovery(const LiveIssue& issue, const std::string& episode, std::string why, bool unsuppressed);
+  // Writes the customer's state to the durable memory (the caller holds mu_).
+  void Keep(const std::string& email);
 
   const Context& ctx_;
   const RecoveryFirer& recovery_;
+  DurableMemory& memory_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> issues_;       // guarded by mu_; by issue id
+  std::map<std::string, std::set<std::string>> issues_of_;     // guarded by mu_; email -> every issue id
   std::map<std::string, std::set<std::string>> live_issues_;   // guarded by mu_; email -> live issue ids
-  std::set<std::string> suppressed_;                           // guarded by mu_; emails the pipeline suppressed
+  std::set<std::string> suppressed_;                           // guarded by mu_; emails the pipeline suppressed (or is suppressing)
+  std::set<std::string> confirmed_;                            // guarded by mu_; ... and Klaviyo confirmed it
   std::map<std::string, int> episodes_;                        // guarded by mu_; email -> episodes ended
   std::map<std::string, int> in_triage_;                       // guarded by mu_; email -> messages in triage
   std::map<std::string, int> opened_;                          // guarded by mu_; email -> issues ever opened
+  std::map<std::string, Settle> settles_;                      // guarded by mu_; "<email>#<opened>" -> timer
 };
 
 // The issue a confirmed case opens: when the decision names suppression triggers for a customer.

@@ -413,7 +413,7 @@ TEST(DecisionLogSchema, MigratesAHandMadeV1FileAndKeepsItsRows) {
   const TempFile file("v1");
   MakeV1Database(file.path());
   DecisionLog log = OpenOrDie(file.path());
-  EXPECT_EQ(log.schema_version(), 2);
+  EXPECT_EQ(log.schema_version(), DecisionLog::kSchemaVersion);
   const auto rows = log.Query({});
   ASSERT_TRUE(rows) << rows.error();
   ASSERT_EQ(rows->size(), 2u);
@@ -438,7 +438,7 @@ TEST(DecisionLogSchema, MigratesAHandMadeV1FileAndKeepsItsRows) {
   EXPECT_EQ(log.ForTicket(503)->front().details, row.details);
   EXPECT_EQ(log.ForTicket(503)->front().id, 3);
   RawDb raw(file.path());
-  EXPECT_EQ(raw.Text("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.Text("PRAGMA user_version"), std::to_string(DecisionLog::kSchemaVersion));
   EXPECT_EQ(raw.Text("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                      "('decisions_by_intent', 'decisions_by_route')"),
             "2");
@@ -463,17 +463,17 @@ TEST(DecisionLogSchema, RefusesANewerSchemaAndLeavesTheFileAlone) {
   const TempFile file("newer");
   {
     RawDb raw(file.path());
-    raw.Exec("CREATE TABLE decisions (id INTEGER PRIMARY KEY); PRAGMA user_version = 3;");
+    raw.Exec("CREATE TABLE decisions (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;");
   }
   for (const bool read_only : {false, true}) {
     const auto log = read_only ? DecisionLog::OpenReadOnly(file.path()) : DecisionLog::Open(file.path());
     ASSERT_FALSE(log);
     EXPECT_NE(log.error().find(file.path()), std::string::npos) << log.error();
-    EXPECT_NE(log.error().find("schema version 3 is newer"), std::string::npos) << log.error();
+    EXPECT_NE(log.error().find("schema version 99 is newer"), std::string::npos) << log.error();
     EXPECT_NE(log.error().find("never downgraded"), std::string::npos) << log.error();
   }
   RawDb raw(file.path());
-  EXPECT_EQ(raw.Text("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.Text("PRAGMA user_version"), "99");
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "delete");  // not switched to WAL either
 }
 

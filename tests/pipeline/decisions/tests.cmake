@@ -3,7 +3,7 @@
 find_package(SQLite3 REQUIRED)  # the tests build old and broken files by hand
 
 rh_add_test(NAME pipeline_decision_log_tests
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/decision_log_test.cc
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/decision_log_test.cc ${CMAKE_CURRENT_LIST_DIR}/inbox_test.cc
   LIBS rh::pipeline SQLite::SQLite3
   LABELS "unit;sanitize")
 

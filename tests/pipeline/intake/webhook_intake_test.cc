@@ -16,10 +16,17 @@ constexpr std::string_view kShopifySecret = "shopify-app-secret";
 constexpr std::string_view kGorgiasSecret = "gorgias-hmac-secret";
 
 struct RecordingSink final : EventSink {
-  void OnShopify(ShopifyEvent event, sim::Moment) override { shopify.push_back(std::move(event)); }
-  void OnGorgias(GorgiasEvent event, sim::Moment) override { gorgias.push_back(std::move(event)); }
+  EventReceipt OnShopify(ShopifyEvent event, sim::Moment) override {
+    if (receipt == EventReceipt::kAccepted) shopify.push_back(std::move(event));
+    return receipt;
+  }
+  EventReceipt OnGorgias(GorgiasEvent event, sim::Moment) override {
+    if (receipt == EventReceipt::kAccepted) gorgias.push_back(std::move(event));
+    return receipt;
+  }
   std::vector<ShopifyEvent> shopify;
   std::vector<GorgiasEvent> gorgias;
+  EventReceipt receipt = EventReceipt::kAccepted;  // what the sink says of every event
 };
 
 sim::Request ShopifyDelivery(std::string body, std::string webhook_id, std::string_view secret = kShopifySecret) {
@@ -61,6 +68,35 @@ TEST_F(IntakeTest, AcceptsASignedShopifyDeliveryOnce) {
   EXPECT_EQ(sink.shopify[0].topic, "orders/create");
   EXPECT_EQ(sink.shopify[0].payload["id"], 1001);
   EXPECT_EQ(intake.stats().duplicates, 1u);
+}
+
+TEST_F(IntakeTest, AnEventTheSinkCouldNotRecordIsAnswered503AndItsRetryReachesTheSinkAgain) {
+  const sim::Request delivery = ShopifyDelivery(R"({"id":1001})", "wh-1");
+  sink.receipt = EventReceipt::kNotRecorded;
+  const sim::Response refused = intake.Handle(delivery, now);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.headers.GetOr("Retry-After", ""), "5");
+  EXPECT_EQ(intake.stats().not_recorded, 1u);
+  EXPECT_EQ(intake.stats().accepted, 0u);
+  sink.receipt = EventReceipt::kAccepted;
+  const sim::Response retried = intake.Handle(delivery, now);
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_NE(retried.body.find("accepted"), std::string::npos);
+  EXPECT_EQ(sink.shopify.size(), 1u);
+}
+
+TEST_F(IntakeTest, TheSinksDuplicateOrStaleWordIsAnswered200WithThatStatus) {
+  sink.receipt = EventReceipt::kDuplicate;
+  const sim::Response duplicate = intake.Handle(ShopifyDelivery(R"({"id":1})", "wh-1"), now);
+  EXPECT_EQ(duplicate.status, 200);
+  EXPECT_NE(duplicate.body.find("duplicate"), std::string::npos);
+  sink.receipt = EventReceipt::kStale;
+  const sim::Response stale = intake.Handle(ShopifyDelivery(R"({"id":2})", "wh-2"), now);
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_NE(stale.body.find("stale"), std::string::npos);
+  EXPECT_EQ(intake.stats().duplicates, 1u);
+  EXPECT_EQ(intake.stats().stale, 1u);
+  EXPECT_EQ(intake.stats().accepted, 0u);
 }
 
 TEST_F(IntakeTest, RefusesAMissingOrWrongShopifySignatureAndPassesNothingOn) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 namespace rh::pipeline {
@@ -69,6 +71,53 @@ TEST(Settings, NamesAMissingFile) {
   auto settings = LoadSettingsFile("/nonexistent/pipeline.yaml", FakeEnv({}));
   ASSERT_FALSE(settings.has_value());
   EXPECT_EQ(settings.error(), "/nonexistent/pipeline.yaml: cannot read the settings file");
+}
+
+TEST(Settings, RefusesAListenPortOutOfRangeWithFileLineAndField) {
+  auto high = LoadSettingsText("pipeline:\n  listen: 127.0.0.1:99999\n", "p.yaml", FakeEnv({}));
+  ASSERT_FALSE(high.has_value());
+  EXPECT_EQ(high.error(), "p.yaml:2:11: pipeline.listen: the port must be from 1 to 65535, not 99999");
+  auto zero = LoadSettingsText("pipeline:\n  listen: 127.0.0.1:0\n", "p.yaml", FakeEnv({}));
+  ASSERT_FALSE(zero.has_value());
+  EXPECT_NE(zero.error().find("from 1 to 65535, not 0"), std::string::npos) << zero.error();
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:", "127.0.0.1:9x", "300.0.0.1:9000", "example.com:9000", ":9000"}) {
+    auto refused = LoadSettingsText(std::string("pipeline:\n  listen: \"") + bad + "\"\n", "p.yaml", FakeEnv({}));
+    ASSERT_FALSE(refused.has_value()) << bad;
+    EXPECT_EQ(refused.error().rfind("p.yaml:2:11: pipeline.listen: ", 0), 0u) << refused.error();
+  }
+  EXPECT_TRUE(LoadSettingsText("pipeline:\n  listen: localhost:65535\n", "p.yaml", FakeEnv({})).has_value());
+}
+
+TEST(Settings, RefusesABaseUrlPortOrAnEnvironmentValueOutOfRangeNamingWhere) {
+  auto url = LoadSettingsText("llm:\n  base_url: http://127.0.0.1:70000\n", "p.yaml", FakeEnv({}));
+  ASSERT_FALSE(url.has_value());
+  EXPECT_EQ(url.error(), "p.yaml:2:13: llm.base_url: the port must be from 1 to 65535, not 70000");
+  auto env = LoadSettingsText("", "p.yaml", FakeEnv({{"REHEARSAL_PIPELINE_LISTEN", "127.0.0.1:99999"}}));
+  ASSERT_FALSE(env.has_value());
+  EXPECT_EQ(env.error(), "REHEARSAL_PIPELINE_LISTEN: the port must be from 1 to 65535, not 99999");
+  EXPECT_TRUE(LoadSettingsText("llm:\n  base_url: https://api.openai.com/v1\n", "p.yaml", FakeEnv({})).has_value());
+}
+
+TEST(Settings, WarnsButAcceptsListeningBeyondLoopback) {
+  auto open = LoadSettingsText("pipeline:\n  listen: 0.0.0.0:9000\n", "p.yaml", FakeEnv({}));
+  ASSERT_TRUE(open.has_value()) << open.error();
+  const auto warnings = SettingsWarnings(*open);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("0.0.0.0:9000 is reachable beyond this machine"), std::string::npos) << warnings[0];
+  auto loopback = LoadSettingsText("pipeline:\n  listen: 127.0.0.1:9000\n", "p.yaml", FakeEnv({}));
+  EXPECT_TRUE(SettingsWarnings(*loopback).empty());
+}
+
+TEST(Settings, RefusesAFileLargerThanTheCapBeforeParsingIt) {
+  const std::string path = ::testing::TempDir() + "rh_settings_too_big.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "# " << std::string(kMaxSettingsBytes, 'x') << "\n";
+  }
+  auto settings = LoadSettingsFile(path, FakeEnv({}));
+  std::remove(path.c_str());
+  ASSERT_FALSE(settings.has_value());
+  EXPECT_EQ(settings.error(), path + ": the settings file is larger than 65536 bytes; a settings file is a dozen lines");
 }
 
 }  // namespace
