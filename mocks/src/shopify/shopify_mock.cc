@@ -190,17 +190,9 @@ std::optional<Plan> ParsePlan(const std::string& name) {
 }
 
 OrderedJson RequestLogJson(const Core& core) {
-  OrderedJson list = OrderedJson::array();
-  for (const auto& e : core.request_log.entries()) {
-    list.push_back({{"seq", e.seq},
-                    {"at_ns", e.at.time_since_epoch().count()},
-                    {"method", e.method},
-                    {"target", e.target},
-                    {"account", e.account},
-                    {"status", e.status},
-                    {"rate_limit", e.rate_limit}});
-  }
-  return OrderedJson{{"total", core.request_log.total()}, {"dropped", core.request_log.dropped()}, {"requests", list}};
+  return OrderedJson{{"total", core.request_log.total()},
+                     {"dropped", core.request_log.dropped()},
+                     {"requests", RequestLogEntriesJson(core.request_log, LogTime::kNanoseconds)}};
 }
 
 OrderedJson HeadersJson(const sim::Headers& headers) {
