@@ -590,6 +590,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   for (const auto& o : result.oracles) ok = ok && o.passed();
   result.status = ok ? "passed" : "failed";
   result.wall_seconds = sim::ToSeconds(wall.Now() - started);
+  result.replay = ReplayCommand(result.file, result.seed);
   return result;
 }
 
@@ -601,6 +602,7 @@ ScenarioResult RunScenarioFile(const std::string& path, const RunOptions& option
     r.file = path;
     r.status = "error";
     r.error = loaded.error().ToString();
+    r.replay = ReplayCommand(path, std::nullopt);
     return r;
   }
   try {
@@ -611,6 +613,7 @@ ScenarioResult RunScenarioFile(const std::string& path, const RunOptions& option
     r.file = path;
     r.status = "error";
     r.error = path + ": the run failed: " + e.what();
+    r.replay = ReplayCommand(path, std::nullopt);
     return r;
   }
 }

@@ -84,6 +84,9 @@ struct ScenarioResult {
   std::vector<TicketTimeline> timelines;
   std::string trace_file;    // relative to the report folder; "" when not written
   std::string trace_digest;  // sim::Trace::Digest of the run's trace
+  // The one line that replays this scenario exactly ("rehearse run --seed 7 scenarios/a.yaml"),
+  // written by the runner; a file that did not load has no seed to give.
+  std::string replay;
   bool passed() const { return status == "passed"; }
 };
 
