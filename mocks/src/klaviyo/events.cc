@@ -55,12 +55,10 @@ OrderedJson Core::MetricResource(const Call& call, const Metric& m) const {
           {"links", {{"self", call.link_base + "/api/metrics/" + m.id + "/"}}}};
 }
 
-Reply Core::CreateEvent(Call& call) {
-  auto data = ParseDocument(call.request, "event",
-                            {"properties", "metric", "profile", "value", "value_currency", "time", "unique_id", "backfill"},
-                            false);
-  if (!data) return sim::MakeUnexpected(data.error());
-  const Json& a = (*data)["attributes"];
+namespace {
+
+// The event's metric name (metric.data.attributes.name), after its properties are checked.
+sim::Expected<std::string, ApiError> EventMetricName(const Json& a) {
   if (!a.contains("properties") || !a["properties"].is_object()) {
     return sim::MakeUnexpected(Invalid("'properties' is a required object.", "/data/attributes/properties"));
   }
@@ -79,6 +77,106 @@ Reply Core::CreateEvent(Call& call) {
     return sim::MakeUnexpected(
         Invalid("'metric' must be a metric object with a name (under 128 characters).", "/data/attributes/metric"));
   }
+  return metric_name->get<std::string>();
+}
+
+// The profile an event names: an existing one (by id, email, phone or external id), or nullptr
+// for a new one made of `incoming`.
+sim::Expected<Profile*, ApiError> EventProfile(Core& core, const Json& pdata, const Json& pattrs,
+                                               const Profile& incoming) {
+  if (pdata.contains("id")) {
+    if (!pdata["id"].is_string()) return sim::MakeUnexpected(Invalid("'id' must be a string.", "/data/attributes/profile/data/id"));
+    const auto it = core.state.profiles.find(pdata["id"].get<std::string>());
+    if (it == core.state.profiles.end()) {
+      ApiError e = NotFound("profile", pdata["id"].get<std::string>());
+      e.pointer = "/data/attributes/profile/data/id";
+      return sim::MakeUnexpected(e);
+    }
+    return &it->second;
+  }
+  if (incoming.email && core.FindByEmail(*incoming.email)) return core.FindByEmail(*incoming.email);
+  if (incoming.phone_number && core.FindByPhone(*incoming.phone_number)) return core.FindByPhone(*incoming.phone_number);
+  if (incoming.external_id && core.FindByExternalId(*incoming.external_id)) {
+    return core.FindByExternalId(*incoming.external_id);
+  }
+  if (!incoming.email && !incoming.phone_number && !incoming.external_id && !pattrs.contains("anonymous_id") &&
+      !pattrs.contains("_kx")) {
+    return sim::MakeUnexpected(Invalid("The profile needs at least one identifier.", "/data/attributes/profile"));
+  }
+  return static_cast<Profile*>(nullptr);
+}
+
+// What an event says besides its metric and profile, validated.
+struct EventFields {
+  sim::WallTime time;
+  std::optional<double> value;
+  std::optional<std::string> currency;
+  bool backfill = false;
+};
+
+sim::Expected<EventFields, ApiError> ReadEventFields(const Json& a, sim::WallTime now) {
+  EventFields f;
+  f.time = now;
+  if (a.contains("time")) {
+    if (!a["time"].is_string() || !sim::ParseRfc3339(a["time"].get<std::string>(), f.time)) {
+      return sim::MakeUnexpected(Invalid("'time' must be an ISO 8601 datetime.", "/data/attributes/time"));
+    }
+    sim::WallTime earliest;
+    sim::ParseRfc3339("1990-01-01T00:00:00Z", earliest);
+    if (f.time < earliest || f.time > now + sim::Days(365)) {
+      return sim::MakeUnexpected(Invalid("'time' must be after 1990 and at most a year in the future.", "/data/attributes/time"));
+    }
+  }
+  f.time = std::chrono::floor<std::chrono::seconds>(f.time);
+  if (a.contains("value") && !a["value"].is_null()) {
+    if (!a["value"].is_number()) return sim::MakeUnexpected(Invalid("'value' must be a number.", "/data/attributes/value"));
+    f.value = a["value"].get<double>();
+  }
+  if (a.contains("value_currency") && !a["value_currency"].is_null()) {
+    if (!a["value_currency"].is_string()) {
+      return sim::MakeUnexpected(Invalid("'value_currency' must be a string.", "/data/attributes/value_currency"));
+    }
+    f.currency = a["value_currency"].get<std::string>();
+  }
+  if (a.contains("unique_id") && !a["unique_id"].is_null() && !a["unique_id"].is_string()) {
+    return sim::MakeUnexpected(Invalid("'unique_id' must be a string.", "/data/attributes/unique_id"));
+  }
+  if (a.contains("backfill") && !a["backfill"].is_boolean()) {
+    return sim::MakeUnexpected(Invalid("'backfill' must be a boolean.", "/data/attributes/backfill"));
+  }
+  f.backfill = a.value("backfill", false);
+  return f;
+}
+
+// The event's profile after the event: a new one made of `incoming`, or `found` with the event's
+// other attributes (identifiers that would collide with another profile's are left alone).
+Profile& EventTarget(Core& core, Profile* found, Profile incoming, const Json& pattrs, sim::WallTime now) {
+  if (found == nullptr) {
+    incoming.id = core.NewUlid(now);
+    incoming.created = incoming.updated = now;
+    return core.PutProfile(std::move(incoming));
+  }
+  Profile updated = *found;
+  Json others = pattrs;
+  if (updated.email) others.erase("email");
+  if (updated.phone_number) others.erase("phone_number");
+  if (updated.external_id) others.erase("external_id");
+  core.ApplyProfileAttributes(updated, others);
+  if (core.DuplicateOf(updated)) return *found;
+  if (!others.empty()) updated.updated = now;
+  return core.PutProfile(std::move(updated));
+}
+
+}  // namespace
+
+Reply Core::CreateEvent(Call& call) {
+  auto data = ParseDocument(call.request, "event",
+                            {"properties", "metric", "profile", "value", "value_currency", "time", "unique_id", "backfill"},
+                            false);
+  if (!data) return sim::MakeUnexpected(data.error());
+  const Json& a = (*data)["attributes"];
+  const auto metric_name = EventMetricName(a);
+  if (!metric_name) return sim::MakeUnexpected(metric_name.error());
   if (!a.contains("profile") || !a["profile"].is_object() || !a["profile"].contains("data") ||
       !a["profile"]["data"].is_object() || a["profile"]["data"].value("type", "") != "profile") {
     return sim::MakeUnexpected(Invalid("'profile' must be a profile object.", "/data/attributes/profile"));
@@ -97,79 +195,16 @@ Reply Core::CreateEvent(Call& call) {
     err.pointer = "/data/attributes/profile/data" + err.pointer.substr(5);
     return sim::MakeUnexpected(err);
   }
-  Profile* target = nullptr;
-  if (pdata.contains("id")) {
-    if (!pdata["id"].is_string()) return sim::MakeUnexpected(Invalid("'id' must be a string.", "/data/attributes/profile/data/id"));
-    const auto it = state.profiles.find(pdata["id"].get<std::string>());
-    if (it == state.profiles.end()) {
-      ApiError e = NotFound("profile", pdata["id"].get<std::string>());
-      e.pointer = "/data/attributes/profile/data/id";
-      return sim::MakeUnexpected(e);
-    }
-    target = &it->second;
-  } else if (incoming.email && FindByEmail(*incoming.email)) {
-    target = FindByEmail(*incoming.email);
-  } else if (incoming.phone_number && FindByPhone(*incoming.phone_number)) {
-    target = FindByPhone(*incoming.phone_number);
-  } else if (incoming.external_id && FindByExternalId(*incoming.external_id)) {
-    target = FindByExternalId(*incoming.external_id);
-  } else if (!incoming.email && !incoming.phone_number && !incoming.external_id && !pattrs.contains("anonymous_id") &&
-             !pattrs.contains("_kx")) {
-    return sim::MakeUnexpected(Invalid("The profile needs at least one identifier.", "/data/attributes/profile"));
-  }
-  sim::WallTime time = call.now.wall;
-  if (a.contains("time")) {
-    if (!a["time"].is_string() || !sim::ParseRfc3339(a["time"].get<std::string>(), time)) {
-      return sim::MakeUnexpected(Invalid("'time' must be an ISO 8601 datetime.", "/data/attributes/time"));
-    }
-    sim::WallTime earliest;
-    sim::ParseRfc3339("1990-01-01T00:00:00Z", earliest);
-    if (time < earliest || time > call.now.wall + sim::Days(365)) {
-      return sim::MakeUnexpected(Invalid("'time' must be after 1990 and at most a year in the future.", "/data/attributes/time"));
-    }
-  }
-  time = std::chrono::floor<std::chrono::seconds>(time);
-  std::optional<double> value;
-  if (a.contains("value") && !a["value"].is_null()) {
-    if (!a["value"].is_number()) return sim::MakeUnexpected(Invalid("'value' must be a number.", "/data/attributes/value"));
-    value = a["value"].get<double>();
-  }
-  std::optional<std::string> currency;
-  if (a.contains("value_currency") && !a["value_currency"].is_null()) {
-    if (!a["value_currency"].is_string()) {
-      return sim::MakeUnexpected(Invalid("'value_currency' must be a string.", "/data/attributes/value_currency"));
-    }
-    currency = a["value_currency"].get<std::string>();
-  }
-  if (a.contains("unique_id") && !a["unique_id"].is_null() && !a["unique_id"].is_string()) {
-    return sim::MakeUnexpected(Invalid("'unique_id' must be a string.", "/data/attributes/unique_id"));
-  }
-  if (a.contains("backfill") && !a["backfill"].is_boolean()) {
-    return sim::MakeUnexpected(Invalid("'backfill' must be a boolean.", "/data/attributes/backfill"));
-  }
+  const auto found = EventProfile(*this, pdata, pattrs, incoming);
+  if (!found) return sim::MakeUnexpected(found.error());
+  const auto fields = ReadEventFields(a, call.now.wall);
+  if (!fields) return sim::MakeUnexpected(fields.error());
   // Valid: commit. Default unique_id is the time to the second.
-  const bool backfill = a.value("backfill", false);
+  Profile& target = EventTarget(*this, *found, std::move(incoming), pattrs, call.now.wall);
   const std::string unique_id =
-      a.contains("unique_id") && a["unique_id"].is_string() ? a["unique_id"].get<std::string>() : KlaviyoTime(time);
-  if (target == nullptr) {
-    incoming.id = NewUlid(call.now.wall);
-    incoming.created = incoming.updated = call.now.wall;
-    target = &PutProfile(std::move(incoming));
-  } else {
-    // Other attributes update the profile; identifiers that would collide are left alone.
-    Profile updated = *target;
-    Json others = pattrs;
-    if (updated.email) others.erase("email");
-    if (updated.phone_number) others.erase("phone_number");
-    if (updated.external_id) others.erase("external_id");
-    ApplyProfileAttributes(updated, others);
-    if (!DuplicateOf(updated)) {
-      if (!others.empty()) updated.updated = call.now.wall;
-      target = &PutProfile(std::move(updated));
-    }
-  }
-  Metric& metric = MetricNamed(metric_name->get<std::string>(), call.now.wall);
-  const std::string key = target->id + "|" + metric.id + "|" + unique_id;
+      a.contains("unique_id") && a["unique_id"].is_string() ? a["unique_id"].get<std::string>() : KlaviyoTime(fields->time);
+  Metric& metric = MetricNamed(*metric_name, call.now.wall);
+  const std::string key = target.id + "|" + metric.id + "|" + unique_id;
   if (!event_keys.insert(key).second) return NoContent(202);  // a duplicate: the first wins
   Event e;
   e.id = NewShortId(11, [&](const std::string& x) {
@@ -177,15 +212,15 @@ Reply Core::CreateEvent(Call& call) {
   });
   e.uuid = Uuid4(rng);
   e.metric_id = metric.id;
-  e.profile_id = target->id;
-  e.time = time;
+  e.profile_id = target.id;
+  e.time = fields->time;
   e.properties = OrderedJson::parse(a["properties"].dump());
-  e.value = value;
-  e.value_currency = currency;
+  e.value = fields->value;
+  e.value_currency = fields->currency;
   e.unique_id = unique_id;
-  target->last_event_date = std::max(target->last_event_date.value_or(time), time);
+  target.last_event_date = std::max(target.last_event_date.value_or(fields->time), fields->time);
   state.events.push_back(e);
-  if (!backfill) OnEvent(state.events.back(), metric.name, call.now);
+  if (!fields->backfill) OnEvent(state.events.back(), metric.name, call.now);
   return NoContent(202);
 }
 
