@@ -525,14 +525,6 @@ std::string SafeName(const std::string& name) {
 
 }  // namespace
 
-std::optional<double> Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  const double clamped = std::clamp(p, 0.0, 1.0);
-  const auto rank = static_cast<std::size_t>(clamped * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(rank, values.size() - 1)];
-}
-
 std::string ReplayCommand(const std::string& file, std::optional<std::uint64_t> seed) {
   const bool safe = !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=+:@%,").find(c) != std::string_view::npos;
