@@ -6,7 +6,7 @@
 
 #include "sim/in_memory_network.h"
 #include "sim/rng.h"
-#include "sim/sample_world.h"
+#include "mocks/sample_world.h"
 #include "sim/scheduler.h"
 #include "sim/service.h"
 #include "sim/trace.h"
@@ -113,7 +113,7 @@ void BM_SampleWorldWeek(benchmark::State& state) {
   for (auto _ : state) {
     Trace trace({});
     trace.set_enabled(traced);
-    events += RunSampleWorld({.seed = 1, .shoppers = 50, .span = Days(7)}, &trace).events;
+    events += mocks::RunSampleWorld({.seed = 1, .shoppers = 50, .span = Days(7)}, &trace).events;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(events));
 }

@@ -8,9 +8,11 @@ Three rules, each reported as `path:line: rule: message`:
                        randomness: no system_clock/steady_clock/high_resolution_clock ::now, no
                        sleep_for/sleep_until/usleep, no random_device, rand(, srand,
                        std::*_distribution or std::shuffle. Code takes a Clock& and an Rng.
-  dependency-direction Includes follow DESIGN.md's arrows: sim includes only sim; mocks only sim
-                       and mocks; pipeline only sim and pipeline; harness anything below it;
-                       reports only harness's result types (harness/run_result.h, compare_result.h) and reports.
+  dependency-direction Includes follow DESIGN.md's arrows: sim and config (the bottom libraries)
+                       include only themselves; mocks only sim, config and mocks; pipeline only
+                       sim, config and pipeline; harness anything below it; reports only
+                       harness's result types (harness/run_result.h,
+                       harness/compare_result.h), sim and reports.
   long-function        A function body longer than --max-lines (120) lines wants one function
                        per step (STYLE.md "Functions, stages and seams"). Found by matching
                        braces in the source with comments and literals blanked: a heuristic.
@@ -33,17 +35,18 @@ import os
 import re
 import sys
 
-CODE_FOLDERS = ("sim", "mocks", "pipeline", "harness", "reports", "apps", "bench", "tests")
+CODE_FOLDERS = ("sim", "config", "mocks", "pipeline", "harness", "reports", "apps", "bench", "tests")
 SOURCE_SUFFIXES = (".cc", ".h", ".cpp", ".hpp")
-LAYERS = ("sim", "mocks", "pipeline", "harness", "reports")
+LAYERS = ("sim", "config", "mocks", "pipeline", "harness", "reports")
 
 # Which top folders each folder's files may include (DESIGN.md "Layout and dependency direction").
 # apps, bench and tests wire or test everything and may include anything.
 ALLOWED_INCLUDES = {
     "sim": {"sim"},
-    "mocks": {"sim", "mocks"},
-    "pipeline": {"sim", "pipeline"},
-    "harness": {"sim", "mocks", "pipeline", "harness", "rehearsal"},
+    "config": {"config"},
+    "mocks": {"sim", "config", "mocks"},
+    "pipeline": {"sim", "config", "pipeline"},
+    "harness": {"sim", "config", "mocks", "pipeline", "harness", "rehearsal"},
     "reports": {"reports", "harness/run_result.h", "harness/compare_result.h", "sim"},
 }
 

@@ -55,11 +55,16 @@ class SourceCheck(unittest.TestCase):
     def test_fails_on_an_upward_include(self):
         rc, out = self.run_check({"pipeline/src/bad.cc": "#include \"pipeline/policy.h\"\n#include \"mocks/shopify/shopify_mock.h\"\n",
                                   "sim/src/bad.cc": "#include \"harness/runner.h\"\n",
+                                  "config/src/bad.cc": "#include \"config/yaml_reader.h\"\n#include \"sim/time.h\"\n",
+                                  "pipeline/src/ok.cc": "#include \"config/yaml_reader.h\"\n",
                                   "reports/src/ok.cc": "#include \"harness/run_result.h\"\n",
                                   "reports/src/bad.cc": "#include \"harness/runner.h\"\n"})
         self.assertEqual(rc, 1, out)
         self.assertIn("pipeline/src/bad.cc:2: dependency-direction", out)
         self.assertIn("sim/src/bad.cc:1: dependency-direction", out)
+        self.assertIn("config/src/bad.cc:2: dependency-direction", out)
+        self.assertNotIn("config/src/bad.cc:1:", out)
+        self.assertNotIn("pipeline/src/ok.cc", out)
         self.assertIn("reports/src/bad.cc:1: dependency-direction", out)
         self.assertNotIn("pipeline/src/bad.cc:1:", out)
         self.assertNotIn("reports/src/ok.cc", out)

@@ -17,7 +17,7 @@
 #include "serve.h"
 #include "rehearsal/build_info.h"
 #include "sim/clock.h"
-#include "sim/sample_world.h"
+#include "mocks/sample_world.h"
 #include "sim/trace.h"
 
 namespace {
@@ -25,7 +25,7 @@ namespace {
 std::string BuildName() { return std::string(rh::kVersion) + "+" + rh::kGitDescribe; }
 
 int RunSimCheck(std::uint64_t seed, int days, int shoppers, const std::string& trace_path) {
-  rh::sim::SampleWorldConfig config;
+  rh::mocks::SampleWorldConfig config;
   config.seed = seed;
   config.span = rh::sim::Days(days);
   config.shoppers = shoppers;
@@ -38,7 +38,7 @@ int RunSimCheck(std::uint64_t seed, int days, int shoppers, const std::string& t
   // The real clock tells the person how fast it ran; it never enters the simulation.
   const rh::sim::RealClock clock;
   const rh::sim::Instant started = clock.Now();
-  const rh::sim::SampleWorldResult r = rh::sim::RunSampleWorld(config, &trace);
+  const rh::mocks::SampleWorldResult r = rh::mocks::RunSampleWorld(config, &trace);
   const double wall_s = rh::sim::ToSeconds(clock.Now() - started);
   if (!trace_path.empty()) {
     std::ofstream out(trace_path, std::ios::binary);

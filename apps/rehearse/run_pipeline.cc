@@ -9,10 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/clients/gorgias_client.h"
-#include "pipeline/clients/klaviyo_client.h"
-#include "pipeline/clients/llm_client.h"
-#include "pipeline/clients/shopify_client.h"
+#include "pipeline/clients/client_set.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/policy.h"
@@ -74,33 +71,15 @@ int RunPipeline(const RunPipelineOptions& options) {
   runtime.Start();
   sim::live::LiveHttpClient http(runtime);
   const sim::Rng root(options.seed);
-  namespace pc = pipeline::clients;
-  pc::ShopifyConfig shopify_config;
-  shopify_config.host = pipeline::HostOf(settings->shopify.base_url);
-  shopify_config.access_token = settings->shopify.Get("access_token");
-  if (!settings->shopify.Get("api_version").empty()) shopify_config.api_version = settings->shopify.Get("api_version");
-  pc::ShopifyClient shopify(shopify_config, http, runtime, root.Fork("shopify"));
-  pc::GorgiasConfig gorgias_config;
-  gorgias_config.host = pipeline::HostOf(settings->gorgias.base_url);
-  gorgias_config.email = settings->gorgias.Get("email");
-  gorgias_config.api_key = settings->gorgias.Get("api_key");
-  pc::GorgiasClient gorgias(gorgias_config, http, runtime, root.Fork("gorgias"));
-  pc::KlaviyoConfig klaviyo_config;
-  klaviyo_config.host = pipeline::HostOf(settings->klaviyo.base_url);
-  klaviyo_config.api_key = settings->klaviyo.Get("api_key");
-  if (!settings->klaviyo.Get("revision").empty()) klaviyo_config.revision = settings->klaviyo.Get("revision");
-  pc::KlaviyoClient klaviyo(klaviyo_config, http, runtime, root.Fork("klaviyo"));
-  pc::LlmConfig llm_config;
-  llm_config.host = pipeline::HostOf(settings->llm.base_url);
-  llm_config.api_key = settings->llm.Get("api_key");
-  if (!settings->llm.Get("model").empty()) llm_config.model = settings->llm.Get("model");
-  pc::LlmClient llm(llm_config, http, runtime, root.Fork("llm"));
+  const pipeline::clients::ClientConfigs configs = pipeline::clients::ClientConfigsFrom(*settings);
+  pipeline::clients::ClientSet clients(configs, http, runtime, root);
 
   pipeline::PipelineOptions pipeline_options;
-  pipeline_options.gorgias_user_email = gorgias_config.email;
+  pipeline_options.gorgias_user_email = configs.gorgias.email;
   pipeline_options.resume_pause = std::chrono::milliseconds(options.resume_pause_ms);
   // Takes up at once what a previous run on this decision log accepted and did not finish.
-  pipeline::Pipeline workflow(runtime, {shopify, gorgias, klaviyo, llm}, *policy, *log, pipeline_options);
+  pipeline::Pipeline workflow(runtime, {clients.shopify(), clients.gorgias(), clients.klaviyo(), clients.llm()}, *policy,
+                              *log, pipeline_options);
   pipeline::WebhookIntake intake({settings->shopify.Get("api_secret"), settings->gorgias.Get("webhook_secret")}, workflow);
   sim::live::HttpServer server(intake, listen);
   auto port = server.Start();

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "mocks/common/json_http.h"
 #include "mocks/common/webhook_emitter.h"
@@ -38,6 +40,155 @@ std::optional<HostAndPath> ParseHttpUrl(const std::string& url) {
   return out;
 }
 
+// What the command line says beyond ports and seed: where webhooks go and the LLM cassette.
+struct ServeInputs {
+  std::optional<HostAndPath> shopify_hook, gorgias_hook, llm_upstream;
+  mocks::llm::CassetteConfig cassette;
+};
+
+// The webhook URLs and the cassette options, checked; nothing (and the reason on stderr) when one
+// is wrong.
+std::optional<ServeInputs> ReadInputs(const ServeOptions& options) {
+  ServeInputs in;
+  if (!options.shopify_webhook_url.empty() && !(in.shopify_hook = ParseHttpUrl(options.shopify_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --shopify-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.shopify_webhook_url.c_str());
+    return std::nullopt;
+  }
+  if (!options.gorgias_webhook_url.empty() && !(in.gorgias_hook = ParseHttpUrl(options.gorgias_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --gorgias-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.gorgias_webhook_url.c_str());
+    return std::nullopt;
+  }
+  if (options.llm_cassette_mode == "record" || options.llm_cassette_mode == "replay") {
+    if (options.llm_cassette.empty()) {
+      std::fprintf(stderr, "rehearse serve: --llm-cassette-mode %s needs --llm-cassette FILE\n",
+                   options.llm_cassette_mode.c_str());
+      return std::nullopt;
+    }
+    in.cassette.path = options.llm_cassette;
+    if (options.llm_cassette_mode == "replay") {
+      in.cassette.mode = mocks::llm::CassetteMode::kReplay;
+      // Refuse a cassette that does not load now, rather than answer every request with its error.
+      if (auto loaded = mocks::llm::LoadCassette(options.llm_cassette); !loaded) {
+        std::fprintf(stderr, "rehearse serve: %s\n", loaded.error().c_str());
+        return std::nullopt;
+      }
+    } else {
+      in.cassette.mode = mocks::llm::CassetteMode::kRecord;
+      if (!(in.llm_upstream = ParseHttpUrl(options.llm_upstream))) {
+        std::fprintf(stderr,
+                     "rehearse serve: --llm-cassette-mode record needs --llm-upstream like "
+                     "http://127.0.0.1:8080 (plain HTTP), not '%s'\n",
+                     options.llm_upstream.c_str());
+        return std::nullopt;
+      }
+    }
+  } else if (options.llm_cassette_mode != "off") {
+    std::fprintf(stderr, "rehearse serve: --llm-cassette-mode is off, record or replay, not '%s'\n",
+                 options.llm_cassette_mode.c_str());
+    return std::nullopt;
+  }
+  return in;
+}
+
+constexpr std::string_view kGorgiasHmacSecret = "rehearsal-gorgias-hmac-secret";
+constexpr std::string_view kKlaviyoKey = "pk_rehearsal0000000000000000000000001";
+constexpr std::string_view kLlmKey = "sk-rehearsal-0001";
+
+// One Gorgias HTTP integration per trigger, each naming it in the URL: Gorgias sends no trigger
+// header, and a ticket-created payload has no message to tell it apart from an update. False
+// (and the reason on stderr) when one did not seed.
+bool SeedGorgiasIntegrations(mocks::gorgias::GorgiasMock& gorgias, const HostAndPath& hook, sim::Moment now) {
+  for (const char* trigger : {"ticket-created", "ticket-message-created", "ticket-status-updated"}) {
+    const std::string separator = hook.path.find('?') == std::string::npos ? "?" : "&";
+    mocks::OrderedJson triggers = mocks::OrderedJson::object();
+    triggers[trigger] = true;
+    mocks::OrderedJson integration = {
+        {"type", "http"},
+        {"name", std::string("rehearsal-pipeline ") + trigger},
+        {"http",
+         {{"url", "http://" + hook.host + hook.path + separator + "event=" + trigger},
+          {"method", "POST"},
+          {"request_content_type", "application/json"},
+          {"response_content_type", "application/json"},
+          {"form", "{{context}}"},
+          {"hmac_secret", std::string(kGorgiasHmacSecret)},
+          {"triggers", triggers}}}};
+    auto id = gorgias.SeedIntegration(integration, now);
+    if (!id) {
+      std::fprintf(stderr, "rehearse serve: the Gorgias HTTP integration did not seed: %s\n", id.error().c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Ports {
+  std::uint16_t shopify = 0, gorgias = 0, klaviyo = 0, llm = 0;
+};
+
+// Starts the four servers in order; nothing (and which mock failed, on stderr) when one cannot.
+std::optional<Ports> StartServers(sim::live::HttpServer& shopify, sim::live::HttpServer& gorgias,
+                                  sim::live::HttpServer& klaviyo, sim::live::HttpServer& llm) {
+  Ports ports;
+  const std::pair<sim::live::HttpServer*, std::uint16_t*> servers[] = {
+      {&shopify, &ports.shopify}, {&gorgias, &ports.gorgias}, {&klaviyo, &ports.klaviyo}, {&llm, &ports.llm}};
+  const char* names[] = {"Shopify", "Gorgias", "Klaviyo", "LLM"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto port = servers[i].first->Start();
+    if (!port) {
+      std::fprintf(stderr, "rehearse serve: %s mock: %s\n", names[i], port.error().c_str());
+      return std::nullopt;
+    }
+    *servers[i].second = *port;
+  }
+  return ports;
+}
+
+// The one JSON line `rehearse serve` prints: where each mock listens and how to sign in.
+mocks::OrderedJson ServicesLine(const ServeOptions& options, const Ports& ports, const mocks::shopify::Config& shopify,
+                                const mocks::gorgias::Config& gorgias, const mocks::DemoWorldInfo& demo,
+                                const mocks::klaviyo::Config& klaviyo) {
+  const std::string klaviyo_base = "http://127.0.0.1:" + std::to_string(ports.klaviyo);
+  const std::string llm_base = "http://127.0.0.1:" + std::to_string(ports.llm);
+  const std::string shopify_base = "http://127.0.0.1:" + std::to_string(ports.shopify);
+  const std::string gorgias_base = "http://127.0.0.1:" + std::to_string(ports.gorgias);
+  return {
+      {"rehearsal", "serve"},
+      {"build", std::string(kVersion) + "+" + kGitDescribe},
+      {"seed", options.seed},
+      {"services",
+       {{"shopify",
+         {{"base_url", shopify_base},
+          {"shop_domain", shopify.shop_domain},
+          {"api_version", shopify.api_versions.back()},
+          {"access_token", shopify.access_tokens.front()},
+          {"api_secret", shopify.api_client_secret},
+          {"webhook_url", options.shopify_webhook_url},
+          {"inspect_url", shopify_base + "/_rehearsal"}}},
+        {"gorgias",
+         {{"base_url", gorgias_base},
+          {"account", gorgias.account.domain},
+          {"email", demo.gorgias_api_user_email},
+          {"api_key", demo.gorgias_api_key},
+          {"webhook_secret", std::string(kGorgiasHmacSecret)},
+          {"webhook_url", options.gorgias_webhook_url},
+          {"inspect_url", gorgias_base + "/_rehearsal"}}},
+        {"klaviyo",
+         {{"base_url", klaviyo_base},
+          {"api_key", std::string(kKlaviyoKey)},
+          {"revision", klaviyo.latest_revision},
+          {"inspect_url", klaviyo_base + "/_rehearsal"}}},
+        {"llm",
+         {{"base_url", llm_base},
+          {"openai_base_url", llm_base + "/v1"},
+          {"anthropic_base_url", llm_base},
+          {"api_key", std::string(kLlmKey)},
+          {"cassette_mode", options.llm_cassette_mode},
+          {"inspect_url", llm_base + "/_rehearsal"}}}}}};
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
@@ -48,49 +199,8 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::optional<HostAndPath> shopify_hook, gorgias_hook;
-  if (!options.shopify_webhook_url.empty() && !(shopify_hook = ParseHttpUrl(options.shopify_webhook_url))) {
-    std::fprintf(stderr, "rehearse serve: --shopify-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
-                 options.shopify_webhook_url.c_str());
-    return 2;
-  }
-  if (!options.gorgias_webhook_url.empty() && !(gorgias_hook = ParseHttpUrl(options.gorgias_webhook_url))) {
-    std::fprintf(stderr, "rehearse serve: --gorgias-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
-                 options.gorgias_webhook_url.c_str());
-    return 2;
-  }
-
-  mocks::llm::CassetteConfig cassette;
-  std::optional<HostAndPath> llm_upstream;
-  if (options.llm_cassette_mode == "record" || options.llm_cassette_mode == "replay") {
-    if (options.llm_cassette.empty()) {
-      std::fprintf(stderr, "rehearse serve: --llm-cassette-mode %s needs --llm-cassette FILE\n",
-                   options.llm_cassette_mode.c_str());
-      return 2;
-    }
-    cassette.path = options.llm_cassette;
-    if (options.llm_cassette_mode == "replay") {
-      cassette.mode = mocks::llm::CassetteMode::kReplay;
-      // Refuse a cassette that does not load now, rather than answer every request with its error.
-      if (auto loaded = mocks::llm::LoadCassette(options.llm_cassette); !loaded) {
-        std::fprintf(stderr, "rehearse serve: %s\n", loaded.error().c_str());
-        return 2;
-      }
-    } else {
-      cassette.mode = mocks::llm::CassetteMode::kRecord;
-      if (!(llm_upstream = ParseHttpUrl(options.llm_upstream))) {
-        std::fprintf(stderr,
-                     "rehearse serve: --llm-cassette-mode record needs --llm-upstream like "
-                     "http://127.0.0.1:8080 (plain HTTP), not '%s'\n",
-                     options.llm_upstream.c_str());
-        return 2;
-      }
-    }
-  } else if (options.llm_cassette_mode != "off") {
-    std::fprintf(stderr, "rehearse serve: --llm-cassette-mode is off, record or replay, not '%s'\n",
-                 options.llm_cassette_mode.c_str());
-    return 2;
-  }
+  std::optional<ServeInputs> in = ReadInputs(options);
+  if (!in) return 2;
 
   sim::live::LiveRuntime runtime;
   runtime.Start();
@@ -98,9 +208,9 @@ int RunServe(const ServeOptions& options) {
   // Record mode forwards on its own client, so webhook deliveries and upstream calls do not share
   // a connection pool.
   sim::live::LiveHttpClient upstream_client(runtime);
-  if (llm_upstream) {
-    cassette.upstream = &upstream_client;
-    cassette.upstream_host = llm_upstream->host;
+  if (in->llm_upstream) {
+    in->cassette.upstream = &upstream_client;
+    in->cassette.upstream_host = in->llm_upstream->host;
   }
   const sim::Rng root(options.seed);
   mocks::WebhookEmitter shopify_emitter(runtime, webhook_client, root.Fork("webhooks.shopify"),
@@ -110,11 +220,11 @@ int RunServe(const ServeOptions& options) {
 
   mocks::shopify::Config shopify_config;
   shopify_config.emitter = &shopify_emitter;
-  if (shopify_hook) {
+  if (in->shopify_hook) {
     for (const char* topic : {"orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled",
                               "orders/partially_fulfilled", "fulfillments/create", "fulfillments/update",
                               "refunds/create", "returns/request", "returns/approve", "returns/close"}) {
-      shopify_config.webhooks.push_back({topic, shopify_hook->host, shopify_hook->path, true});
+      shopify_config.webhooks.push_back({topic, in->shopify_hook->host, in->shopify_hook->path, true});
     }
   }
   mocks::shopify::ShopifyMock shopify(shopify_config, root.Fork("mocks.shopify"));
@@ -124,15 +234,13 @@ int RunServe(const ServeOptions& options) {
   gorgias_config.account.support_email = "support@rehearsal-demo.example";
   mocks::gorgias::GorgiasMock gorgias(gorgias_config, root.Fork("mocks.gorgias"), &runtime, &gorgias_emitter);
 
-  const std::string klaviyo_key = "pk_rehearsal0000000000000000000000001";
   mocks::klaviyo::Config klaviyo_config;
-  klaviyo_config.api_keys = {klaviyo_key};
+  klaviyo_config.api_keys = {std::string(kKlaviyoKey)};
   mocks::klaviyo::KlaviyoMock klaviyo(klaviyo_config, runtime, root.Fork("mocks.klaviyo"));
 
-  const std::string llm_key = "sk-rehearsal-0001";
   mocks::llm::Config llm_config;
-  llm_config.api_keys = {llm_key};
-  llm_config.cassette = cassette;
+  llm_config.api_keys = {std::string(kLlmKey)};
+  llm_config.cassette = in->cassette;
   mocks::llm::LlmMock llm(llm_config, root.Fork("mocks.llm"));
 
   const sim::Moment now = runtime.clock().MomentNow();
@@ -145,96 +253,16 @@ int RunServe(const ServeOptions& options) {
     }
     demo = *seeded;
   }
-  const std::string gorgias_hmac_secret = "rehearsal-gorgias-hmac-secret";
-  if (gorgias_hook) {
-    // One integration per trigger, each naming it in the URL: Gorgias sends no trigger header, and
-    // a ticket-created payload has no message to tell it apart from an update.
-    for (const char* trigger : {"ticket-created", "ticket-message-created", "ticket-status-updated"}) {
-      const std::string separator = gorgias_hook->path.find('?') == std::string::npos ? "?" : "&";
-      mocks::OrderedJson triggers = mocks::OrderedJson::object();
-      triggers[trigger] = true;
-      mocks::OrderedJson integration = {
-          {"type", "http"},
-          {"name", std::string("rehearsal-pipeline ") + trigger},
-          {"http",
-           {{"url", "http://" + gorgias_hook->host + gorgias_hook->path + separator + "event=" + trigger},
-            {"method", "POST"},
-            {"request_content_type", "application/json"},
-            {"response_content_type", "application/json"},
-            {"form", "{{context}}"},
-            {"hmac_secret", gorgias_hmac_secret},
-            {"triggers", triggers}}}};
-      auto id = gorgias.SeedIntegration(integration, now);
-      if (!id) {
-        std::fprintf(stderr, "rehearse serve: the Gorgias HTTP integration did not seed: %s\n", id.error().c_str());
-        return 1;
-      }
-    }
-  }
+  if (in->gorgias_hook && !SeedGorgiasIntegrations(gorgias, *in->gorgias_hook, now)) return 1;
 
   sim::live::HttpServer shopify_server(shopify, {.port = options.shopify_port, .threads = options.server_threads});
   sim::live::HttpServer gorgias_server(gorgias, {.port = options.gorgias_port, .threads = options.server_threads});
   sim::live::HttpServer klaviyo_server(klaviyo, {.port = options.klaviyo_port, .threads = options.server_threads});
   sim::live::HttpServer llm_server(llm, {.port = options.llm_port, .threads = options.server_threads});
-  auto shopify_port = shopify_server.Start();
-  if (!shopify_port) {
-    std::fprintf(stderr, "rehearse serve: Shopify mock: %s\n", shopify_port.error().c_str());
-    return 2;
-  }
-  auto gorgias_port = gorgias_server.Start();
-  if (!gorgias_port) {
-    std::fprintf(stderr, "rehearse serve: Gorgias mock: %s\n", gorgias_port.error().c_str());
-    return 2;
-  }
+  const std::optional<Ports> ports = StartServers(shopify_server, gorgias_server, klaviyo_server, llm_server);
+  if (!ports) return 2;
 
-  auto klaviyo_port = klaviyo_server.Start();
-  if (!klaviyo_port) {
-    std::fprintf(stderr, "rehearse serve: Klaviyo mock: %s\n", klaviyo_port.error().c_str());
-    return 2;
-  }
-  auto llm_port = llm_server.Start();
-  if (!llm_port) {
-    std::fprintf(stderr, "rehearse serve: LLM mock: %s\n", llm_port.error().c_str());
-    return 2;
-  }
-
-  const std::string klaviyo_base = "http://127.0.0.1:" + std::to_string(*klaviyo_port);
-  const std::string llm_base = "http://127.0.0.1:" + std::to_string(*llm_port);
-  const std::string shopify_base = "http://127.0.0.1:" + std::to_string(*shopify_port);
-  const std::string gorgias_base = "http://127.0.0.1:" + std::to_string(*gorgias_port);
-  mocks::OrderedJson line = {
-      {"rehearsal", "serve"},
-      {"build", std::string(kVersion) + "+" + kGitDescribe},
-      {"seed", options.seed},
-      {"services",
-       {{"shopify",
-         {{"base_url", shopify_base},
-          {"shop_domain", shopify_config.shop_domain},
-          {"api_version", shopify_config.api_versions.back()},
-          {"access_token", shopify_config.access_tokens.front()},
-          {"api_secret", shopify_config.api_client_secret},
-          {"webhook_url", options.shopify_webhook_url},
-          {"inspect_url", shopify_base + "/_rehearsal"}}},
-        {"gorgias",
-         {{"base_url", gorgias_base},
-          {"account", gorgias_config.account.domain},
-          {"email", demo.gorgias_api_user_email},
-          {"api_key", demo.gorgias_api_key},
-          {"webhook_secret", gorgias_hmac_secret},
-          {"webhook_url", options.gorgias_webhook_url},
-          {"inspect_url", gorgias_base + "/_rehearsal"}}},
-        {"klaviyo",
-         {{"base_url", klaviyo_base},
-          {"api_key", klaviyo_key},
-          {"revision", klaviyo_config.latest_revision},
-          {"inspect_url", klaviyo_base + "/_rehearsal"}}},
-        {"llm",
-         {{"base_url", llm_base},
-          {"openai_base_url", llm_base + "/v1"},
-          {"anthropic_base_url", llm_base},
-          {"api_key", llm_key},
-          {"cassette_mode", options.llm_cassette_mode},
-          {"inspect_url", llm_base + "/_rehearsal"}}}}}};
+  const mocks::OrderedJson line = ServicesLine(options, *ports, shopify_config, gorgias_config, demo, klaviyo_config);
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
 

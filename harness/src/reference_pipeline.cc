@@ -27,40 +27,28 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   const sim::Rng rng = world.rng().Fork("pipeline");
   const std::shared_ptr<const pc::Pacing> pacing = breakage.pacing ? breakage.pacing : pc::KeepToLimits();
 
-  pc::ShopifyConfig shopify;
-  shopify.host = std::string(kShopifyHost);
-  shopify.access_token = creds.shopify_access_token;
-  shopify.api_version = creds.shopify_api_version;
-  shopify.retry.pacing = pacing;
-  shopify_ = std::make_unique<pc::ShopifyClient>(shopify, *http_, world.scheduler(), rng.Fork("shopify"), trace);
-
-  pc::GorgiasConfig gorgias;
-  gorgias.host = std::string(kGorgiasHost);
-  gorgias.email = creds.gorgias_email;
-  gorgias.api_key = creds.gorgias_api_key;
-  gorgias.support_email = "support@rehearsal-store.example";
-  gorgias.support_name = "Rehearsal Store";
-  gorgias.retry.pacing = pacing;
-  gorgias_ = std::make_unique<pc::GorgiasClient>(gorgias, *http_, world.scheduler(), rng.Fork("gorgias"), trace);
-
-  pc::KlaviyoConfig klaviyo;
-  klaviyo.host = std::string(kKlaviyoHost);
-  klaviyo.api_key = creds.klaviyo_api_key;
-  klaviyo.revision = creds.klaviyo_revision;
-  klaviyo.retry.pacing = pacing;
-  klaviyo_ = std::make_unique<pc::KlaviyoClient>(klaviyo, *http_, world.scheduler(), rng.Fork("klaviyo"), trace);
-
-  pc::LlmConfig llm;
-  llm.host = std::string(kLlmHost);
-  llm.api_key = creds.llm_api_key;
-  llm.retry.pacing = pacing;
-  llm_ = std::make_unique<pc::LlmClient>(llm, *http_, world.scheduler(), rng.Fork("llm"), trace);
+  pc::ClientConfigs configs;
+  configs.shopify.host = std::string(kShopifyHost);
+  configs.shopify.access_token = creds.shopify_access_token;
+  configs.shopify.api_version = creds.shopify_api_version;
+  configs.gorgias.host = std::string(kGorgiasHost);
+  configs.gorgias.email = creds.gorgias_email;
+  configs.gorgias.api_key = creds.gorgias_api_key;
+  configs.gorgias.support_email = "support@rehearsal-store.example";
+  configs.gorgias.support_name = "Rehearsal Store";
+  configs.klaviyo.host = std::string(kKlaviyoHost);
+  configs.klaviyo.api_key = creds.klaviyo_api_key;
+  configs.klaviyo.revision = creds.klaviyo_revision;
+  configs.llm.host = std::string(kLlmHost);
+  configs.llm.api_key = creds.llm_api_key;
+  configs.SetPacing(pacing);
+  clients_ = std::make_unique<pc::ClientSet>(configs, *http_, world.scheduler(), rng, trace);
 
   pipeline::PipelineOptions options;
   options.gorgias_user_email = creds.gorgias_email;
   options.store_name = "Rehearsal Store";
   options.seams = breakage.seams;
-  pipeline_ = std::make_unique<pipeline::Pipeline>(world.scheduler(), pipeline::PipelineClients{*shopify_, *gorgias_, *klaviyo_, *llm_},
+  pipeline_ = std::make_unique<pipeline::Pipeline>(world.scheduler(), pipeline::PipelineClients{shopify(), gorgias(), klaviyo(), llm()},
                                                    policy_, log_, options, trace);
   pipeline::IntakeConfig intake;
   intake.shopify_api_secret = creds.shopify_api_secret;

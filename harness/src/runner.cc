@@ -719,14 +719,6 @@ std::string SafeName(const std::string& name) {
 
 }  // namespace
 
-std::optional<double> Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  const double clamped = std::clamp(p, 0.0, 1.0);
-  const auto rank = static_cast<std::size_t>(clamped * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(rank, values.size() - 1)];
-}
-
 std::string ReplayCommand(const std::string& file, std::optional<std::uint64_t> seed) {
   const bool safe = !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=+:@%,").find(c) != std::string_view::npos;
@@ -789,6 +781,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   for (const auto& o : result.oracles) ok = ok && o.passed();
   result.status = ok ? "passed" : "failed";
   result.wall_seconds = sim::ToSeconds(wall.Now() - started);
+  result.replay = ReplayCommand(result.file, result.seed);
   return result;
 }
 
@@ -800,6 +793,7 @@ ScenarioResult RunScenarioFile(const std::string& path, const RunOptions& option
     r.file = path;
     r.status = "error";
     r.error = loaded.error().ToString();
+    r.replay = ReplayCommand(path, std::nullopt);
     return r;
   }
   try {
@@ -810,6 +804,7 @@ ScenarioResult RunScenarioFile(const std::string& path, const RunOptions& option
     r.file = path;
     r.status = "error";
     r.error = path + ": the run failed: " + e.what();
+    r.replay = ReplayCommand(path, std::nullopt);
     return r;
   }
 }

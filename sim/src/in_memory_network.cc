@@ -30,6 +30,30 @@ Task<void> HandleThenReply(Service& service, Request request, Moment now,
   reply(std::move(response));
 }
 
+// What a terminal fault does when the request reaches its host: true when the fault answers in
+// the service's place (a reset, an error status after the way back, or no answer at all: the
+// client's timeout ends it); false for kDropAfterHandling, which lets the service run first.
+template <class Finish>
+bool FaultAnswersOnArrival(Scheduler& scheduler, const FaultRule& terminal, Duration back, const Finish& finish) {
+  switch (terminal.kind) {
+    case FaultKind::kDropBeforeHandling:
+      finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset, "connection reset by fault"}));
+      return true;
+    case FaultKind::kNoResponse:
+      return true;  // the client's timeout ends it
+    case FaultKind::kErrorStatus: {
+      Response r;
+      r.status = terminal.status;
+      r.headers = terminal.headers;
+      r.body = terminal.body;
+      scheduler.ScheduleAfter(back, [finish, r = std::move(r)]() mutable { finish(std::move(r)); });
+      return true;
+    }
+    default:
+      return false;  // kDropAfterHandling: handled after the service ran
+  }
+}
+
 }  // namespace
 
 class InMemoryNetwork::Client final : public HttpClient {
@@ -133,26 +157,7 @@ Task<SendResult> InMemoryNetwork::Exchange(const std::string& caller, Request re
 
   scheduler_.ScheduleAt(sent_at + there, [this, host, request = std::move(request), terminal,
                                           back, finish, id]() mutable {
-    if (terminal) {
-      switch (terminal->kind) {
-        case FaultKind::kDropBeforeHandling:
-          finish(MakeUnexpected(
-              TransportError{TransportErrorKind::kConnectionReset, "connection reset by fault"}));
-          return;
-        case FaultKind::kNoResponse:
-          return;  // the client's timeout ends it
-        case FaultKind::kErrorStatus: {
-          Response r;
-          r.status = terminal->status;
-          r.headers = terminal->headers;
-          r.body = terminal->body;
-          scheduler_.ScheduleAfter(back, [finish, r = std::move(r)]() mutable { finish(std::move(r)); });
-          return;
-        }
-        default:
-          break;  // kDropAfterHandling: handled below, after the service ran
-      }
-    }
+    if (terminal && FaultAnswersOnArrival(scheduler_, *terminal, back, finish)) return;
     auto it2 = hosts_.find(host);
     if (it2 == hosts_.end()) {
       finish(MakeUnexpected(TransportError{TransportErrorKind::kConnectionReset,

@@ -106,6 +106,7 @@ inline harness::RunResult SampleRun() {
                   SampleTimeline(2, "ana@example.com", "refund_request", "human", true)};
   ok.trace_file = "traces/wismo-email.jsonl";
   ok.trace_digest = "9f2c4e1ab3d07765";
+  ok.replay = "rehearse run --seed 7 scenarios/wismo/email_auto_reply.yaml";
   run.scenarios.push_back(ok);
 
   harness::ScenarioResult bad;
@@ -129,6 +130,7 @@ inline harness::RunResult SampleRun() {
   bad.timelines = {SampleTimeline(1, "t1 <bob@example.com>", "refund_request", "auto_send", false)};
   bad.trace_file = "traces/refund-damaged.jsonl";
   bad.trace_digest = "0d1e2f3a4b5c6d7e";
+  bad.replay = "rehearse run --seed 18446744073709551557 'scenarios/negative/refund & <damaged>.yaml'";
   run.scenarios.push_back(bad);
 
   harness::ScenarioResult broken;
@@ -138,6 +140,7 @@ inline harness::RunResult SampleRun() {
   broken.error = "scenarios/broken.yaml:12:5: field 'at': expected a duration like \"2h\" or '30m', got <soon>";
   broken.wall_seconds = 0.002;
   broken.seed = 1;
+  broken.replay = "rehearse run scenarios/broken.yaml";
   run.scenarios.push_back(broken);
   return run;
 }

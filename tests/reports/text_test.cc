@@ -67,16 +67,14 @@ TEST(Format, DurationsReadAsAPersonWouldSayThem) {
   EXPECT_EQ(FormatClock(2 * 86400 + 3 * 3600 + 0.007), "2d 03:00:00.007");
 }
 
-TEST(ReplayCommand, QuotesOnlyWhatTheShellWouldSplitOrExpand) {
+// How the command is written (quoting, no seed for a file that did not load) is the runner's
+// (tests/harness/runner: Runner.ReplayCommandsQuoteFilesAShellWouldSplit); reports show it as given.
+TEST(ReplayCommand, IsTheOneTheRunnerWroteInTheResult) {
   harness::ScenarioResult s;
   s.file = "scenarios/wismo.yaml";
   s.seed = 7;
+  s.replay = "rehearse run --seed 7 scenarios/wismo.yaml";
   EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 7 scenarios/wismo.yaml");
-  s.file = "";
-  EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 7 ''");
-  s.seed = 18446744073709551557ull;
-  s.file = "a b.yaml";
-  EXPECT_EQ(ReplayCommand(s), "rehearse run --seed 18446744073709551557 'a b.yaml'");
 }
 
 TEST(Kpis, PercentileUsesTheRunnersNearestRankRule) {

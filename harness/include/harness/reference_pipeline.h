@@ -9,10 +9,7 @@
 #include <string>
 
 #include "harness/sim_world.h"
-#include "pipeline/clients/gorgias_client.h"
-#include "pipeline/clients/klaviyo_client.h"
-#include "pipeline/clients/llm_client.h"
-#include "pipeline/clients/shopify_client.h"
+#include "pipeline/clients/client_set.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/policy.h"
@@ -41,10 +38,10 @@ class ReferencePipeline {
   pipeline::WebhookIntake& intake() { return *intake_; }
   pipeline::DecisionLog& log() { return log_; }
   const pipeline::Policy& policy() const { return policy_; }
-  pipeline::clients::ShopifyClient& shopify() { return *shopify_; }
-  pipeline::clients::GorgiasClient& gorgias() { return *gorgias_; }
-  pipeline::clients::KlaviyoClient& klaviyo() { return *klaviyo_; }
-  pipeline::clients::LlmClient& llm() { return *llm_; }
+  pipeline::clients::ShopifyClient& shopify() { return clients_->shopify(); }
+  pipeline::clients::GorgiasClient& gorgias() { return clients_->gorgias(); }
+  pipeline::clients::KlaviyoClient& klaviyo() { return clients_->klaviyo(); }
+  pipeline::clients::LlmClient& llm() { return clients_->llm(); }
 
  private:
   static pipeline::DecisionLog OpenLog(const std::string& path);
@@ -53,10 +50,7 @@ class ReferencePipeline {
   pipeline::Policy policy_;
   pipeline::DecisionLog log_;
   std::unique_ptr<sim::HttpClient> http_;
-  std::unique_ptr<pipeline::clients::ShopifyClient> shopify_;
-  std::unique_ptr<pipeline::clients::GorgiasClient> gorgias_;
-  std::unique_ptr<pipeline::clients::KlaviyoClient> klaviyo_;
-  std::unique_ptr<pipeline::clients::LlmClient> llm_;
+  std::unique_ptr<pipeline::clients::ClientSet> clients_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
   std::unique_ptr<pipeline::WebhookIntake> intake_;
 };

@@ -3,6 +3,8 @@
 // (JUnit XML, summary.json, HTML), and nothing here depends on how it was produced.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -67,8 +69,14 @@ struct Kpis {
 
 // The KPIs' percentile rule: the value at rank round(p x (n - 1)) of the sorted values, `p`
 // clamped to [0, 1]; nullopt when there are none. The runner and the reports both use it, so a
-// report's pooled p50 agrees with a scenario's.
-std::optional<double> Percentile(std::vector<double> values, double p);
+// report's pooled p50 agrees with a scenario's. Inline: reports link no harness code.
+inline std::optional<double> Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double clamped = std::clamp(p, 0.0, 1.0);
+  const auto rank = static_cast<std::size_t>(clamped * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(rank, values.size() - 1)];
+}
 
 struct ScenarioResult {
   std::string name;
@@ -84,6 +92,9 @@ struct ScenarioResult {
   std::vector<TicketTimeline> timelines;
   std::string trace_file;    // relative to the report folder; "" when not written
   std::string trace_digest;  // sim::Trace::Digest of the run's trace
+  // The one line that replays this scenario exactly ("rehearse run --seed 7 scenarios/a.yaml"),
+  // written by the runner; a file that did not load has no seed to give.
+  std::string replay;
   bool passed() const { return status == "passed"; }
 };
 

@@ -15,13 +15,13 @@
 
 #include "harness/scenario.h"
 #include "sim/expected.h"
-#include "sim/file_error.h"
+#include "config/file_error.h"
 
 namespace rh::harness {
 
 // An expected failure: a scenario file that cannot be used as it is (file, line, column, dotted
 // field such as "timeline[2].customer_writes.customer", message).
-using ScenarioError = sim::FileError;
+using ScenarioError = config::FileError;
 
 // Reads, validates and loads a scenario file. `policy:` paths are resolved against the file's
 // folder. Scenario::file is `path` as given; Scenario::content_hash is the SHA-256 of its bytes.

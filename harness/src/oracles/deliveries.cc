@@ -108,9 +108,10 @@ std::vector<Violation> CheckI6(const RunFacts& facts) {
   return out;
 }
 
-std::vector<Violation> CheckI7(const RunFacts& facts) {
-  std::vector<Violation> out;
-  // Replies and notes: the same text twice in answer to one customer message.
+namespace {
+
+// Replies and notes: the same text twice in answer to one customer message.
+void DoubledReplies(const RunFacts& facts, std::vector<Violation>& out) {
   for (const auto& [id, view] : facts.tickets) {
     auto doubles = [&](const std::vector<const mocks::gorgias::Message*>& messages, const std::string& what) {
       std::map<std::pair<std::size_t, std::string>, std::vector<const mocks::gorgias::Message*>> seen;
@@ -130,8 +131,10 @@ std::vector<Violation> CheckI7(const RunFacts& facts) {
     doubles(view.pipeline_replies, "reply");
     doubles(view.pipeline_notes, "note");
   }
+}
 
-  // Tags the pipeline added: one intent per customer message, and no tag twice.
+// Tags the pipeline added: one intent per customer message, and no tag twice.
+void RepeatedTags(const RunFacts& facts, std::vector<Violation>& out) {
   std::map<std::uint64_t, std::map<std::size_t, std::vector<std::pair<std::uint64_t, const mocks::gorgias::Event*>>>> tags;
   for (const auto& [eid, e] : facts.gorgias.events) {
     if (e.type != "ticket-tags-added" || e.object_type != "Ticket" || !e.user_id || *e.user_id != facts.pipeline_user_id) {
@@ -182,8 +185,10 @@ std::vector<Violation> CheckI7(const RunFacts& facts) {
       out.push_back(std::move(v));
     }
   }
+}
 
-  // Recovery events: one per issue (Klaviyo drops a repeated unique_id; a new one gets through).
+// Recovery events: one per issue (Klaviyo drops a repeated unique_id; a new one gets through).
+void RepeatedRecoveryEvents(const RunFacts& facts, std::vector<Violation>& out) {
   std::string metric_id;
   for (const auto& [id, m] : facts.klaviyo.metrics) {
     if (m.name == facts.policy.recovery.metric) metric_id = id;
@@ -214,8 +219,10 @@ std::vector<Violation> CheckI7(const RunFacts& facts) {
     }
     out.push_back(std::move(v));
   }
+}
 
-  // Refunds: the same refund of an order twice within an hour.
+// Refunds: the same refund of an order twice within an hour.
+void RepeatedRefunds(const RunFacts& facts, std::vector<Violation>& out) {
   for (const auto& [id, order] : facts.shopify.orders) {
     for (std::size_t a = 0; a < order.refunds.size(); ++a) {
       for (std::size_t b = a + 1; b < order.refunds.size(); ++b) {
@@ -237,6 +244,16 @@ std::vector<Violation> CheckI7(const RunFacts& facts) {
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<Violation> CheckI7(const RunFacts& facts) {
+  std::vector<Violation> out;
+  DoubledReplies(facts, out);
+  RepeatedTags(facts, out);
+  RepeatedRecoveryEvents(facts, out);
+  RepeatedRefunds(facts, out);
   return out;
 }
 

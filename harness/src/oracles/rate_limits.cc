@@ -64,8 +64,11 @@ struct Wait {
 
 }  // namespace
 
-std::vector<Violation> CheckI8(const RunFacts& facts) {
-  std::vector<Violation> out;
+namespace {
+
+// A request sent before the wait a 429 asked for was over (Retry-After, from the fault rule, the
+// mock's own refusal or what the caller read).
+void SentTooSoon(const RunFacts& facts, std::vector<Violation>& out) {
   SimWorld& world = facts.context.world;
 
   // What the mocks said when they refused.
@@ -141,8 +144,10 @@ std::vector<Violation> CheckI8(const RunFacts& facts) {
       }
     }
   }
+}
 
-  // A storm: one call tried again and again.
+// A storm: one call tried again and again; and a call that gave up on a rate limit.
+void StormsAndGiveUps(const RunFacts& facts, std::vector<Violation>& out) {
   for (const std::size_t i : facts.OfKind("client.attempt")) {
     const sim::TraceRecord& r = facts.trace[i];
     if (RunFacts::Int(r, "attempt").value_or(0) != kMaxAttemptsPerCall + 1) continue;
@@ -158,7 +163,10 @@ std::vector<Violation> CheckI8(const RunFacts& facts) {
                        facts.When(r.time) + " (" + RunFacts::Str(r, "reason") + ")",
                    {i}});
   }
-  // Dropped for good: a ticket Gorgias told the pipeline about that never got a routing decision.
+}
+
+// Dropped for good: a ticket Gorgias told the pipeline about that never got a routing decision.
+void TicketsNeverRouted(const RunFacts& facts, std::vector<Violation>& out) {
   std::map<std::uint64_t, std::vector<const mocks::gorgias::IntegrationCall*>> told;
   for (const auto& call : facts.integration_calls) {
     if (call.trigger != "ticket-created" && call.trigger != "ticket-message-created") continue;
@@ -202,6 +210,15 @@ std::vector<Violation> CheckI8(const RunFacts& facts) {
     }
     out.push_back(std::move(v));
   }
+}
+
+}  // namespace
+
+std::vector<Violation> CheckI8(const RunFacts& facts) {
+  std::vector<Violation> out;
+  SentTooSoon(facts, out);
+  StormsAndGiveUps(facts, out);
+  TicketsNeverRouted(facts, out);
   return out;
 }
 

@@ -1,124 +1,34 @@
-// Typed reading of a YAML document for the scenario loader: every value is read from its scalar
-// text here (not through yaml-cpp's conversions), so what is accepted and the message when it is
-// not are ours. A refusal names the file, the 1-based line and column of the offending key
-// (unknown or repeated fields) or value (everything else, and the mapping itself for a missing
-// field) and the dotted field. Internal to rh_harness: failures are thrown as LoadFailure and
-// caught in LoadScenarioText, never outside it. Deterministic; no state beyond the file name.
+// The scenario loader's names for the config library's YAML reader (config/yaml_reader.h): the
+// scenario readers say Reader, Entry, Fields, LoadFailure as they always have. The one addition is
+// SourceOf, a position as the scenario's own `Source` type. Internal to rh_harness: failures are
+// thrown as LoadFailure and caught in LoadScenarioText, never outside it.
 #pragma once
 
-#include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
+#include "config/yaml_reader.h"
 #include "harness/scenario.h"
 #include "harness/scenario_loader.h"
-#include "sim/time.h"
 
 namespace rh::harness::scenario::detail {
 
-struct LoadFailure {
-  ScenarioError error;
-};
+using LoadFailure = config::ReadFailure;
+using config::Describe;
+using config::Entry;
+using config::Fields;
+using config::Index;
+using config::Join;
+using config::Suggest;
 
-// A value in the document: its node, its dotted path and where its key (or list item) starts.
-// Copied, never assigned: yaml-cpp's Node::operator= does not rebind a node that is already set,
-// it makes the node it refers to share the other's data, which rewrites the document (a sort that
-// moved entries once made one step's ticket value carry another step's text and line).
-struct Entry {
-  Entry(YAML::Node v, std::string p, YAML::Mark m) : value(std::move(v)), path(std::move(p)), key_mark(m) {}
-  Entry(const Entry&) = default;
-  Entry(Entry&&) = default;
-  Entry& operator=(const Entry&) = delete;
-  Entry& operator=(Entry&&) = delete;
-
-  YAML::Node value;
-  std::string path;
-  YAML::Mark key_mark;
-
-  bool IsNull() const { return !value.IsDefined() || value.IsNull(); }
-  // yaml-cpp marks an empty value ("key:") at the next token, so nulls point at their key.
-  YAML::Mark ValueMark() const;
-};
-
-std::string Join(const std::string& path, std::string_view key);
-std::string Index(const std::string& path, std::size_t i);  // "timeline[3]"
-
-// "; did you mean 'customer'?" when one known name is close (a typo, a name cut short, another
-// form of the same word), else "; known: a, b, c".
-std::string Suggest(std::string_view got, const std::vector<std::string_view>& known);
-
-class Reader;
-
-// A mapping whose keys were checked against a closed list: no unknown or repeated key.
-class Fields {
+class Reader : public config::Reader {
  public:
-  // The entry of `key`, or nullptr when the mapping does not have it.
-  const Entry* Find(std::string_view key) const;
-  // The entry of `key`; refused at the mapping when it is absent. `what` says what to write.
-  const Entry& Require(std::string_view key, std::string_view what) const;
-  const Entry& self() const { return self_; }
-  // The present fields, in document order.
-  const std::vector<Entry>& entries() const { return entries_; }
-  bool empty() const { return entries_.empty(); }
-
- private:
-  friend class Reader;
-  Fields(const Reader* reader, Entry self) : reader_(reader), self_(std::move(self)) {}
-  const Reader* reader_ = nullptr;
-  Entry self_;
-  std::vector<std::string> keys_;  // parallel to entries_
-  std::vector<Entry> entries_;
+  using config::Reader::Reader;
+  scenario::Source SourceOf(const YAML::Mark& mark) const {
+    const Position at = PositionOf(mark);
+    return scenario::Source{file(), at.line, at.column};
+  }
 };
-
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  const std::string& file() const { return file_; }
-  scenario::Source SourceOf(const YAML::Mark& mark) const;
-
-  [[noreturn]] void Fail(const YAML::Mark& mark, std::string field, std::string message) const;
-  // At the entry's value.
-  [[noreturn]] void Fail(const Entry& e, std::string message) const { Fail(e.ValueMark(), e.path, std::move(message)); }
-
-  // A mapping of known fields; nothing (`key:`) is an empty mapping.
-  Fields Mapping(const Entry& e, std::initializer_list<std::string_view> known) const;
-  Fields Mapping(const Entry& e, const std::vector<std::string_view>& known) const;
-  // A mapping whose keys are data (ticket handles, metric names): each key once, as text. The
-  // entries' paths end in the key; `what` names a key in errors.
-  std::vector<std::pair<std::string, Entry>> OpenMapping(const Entry& e, std::string_view what) const;
-  // A list; nothing is an empty list.
-  std::vector<Entry> List(const Entry& e) const;
-
-  // Any scalar, as written. `expected` describes it in the error ("a customer handle").
-  std::string Text(const Entry& e, std::string_view expected) const;
-  std::string NonEmptyText(const Entry& e, std::string_view expected) const;
-  // One of `known`, with a suggestion when it is not.
-  std::string Name(const Entry& e, std::string_view what, const std::vector<std::string_view>& known) const;
-  // A handle: letters, digits, '_', '-' and '.', at most 64 characters.
-  std::string Handle(const Entry& e, std::string_view what) const;
-  // A list of non-empty texts, each once.
-  std::vector<std::string> Texts(const Entry& e, std::string_view what) const;
-
-  std::int64_t Int(const Entry& e, std::int64_t min, std::int64_t max) const;
-  std::uint64_t Uint64(const Entry& e) const;
-  bool Bool(const Entry& e) const;
-  double Number(const Entry& e, double min, double max) const;
-  double Probability(const Entry& e) const { return Number(e, 0.0, 1.0); }
-  // A duration ("0s", "90m", "1h30m", "3d") between min and max. `negative_note` is added when
-  // a negative duration is refused ("a step cannot happen before the run starts").
-  sim::Duration Duration(const Entry& e, sim::Duration min, sim::Duration max,
-                         std::string_view negative_note = "") const;
-
- private:
-  std::string file_;
-};
-
-std::string Describe(const YAML::Node& node);
 
 }  // namespace rh::harness::scenario::detail

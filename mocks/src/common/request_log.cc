@@ -29,4 +29,25 @@ void RequestLog::Clear() {
   dropped_ = 0;
 }
 
+OrderedJson RequestLogEntryJson(const RequestLogEntry& e, LogTime time) {
+  OrderedJson out = {{"seq", e.seq}};
+  if (time == LogTime::kSeconds) {
+    out["at_s"] = sim::ToSeconds(e.at.time_since_epoch());
+  } else {
+    out["at_ns"] = e.at.time_since_epoch().count();
+  }
+  out["method"] = e.method;
+  out["target"] = e.target;
+  out["account"] = e.account;
+  out["status"] = e.status;
+  out["rate_limit"] = e.rate_limit;
+  return out;
+}
+
+OrderedJson RequestLogEntriesJson(const RequestLog& log, LogTime time) {
+  OrderedJson list = OrderedJson::array();
+  for (const RequestLogEntry& e : log.entries()) list.push_back(RequestLogEntryJson(e, time));
+  return list;
+}
+
 }  // namespace rh::mocks

@@ -37,16 +37,6 @@ OrderedJson DeliveryJson(const CustomerDelivery& d) {
           {"decided_datetime", Datetime(d.decided)}};
 }
 
-OrderedJson RequestJson(const RequestLogEntry& e) {
-  return {{"seq", e.seq},
-          {"at_s", sim::ToSeconds(e.at.time_since_epoch())},
-          {"method", e.method},
-          {"target", e.target},
-          {"account", e.account},
-          {"status", e.status},
-          {"rate_limit", e.rate_limit}};
-}
-
 OrderedJson HeadersJson(const sim::Headers& headers) {
   OrderedJson out = OrderedJson::object();
   for (const auto& [k, v] : headers.fields()) out[k] = v;
@@ -256,6 +246,143 @@ sim::Response Core::HandleInspection(const sim::Request& request, sim::Moment no
   }
 }
 
+namespace {
+
+// POST /_rehearsal/users: a user, and the API keys it signs in with.
+sim::Response SeedUser(Core& core, const OrderedJson& body, sim::Moment now) {
+  if (!body.is_object() || !body.contains("email")) return BadRequest("a user needs an email");
+  User user;
+  user.id = body.value("id", std::uint64_t{0});
+  user.email = body.value("email", "");
+  user.firstname = body.value("firstname", "");
+  user.lastname = body.value("lastname", "");
+  user.role = body.value("role", "admin");
+  user.password = body.value("password", "");
+  const std::uint64_t id = core.AddUserLocked(std::move(user), now.wall);
+  if (const OrderedJson* keys = Find(body, "api_keys"); keys != nullptr && keys->is_array()) {
+    for (const OrderedJson& key : *keys) {
+      if (key.is_string()) core.state.api_keys.push_back({id, key.get<std::string>()});
+    }
+  }
+  return JsonResponse(201, OrderedJson{{"id", id}});
+}
+
+// POST /_rehearsal/oauth-tokens: an OAuth token for a user, with scopes and a lifetime.
+sim::Response SeedOAuthToken(Core& core, const OrderedJson& body, sim::Moment now) {
+  if (!body.is_object() || !body.value("access_token", OrderedJson()).is_string() ||
+      !AsUint(body.value("user_id", OrderedJson()))) {
+    return BadRequest("a token needs an access_token and a user_id");
+  }
+  OAuthToken token;
+  token.access_token = body["access_token"].get<std::string>();
+  token.user_id = *AsUint(body["user_id"]);
+  if (const OrderedJson* scopes = Find(body, "scopes"); scopes != nullptr && scopes->is_array()) {
+    for (const OrderedJson& s : *scopes) {
+      if (s.is_string()) token.scopes.push_back(s.get<std::string>());
+    }
+  }
+  if (const OrderedJson* ttl = Find(body, "expires_in_s"); ttl != nullptr && AsUint(*ttl)) {
+    if (*AsUint(*ttl) > kMaxTokenLifetimeSeconds) return BadRequest("expires_in_s is at most ten years");
+    token.expires_at = now.monotonic + sim::Sec(static_cast<std::int64_t>(*AsUint(*ttl)));
+  }
+  core.state.oauth_tokens.push_back(std::move(token));
+  return EmptyResponse(201);
+}
+
+// POST /_rehearsal/customer-messages: a customer writes (a new ticket or a message on one).
+sim::Response PostCustomerMessage(Core& core, const OrderedJson& body, sim::Moment now) {
+  if (!body.is_object()) return BadRequest("a customer message is a JSON object");
+  CustomerMessage message;
+  message.channel = body.value("channel", "email");
+  if (const OrderedJson* id = Find(body, "customer_id"); id != nullptr && AsUint(*id)) message.customer_id = AsUint(*id);
+  message.email = body.value("email", "");
+  message.address = body.value("address", "");
+  if (const OrderedJson* s = Find(body, "subject"); s != nullptr && s->is_string()) message.subject = s->get<std::string>();
+  message.body_text = body.value("body_text", "");
+  if (const OrderedJson* id = Find(body, "ticket_id"); id != nullptr && AsUint(*id)) message.ticket_id = AsUint(*id);
+  const auto result = core.CustomerWritesLocked(message, now);
+  if (!result) return BadRequest(result.error());
+  return JsonResponse(201, OrderedJson{{"ticket_id", result->ticket_id},
+                                       {"message_id", result->message_id},
+                                       {"customer_id", result->customer_id},
+                                       {"new_ticket", result->new_ticket}});
+}
+
+// PUT /_rehearsal/rate-limits: a plan, or limits and a window within bounds.
+sim::Response PutRateLimits(Core& core, const OrderedJson& body) {
+  if (!body.is_object()) return BadRequest("rate limits are a JSON object");
+  RateLimits r = core.config.rate_limits;
+  const OrderedJson* plan = Find(body, "plan");
+  if (plan != nullptr) {
+    const std::string name = plan->is_string() ? plan->get<std::string>() : "";
+    if (name == "standard") r = RateLimits::Standard();
+    else if (name == "enterprise") r = RateLimits::Enterprise();
+    else return BadRequest("plan is standard or enterprise");
+  }
+  if (const OrderedJson* v = Find(body, "enabled"); v != nullptr) {
+    if (!v->is_boolean()) return BadRequest("enabled is a boolean");
+    r.enabled = v->get<bool>();
+  }
+  // Bounds that keep every bucket's drain time at least a microsecond and its arithmetic far
+  // from overflow: up to a million requests per window, windows of 1 ms to a day.
+  for (const auto& [key, limit] : {std::pair{"api_key_limit", &r.api_key_limit}, std::pair{"oauth_limit", &r.oauth_limit}}) {
+    const OrderedJson* v = Find(body, key);
+    if (v == nullptr) continue;
+    const auto n = IntegerWithin(*v, 1, kMaxRequestsPerWindow);
+    if (!n) return BadRequest(std::string(key) + " is an integer from 1 to " + std::to_string(kMaxRequestsPerWindow));
+    *limit = *n;
+  }
+  if (const OrderedJson* w = Find(body, "window_s"); w != nullptr) {
+    const auto seconds = NumberWithin(*w, kMinWindowSeconds, kMaxWindowSeconds);
+    if (!seconds) return BadRequest("window_s is a number of seconds from 0.001 to 86400");
+    r.window = std::chrono::duration_cast<sim::Duration>(std::chrono::duration<double>(*seconds));
+  }
+  if (r.window / r.api_key_limit < std::chrono::microseconds(1) || r.window / r.oauth_limit < std::chrono::microseconds(1)) {
+    return BadRequest("window_s / limit must be at least a microsecond");
+  }
+  core.config.rate_limits = r;
+  core.ApplyRateLimits();
+  return EmptyResponse(204);
+}
+
+// PUT /_rehearsal/sending: the delay, jitter, failure rate and silent drop of sending.
+sim::Response PutSending(Core& core, const OrderedJson& body) {
+  if (!body.is_object()) return BadRequest("sending is a JSON object");
+  Sending s = core.config.sending;
+  for (const auto& [key, field] : {std::pair{"delay_ms", &s.delay}, std::pair{"jitter_ms", &s.jitter}}) {
+    const OrderedJson* v = Find(body, key);
+    if (v == nullptr) continue;
+    const auto ms = IntegerWithin(*v, 0, kMaxDelayMs);
+    if (!ms) return BadRequest(std::string(key) + " is an integer from 0 to " + std::to_string(kMaxDelayMs));
+    *field = sim::Ms(*ms);
+  }
+  if (const OrderedJson* v = Find(body, "failure_rate"); v != nullptr) {
+    const auto rate = NumberWithin(*v, 0.0, 1.0);
+    if (!rate) return BadRequest("failure_rate is a number from 0 to 1");
+    s.failure_rate = *rate;
+  }
+  const OrderedJson* drop = Find(body, "silent_drop");
+  const std::string drop_name = drop != nullptr && drop->is_string() ? drop->get<std::string>() : "";
+  if (drop_name == "marked_sent") s.silent_drop = SilentDrop::kMarkedSent;
+  if (drop_name == "never_sent") s.silent_drop = SilentDrop::kNeverSent;
+  core.config.sending = s;
+  return EmptyResponse(204);
+}
+
+// POST /_rehearsal/send-failures: the next `count` sends fail with `error`.
+sim::Response PostSendFailures(Core& core, const OrderedJson& body) {
+  const OrderedJson* count = body.is_object() ? Find(body, "count") : nullptr;
+  const auto n = count != nullptr ? IntegerWithin(*count, 0, kMaxForcedFailures) : std::nullopt;
+  if (!n) return BadRequest("send failures need a count from 0 to " + std::to_string(kMaxForcedFailures));
+  const OrderedJson* error = Find(body, "error");
+  if (error != nullptr && !error->is_string()) return BadRequest("error is a string");
+  core.forced_failures = static_cast<int>(*n);
+  core.forced_failure_error = error != nullptr ? error->get<std::string>() : core.config.sending.failure_error;
+  return EmptyResponse(204);
+}
+
+}  // namespace
+
 sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now) {
   using M = sim::Method;
   const std::string_view path = request.Path();
@@ -268,23 +395,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     return request.method == method && MatchPath(pattern, path).has_value();
   };
 
-  if (is(M::kPost, "/_rehearsal/users")) {
-    if (!body.is_object() || !body.contains("email")) return BadRequest("a user needs an email");
-    User user;
-    user.id = body.value("id", std::uint64_t{0});
-    user.email = body.value("email", "");
-    user.firstname = body.value("firstname", "");
-    user.lastname = body.value("lastname", "");
-    user.role = body.value("role", "admin");
-    user.password = body.value("password", "");
-    const std::uint64_t id = AddUserLocked(std::move(user), now.wall);
-    if (const OrderedJson* keys = Find(body, "api_keys"); keys != nullptr && keys->is_array()) {
-      for (const OrderedJson& key : *keys) {
-        if (key.is_string()) state.api_keys.push_back({id, key.get<std::string>()});
-      }
-    }
-    return JsonResponse(201, OrderedJson{{"id", id}});
-  }
+  if (is(M::kPost, "/_rehearsal/users")) return SeedUser(*this, body, now);
   if (is(M::kPost, "/_rehearsal/api-keys")) {
     if (!body.is_object() || !AsUint(body.value("user_id", OrderedJson())) || !body.value("key", OrderedJson()).is_string()) {
       return BadRequest("an API key needs a user_id and a key");
@@ -292,26 +403,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     state.api_keys.push_back({*AsUint(body["user_id"]), body["key"].get<std::string>()});
     return EmptyResponse(201);
   }
-  if (is(M::kPost, "/_rehearsal/oauth-tokens")) {
-    if (!body.is_object() || !body.value("access_token", OrderedJson()).is_string() ||
-        !AsUint(body.value("user_id", OrderedJson()))) {
-      return BadRequest("a token needs an access_token and a user_id");
-    }
-    OAuthToken token;
-    token.access_token = body["access_token"].get<std::string>();
-    token.user_id = *AsUint(body["user_id"]);
-    if (const OrderedJson* scopes = Find(body, "scopes"); scopes != nullptr && scopes->is_array()) {
-      for (const OrderedJson& s : *scopes) {
-        if (s.is_string()) token.scopes.push_back(s.get<std::string>());
-      }
-    }
-    if (const OrderedJson* ttl = Find(body, "expires_in_s"); ttl != nullptr && AsUint(*ttl)) {
-      if (*AsUint(*ttl) > kMaxTokenLifetimeSeconds) return BadRequest("expires_in_s is at most ten years");
-      token.expires_at = now.monotonic + sim::Sec(static_cast<std::int64_t>(*AsUint(*ttl)));
-    }
-    state.oauth_tokens.push_back(std::move(token));
-    return EmptyResponse(201);
-  }
+  if (is(M::kPost, "/_rehearsal/oauth-tokens")) return SeedOAuthToken(*this, body, now);
   if (is(M::kPost, "/_rehearsal/integrations")) return IdResponse(SeedIntegrationLocked(body, now.wall));
   if (is(M::kPost, "/_rehearsal/customers")) return IdResponse(SeedCustomerLocked(body, now));
   if (is(M::kPut, "/_rehearsal/customers/{id}/integrations/{iid}")) {
@@ -325,23 +417,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     return EmptyResponse(204);
   }
   if (is(M::kPost, "/_rehearsal/tickets")) return IdResponse(SeedTicketLocked(body, now));
-  if (is(M::kPost, "/_rehearsal/customer-messages")) {
-    if (!body.is_object()) return BadRequest("a customer message is a JSON object");
-    CustomerMessage message;
-    message.channel = body.value("channel", "email");
-    if (const OrderedJson* id = Find(body, "customer_id"); id != nullptr && AsUint(*id)) message.customer_id = AsUint(*id);
-    message.email = body.value("email", "");
-    message.address = body.value("address", "");
-    if (const OrderedJson* s = Find(body, "subject"); s != nullptr && s->is_string()) message.subject = s->get<std::string>();
-    message.body_text = body.value("body_text", "");
-    if (const OrderedJson* id = Find(body, "ticket_id"); id != nullptr && AsUint(*id)) message.ticket_id = AsUint(*id);
-    const auto result = CustomerWritesLocked(message, now);
-    if (!result) return BadRequest(result.error());
-    return JsonResponse(201, OrderedJson{{"ticket_id", result->ticket_id},
-                                         {"message_id", result->message_id},
-                                         {"customer_id", result->customer_id},
-                                         {"new_ticket", result->new_ticket}});
-  }
+  if (is(M::kPost, "/_rehearsal/customer-messages")) return PostCustomerMessage(*this, body, now);
   if (is(M::kGet, "/_rehearsal/deliveries")) {
     OrderedJson data = OrderedJson::array();
     for (const CustomerDelivery& d : deliveries) data.push_back(DeliveryJson(d));
@@ -353,9 +429,8 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     return JsonResponse(200, OrderedJson{{"data", std::move(data)}});
   }
   if (is(M::kGet, "/_rehearsal/requests")) {
-    OrderedJson data = OrderedJson::array();
-    for (const RequestLogEntry& e : request_log.entries()) data.push_back(RequestJson(e));
-    return JsonResponse(200, OrderedJson{{"data", std::move(data)}, {"dropped", request_log.dropped()}});
+    return JsonResponse(200, OrderedJson{{"data", RequestLogEntriesJson(request_log, LogTime::kSeconds)},
+                                         {"dropped", request_log.dropped()}});
   }
   if (is(M::kGet, "/_rehearsal/integration-calls")) {
     OrderedJson data = OrderedJson::array();
@@ -369,73 +444,9 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
                                          {"api_key", {{"limit", r.api_key_limit}, {"level", api_key_bucket.Level(now.monotonic)}}},
                                          {"oauth", {{"limit", r.oauth_limit}, {"level", oauth_bucket.Level(now.monotonic)}}}});
   }
-  if (is(M::kPut, "/_rehearsal/rate-limits")) {
-    if (!body.is_object()) return BadRequest("rate limits are a JSON object");
-    RateLimits r = config.rate_limits;
-    const OrderedJson* plan = Find(body, "plan");
-    if (plan != nullptr) {
-      const std::string name = plan->is_string() ? plan->get<std::string>() : "";
-      if (name == "standard") r = RateLimits::Standard();
-      else if (name == "enterprise") r = RateLimits::Enterprise();
-      else return BadRequest("plan is standard or enterprise");
-    }
-    if (const OrderedJson* v = Find(body, "enabled"); v != nullptr) {
-      if (!v->is_boolean()) return BadRequest("enabled is a boolean");
-      r.enabled = v->get<bool>();
-    }
-    // Bounds that keep every bucket's drain time at least a microsecond and its arithmetic far
-    // from overflow: up to a million requests per window, windows of 1 ms to a day.
-    for (const auto& [key, limit] : {std::pair{"api_key_limit", &r.api_key_limit}, std::pair{"oauth_limit", &r.oauth_limit}}) {
-      const OrderedJson* v = Find(body, key);
-      if (v == nullptr) continue;
-      const auto n = IntegerWithin(*v, 1, kMaxRequestsPerWindow);
-      if (!n) return BadRequest(std::string(key) + " is an integer from 1 to " + std::to_string(kMaxRequestsPerWindow));
-      *limit = *n;
-    }
-    if (const OrderedJson* w = Find(body, "window_s"); w != nullptr) {
-      const auto seconds = NumberWithin(*w, kMinWindowSeconds, kMaxWindowSeconds);
-      if (!seconds) return BadRequest("window_s is a number of seconds from 0.001 to 86400");
-      r.window = std::chrono::duration_cast<sim::Duration>(std::chrono::duration<double>(*seconds));
-    }
-    if (r.window / r.api_key_limit < std::chrono::microseconds(1) || r.window / r.oauth_limit < std::chrono::microseconds(1)) {
-      return BadRequest("window_s / limit must be at least a microsecond");
-    }
-    config.rate_limits = r;
-    ApplyRateLimits();
-    return EmptyResponse(204);
-  }
-  if (is(M::kPut, "/_rehearsal/sending")) {
-    if (!body.is_object()) return BadRequest("sending is a JSON object");
-    Sending s = config.sending;
-    for (const auto& [key, field] : {std::pair{"delay_ms", &s.delay}, std::pair{"jitter_ms", &s.jitter}}) {
-      const OrderedJson* v = Find(body, key);
-      if (v == nullptr) continue;
-      const auto ms = IntegerWithin(*v, 0, kMaxDelayMs);
-      if (!ms) return BadRequest(std::string(key) + " is an integer from 0 to " + std::to_string(kMaxDelayMs));
-      *field = sim::Ms(*ms);
-    }
-    if (const OrderedJson* v = Find(body, "failure_rate"); v != nullptr) {
-      const auto rate = NumberWithin(*v, 0.0, 1.0);
-      if (!rate) return BadRequest("failure_rate is a number from 0 to 1");
-      s.failure_rate = *rate;
-    }
-    const OrderedJson* drop = Find(body, "silent_drop");
-    const std::string drop_name = drop != nullptr && drop->is_string() ? drop->get<std::string>() : "";
-    if (drop_name == "marked_sent") s.silent_drop = SilentDrop::kMarkedSent;
-    if (drop_name == "never_sent") s.silent_drop = SilentDrop::kNeverSent;
-    config.sending = s;
-    return EmptyResponse(204);
-  }
-  if (is(M::kPost, "/_rehearsal/send-failures")) {
-    const OrderedJson* count = body.is_object() ? Find(body, "count") : nullptr;
-    const auto n = count != nullptr ? IntegerWithin(*count, 0, kMaxForcedFailures) : std::nullopt;
-    if (!n) return BadRequest("send failures need a count from 0 to " + std::to_string(kMaxForcedFailures));
-    const OrderedJson* error = Find(body, "error");
-    if (error != nullptr && !error->is_string()) return BadRequest("error is a string");
-    forced_failures = static_cast<int>(*n);
-    forced_failure_error = error != nullptr ? error->get<std::string>() : config.sending.failure_error;
-    return EmptyResponse(204);
-  }
+  if (is(M::kPut, "/_rehearsal/rate-limits")) return PutRateLimits(*this, body);
+  if (is(M::kPut, "/_rehearsal/sending")) return PutSending(*this, body);
+  if (is(M::kPost, "/_rehearsal/send-failures")) return PostSendFailures(*this, body);
   if (is(M::kPost, "/_rehearsal/run-due-sends")) {
     RunDueSendsLocked(now);
     return EmptyResponse(204);

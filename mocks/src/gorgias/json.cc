@@ -176,6 +176,9 @@ OrderedJson Core::TicketJsonOf(const Ticket& t, TicketView view) const {
   for (std::uint64_t id : t.message_ids) {
     const auto m = state.messages.find(id);
     if (m == state.messages.end()) continue;
+    // A ticket that listed another ticket's message would show the customer's words on the wrong
+    // conversation, and every reader (the pipeline, the oracles) would believe it.
+    RH_CHECK(m->second.ticket_id == t.id, "a ticket lists a message of another ticket");
     ++count;
     if (first == nullptr) first = &m->second;
     last = &m->second;

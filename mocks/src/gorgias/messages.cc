@@ -217,6 +217,7 @@ std::uint64_t Core::InsertMessage(Ctx& ctx, Ticket& ticket, const MessageDraft& 
   } else {
     queue = true;
   }
+  RH_CHECK(m.ticket_id == ticket.id, "a message was filed on a ticket it does not belong to");
   ticket.message_ids.push_back(m.id);
   ticket.last_message = m.created;
   if (!d.from_agent) {

@@ -100,7 +100,7 @@ struct Core {
   OrderedJson Paged(const Call& call, OrderedJson data, const Page& page, std::size_t total) const;
   OrderedJson SparseAttributes(const Call& call, std::string_view type, OrderedJson attributes) const;
 
-  // --- API (api.cc) ------------------------------------------------------------------------
+  // --- API (a file per resource: profiles.cc, lists.cc, segments.cc, events.cc, profile_jobs.cc, campaigns.cc)
   Reply GetProfiles(Call& call);
   Reply CreateProfile(Call& call);
   Reply GetProfile(Call& call);

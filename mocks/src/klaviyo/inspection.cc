@@ -419,17 +419,7 @@ sim::Response Core::HandleInspection(const sim::Request& request, sim::Moment no
     return JsonResponse(200, OrderedJson{{"data", std::move(data)}});
   }
   if (request.method == sim::Method::kGet && path == "/_rehearsal/requests") {
-    OrderedJson data = OrderedJson::array();
-    for (const RequestLogEntry& e : log.entries()) {
-      data.push_back({{"seq", e.seq},
-                      {"at_ns", e.at.time_since_epoch().count()},
-                      {"method", e.method},
-                      {"target", e.target},
-                      {"account", e.account},
-                      {"status", e.status},
-                      {"rate_limit", e.rate_limit}});
-    }
-    return JsonResponse(200, OrderedJson{{"data", std::move(data)}, {"dropped", log.dropped()}});
+    return JsonResponse(200, OrderedJson{{"data", RequestLogEntriesJson(log, LogTime::kNanoseconds)}, {"dropped", log.dropped()}});
   }
   if (path == "/_rehearsal/rate-limits" && request.method == sim::Method::kPut) {
     auto doc = parse();

@@ -1419,6 +1419,61 @@ bool ReadRate(const Json& doc, const char* key, double& out, std::string& error)
   return true;
 }
 
+// PUT /_rehearsal/error-model over `m`: an accuracy (a uniform confusion), the swap rate of
+// ambiguous messages, and confusion cells by intent; what is wrong otherwise.
+sim::Expected<ErrorModel, std::string> ReadErrorModel(const Json& doc, ErrorModel m) {
+  std::string error;
+  if (doc.contains("accuracy")) {
+    double a = 0;
+    if (!ReadRate(doc, "accuracy", a, error)) return sim::MakeUnexpected(error);
+    m.confusion = ErrorModel::Uniform(a).confusion;
+  }
+  if (!ReadRate(doc, "ambiguous_swap", m.ambiguous_swap, error)) return sim::MakeUnexpected(error);
+  if (doc.contains("confusion")) {
+    const Json& c = doc["confusion"];
+    if (!c.is_object()) return sim::MakeUnexpected(std::string("confusion must be an object of objects"));
+    if (m.confusion.size() != static_cast<std::size_t>(kIntentCount)) m.confusion = ErrorModel::Uniform(1.0).confusion;
+    for (const auto& [truth, row] : c.items()) {
+      const auto t = ParseIntent(truth);
+      if (!t || !row.is_object()) return sim::MakeUnexpected("unknown intent " + truth);
+      std::vector<double> r(kIntentCount, 0.0);
+      for (const auto& [answer, p] : row.items()) {
+        const auto a = ParseIntent(answer);
+        if (!a || !NumberWithin(p, 0.0, 1e6)) return sim::MakeUnexpected("bad cell " + truth + "/" + answer);
+        r[static_cast<int>(*a)] = p.get<double>();
+      }
+      m.confusion[static_cast<int>(*t)] = r;
+    }
+  }
+  return m;
+}
+
+// POST /_rehearsal/scripts: a scripted answer and when it applies; what is wrong otherwise.
+sim::Expected<Script, std::string> ReadScript(const Json& d) {
+  Script s;
+  s.contains = d.value("contains", "");
+  s.regex = d.value("regex", "");
+  s.nth_call = d.value("nth_call", std::uint64_t{0});
+  if (d.contains("api")) {
+    const std::string api = d.value("api", "");
+    if (api != "openai" && api != "anthropic") return sim::MakeUnexpected(std::string("api must be \"openai\" or \"anthropic\""));
+    s.api = api == "openai" ? Api::kOpenAi : Api::kAnthropic;
+  }
+  s.text = d.value("text", "");
+  if (d.contains("json")) s.json = OrderedJson::parse(d["json"].dump());
+  s.status = d.value("status", 0);
+  if (s.status != 0 && (s.status < 400 || s.status > 599)) {
+    return sim::MakeUnexpected(std::string("status must be from 400 to 599"));
+  }
+  s.error_type = d.value("error_type", "");
+  s.error_message = d.value("error_message", "");
+  s.times = d.value("times", std::uint64_t{0});
+  if (!s.regex.empty()) {
+    if (const auto regex = LinearRegex::Compile(s.regex); !regex) return sim::MakeUnexpected("invalid regex: " + regex.error());
+  }
+  return s;
+}
+
 }  // namespace
 
 sim::Response LlmMock::State::Inspect(const sim::Request& request) {
@@ -1490,30 +1545,9 @@ sim::Response LlmMock::State::InspectUnchecked(const sim::Request& request) {
     return JsonResponse(200, Json::object());
   }
   if (request.method == sim::Method::kPut && path == "/_rehearsal/error-model") {
-    ErrorModel m = config.error_model;
-    if (doc->contains("accuracy")) {
-      double a = 0;
-      if (!ReadRate(*doc, "accuracy", a, error)) return fail(400, error);
-      m.confusion = ErrorModel::Uniform(a).confusion;
-    }
-    if (!ReadRate(*doc, "ambiguous_swap", m.ambiguous_swap, error)) return fail(400, error);
-    if (doc->contains("confusion")) {
-      const Json& c = (*doc)["confusion"];
-      if (!c.is_object()) return fail(400, "confusion must be an object of objects");
-      if (m.confusion.size() != static_cast<std::size_t>(kIntentCount)) m.confusion = ErrorModel::Uniform(1.0).confusion;
-      for (const auto& [truth, row] : c.items()) {
-        const auto t = ParseIntent(truth);
-        if (!t || !row.is_object()) return fail(400, "unknown intent " + truth);
-        std::vector<double> r(kIntentCount, 0.0);
-        for (const auto& [answer, p] : row.items()) {
-          const auto a = ParseIntent(answer);
-          if (!a || !NumberWithin(p, 0.0, 1e6)) return fail(400, "bad cell " + truth + "/" + answer);
-          r[static_cast<int>(*a)] = p.get<double>();
-        }
-        m.confusion[static_cast<int>(*t)] = r;
-      }
-    }
-    config.error_model = m;
+    auto m = ReadErrorModel(*doc, config.error_model);
+    if (!m) return fail(400, m.error());
+    config.error_model = std::move(*m);
     return JsonResponse(200, Json::object());
   }
   if (request.method == sim::Method::kPut && path == "/_rehearsal/rate-limits") {
@@ -1534,27 +1568,9 @@ sim::Response LlmMock::State::InspectUnchecked(const sim::Request& request) {
     return JsonResponse(200, Json::object());
   }
   if (request.method == sim::Method::kPost && path == "/_rehearsal/scripts") {
-    Script s;
-    const Json& d = *doc;
-    s.contains = d.value("contains", "");
-    s.regex = d.value("regex", "");
-    s.nth_call = d.value("nth_call", std::uint64_t{0});
-    if (d.contains("api")) {
-      const std::string api = d.value("api", "");
-      if (api != "openai" && api != "anthropic") return fail(400, "api must be \"openai\" or \"anthropic\"");
-      s.api = api == "openai" ? Api::kOpenAi : Api::kAnthropic;
-    }
-    s.text = d.value("text", "");
-    if (d.contains("json")) s.json = OrderedJson::parse(d["json"].dump());
-    s.status = d.value("status", 0);
-    if (s.status != 0 && (s.status < 400 || s.status > 599)) return fail(400, "status must be from 400 to 599");
-    s.error_type = d.value("error_type", "");
-    s.error_message = d.value("error_message", "");
-    s.times = d.value("times", std::uint64_t{0});
-    if (!s.regex.empty()) {
-      if (const auto regex = LinearRegex::Compile(s.regex); !regex) return fail(400, "invalid regex: " + regex.error());
-    }
-    scripts.push_back(std::move(s));
+    auto script = ReadScript(*doc);
+    if (!script) return fail(400, script.error());
+    scripts.push_back(std::move(*script));
     return JsonResponse(201, Json{{"id", scripts.size() - 1}});
   }
   return fail(404, "no inspection route " + std::string(sim::MethodName(request.method)) + " " + std::string(path));

@@ -267,13 +267,30 @@ void ProduceWebhook(Core& core, Action& action, std::string_view topic, const Or
   }
 }
 
+namespace {
+
+// An order's units: none refunded or sent beyond what was ordered. A broken one would render a
+// plausible order (a negative fulfillable count is clamped to 0 in Fulfillable) and the pipeline
+// would refund or promise units that never existed.
+void CheckOrderInvariants(const Order& order) {
+  for (const LineItem& line : order.line_items) {
+    RH_CHECK(line.quantity >= 0, "a line item has a negative quantity");
+    RH_CHECK(line.refunded >= 0 && line.refunded <= line.quantity, "a line item's refunded units exceed its units");
+    RH_CHECK(line.fulfilled >= 0 && line.fulfilled <= line.quantity, "a line item's fulfilled units exceed its units");
+  }
+}
+
+}  // namespace
+
 void OrderChanged(Core& core, Action& action, Order& order) {
+  CheckOrderInvariants(order);
   order.updated_at = action.now.wall;
   ProduceWebhook(core, action, "orders/updated", RenderOrder(core, order));
 }
 
 void FulfillmentStatusMayHaveMoved(Core& core, Action& action, Order& order,
                                    const std::optional<std::string>& before) {
+  CheckOrderInvariants(order);
   order.updated_at = action.now.wall;
   const std::optional<std::string> after = OrderFulfillmentStatus(order);
   // Only moving forward announces it (a cancelled fulfillment does not "partially fulfil").

@@ -1364,28 +1364,58 @@ sim::Response ErrorsOnly(Core& core, Action& action, const std::vector<GqlError>
 
 }  // namespace
 
-sim::Response HandleGraphql(Core& core, Action& action, const sim::Request& request, const std::string& version) {
-  (void)version;
-  // The body: {"query","variables","operationName"} as JSON, or the bare query as
-  // application/graphql (both accepted by Shopify).
+// What a GraphQL request asks: the body {"query","variables","operationName"} as JSON, or the bare
+// query as application/graphql (both accepted by Shopify); nothing when there is no query.
+struct GraphqlRequest {
   std::string query;
   Json variables = Json::object();
   std::string operation_name;
+};
+
+std::optional<GraphqlRequest> ReadGraphqlRequest(const sim::Request& request) {
+  GraphqlRequest out;
   const std::string_view content_type = request.headers.GetOr("Content-Type", "");
   if (ToLower(content_type).rfind("application/graphql", 0) == 0) {
-    query = request.body;
-  } else {
-    if (!HasJsonContentType(request)) return MissingParameter("query");
-    std::optional<Json> body = ParseJsonBody(request);
-    if (!body || !body->is_object() || !body->contains("query") || !(*body)["query"].is_string()) {
-      return MissingParameter("query");
-    }
-    query = (*body)["query"].get<std::string>();
-    if (body->contains("variables") && (*body)["variables"].is_object()) variables = (*body)["variables"];
-    if (body->contains("operationName") && (*body)["operationName"].is_string()) {
-      operation_name = (*body)["operationName"].get<std::string>();
-    }
+    out.query = request.body;
+    return out;
   }
+  if (!HasJsonContentType(request)) return std::nullopt;
+  std::optional<Json> body = ParseJsonBody(request);
+  if (!body || !body->is_object() || !body->contains("query") || !(*body)["query"].is_string()) return std::nullopt;
+  out.query = (*body)["query"].get<std::string>();
+  if (body->contains("variables") && (*body)["variables"].is_object()) out.variables = (*body)["variables"];
+  if (body->contains("operationName") && (*body)["operationName"].is_string()) {
+    out.operation_name = (*body)["operationName"].get<std::string>();
+  }
+  return out;
+}
+
+// A query over the single-query cost limit: refused before the bucket is touched (200 with errors).
+sim::Response MaxCostExceeded(Core& core, Action& action, std::int64_t requested) {
+  action.rate_limit_note = "graphql max cost exceeded requested=" + std::to_string(requested);
+  OrderedJson error;
+  error["message"] = "Query cost is " + std::to_string(requested) +
+                     ", which exceeds the single query max cost limit (" + std::to_string(kMaxQueryCost) +
+                     ").\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+                     "cost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+                     "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n";
+  error["extensions"] = {{"code", "MAX_COST_EXCEEDED"},
+                         {"cost", requested},
+                         {"maxCost", kMaxQueryCost},
+                         {"documentation", "https://shopify.dev/api/usage/rate-limits"}};
+  OrderedJson body;
+  body["errors"] = OrderedJson::array({error});
+  body["extensions"] = CostExtension(core, action, requested, nullptr);
+  return JsonResponse(200, body);
+}
+
+sim::Response HandleGraphql(Core& core, Action& action, const sim::Request& request, const std::string& version) {
+  (void)version;
+  std::optional<GraphqlRequest> read = ReadGraphqlRequest(request);
+  if (!read) return MissingParameter("query");
+  const std::string& query = read->query;
+  Json& variables = read->variables;
+  const std::string& operation_name = read->operation_name;
 
   auto parsed = graphql::Parse(query);
   if (!parsed) {
@@ -1443,23 +1473,7 @@ sim::Response HandleGraphql(Core& core, Action& action, const sim::Request& requ
     action.rate_limit_note = "graphql invalid";
     return ErrorsOnly(core, action, validator.errors);
   }
-  if (requested > kMaxQueryCost) {
-    action.rate_limit_note = "graphql max cost exceeded requested=" + std::to_string(requested);
-    OrderedJson error;
-    error["message"] = "Query cost is " + std::to_string(requested) +
-                       ", which exceeds the single query max cost limit (" + std::to_string(kMaxQueryCost) +
-                       ").\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
-                       "cost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
-                       "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n";
-    error["extensions"] = {{"code", "MAX_COST_EXCEEDED"},
-                           {"cost", requested},
-                           {"maxCost", kMaxQueryCost},
-                           {"documentation", "https://shopify.dev/api/usage/rate-limits"}};
-    OrderedJson body;
-    body["errors"] = OrderedJson::array({error});
-    body["extensions"] = CostExtension(core, action, requested, nullptr);
-    return JsonResponse(200, body);
-  }
+  if (requested > kMaxQueryCost) return MaxCostExceeded(core, action, requested);
   const TokenBucket::Decision decision = core.graphql_bucket.TryTake(action.now.monotonic, static_cast<double>(requested));
   if (!decision.admitted) {
     action.rate_limit_note = "graphql throttled requested=" + std::to_string(requested) + " available=" +

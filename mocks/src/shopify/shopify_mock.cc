@@ -190,17 +190,9 @@ std::optional<Plan> ParsePlan(const std::string& name) {
 }
 
 OrderedJson RequestLogJson(const Core& core) {
-  OrderedJson list = OrderedJson::array();
-  for (const auto& e : core.request_log.entries()) {
-    list.push_back({{"seq", e.seq},
-                    {"at_ns", e.at.time_since_epoch().count()},
-                    {"method", e.method},
-                    {"target", e.target},
-                    {"account", e.account},
-                    {"status", e.status},
-                    {"rate_limit", e.rate_limit}});
-  }
-  return OrderedJson{{"total", core.request_log.total()}, {"dropped", core.request_log.dropped()}, {"requests", list}};
+  return OrderedJson{{"total", core.request_log.total()},
+                     {"dropped", core.request_log.dropped()},
+                     {"requests", RequestLogEntriesJson(core.request_log, LogTime::kNanoseconds)}};
 }
 
 OrderedJson HeadersJson(const sim::Headers& headers) {
@@ -276,6 +268,57 @@ OrderedJson SnapshotOf(const Core& core) {
   return OrderedJson{{"customers", customers}, {"orders", orders}, {"webhook_subscriptions", subs}};
 }
 
+// PUT /_rehearsal/limits: a plan, or the REST bucket and the GraphQL rates within bounds, and
+// whether orders.json honours its email filter.
+sim::Response PutLimits(Core& core, const Json& body) {
+  if (!body.is_object()) return ErrorObject(400, OrderedJson{{"body", "must be an object"}});
+  Plan plan = core.config.plan;
+  if (body.contains("plan")) {
+    const std::optional<Plan> p = body["plan"].is_string() ? ParsePlan(body["plan"].get<std::string>()) : std::nullopt;
+    if (!p) return ErrorObject(400, OrderedJson{{"plan", "must be standard, advanced, plus or enterprise"}});
+    plan = *p;
+  }
+  RestLimits rest = body.contains("plan") ? RestLimitsFor(plan) : core.config.rest_limits.value_or(RestLimitsFor(plan));
+  GraphqlLimits gql = body.contains("plan") ? GraphqlLimitsFor(plan) : core.config.graphql_limits.value_or(GraphqlLimitsFor(plan));
+  if (body.contains("rest")) {
+    const Json& r = body["rest"];
+    if (!r.is_object()) return ErrorObject(400, OrderedJson{{"rest", "must be an object"}});
+    if (r.contains("bucket_size")) {
+      const auto size = IntegerWithin(r["bucket_size"], 1, kMaxBucketSize);
+      if (!size) return ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be an integer from 1 to 1000000"}});
+      rest.bucket_size = *size;
+    }
+    if (r.contains("leak_per_second")) {
+      const auto rate = NumberWithin(r["leak_per_second"], kMinRatePerSecond, kMaxRatePerSecond);
+      if (!rate) return ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a number from 0.001 to 1000000"}});
+      rest.leak_each = sim::Duration(static_cast<std::int64_t>(std::llround(1e9 / *rate)));
+    }
+  }
+  if (body.contains("graphql")) {
+    const Json& g = body["graphql"];
+    if (!g.is_object()) return ErrorObject(400, OrderedJson{{"graphql", "must be an object"}});
+    for (const char* key : {"restore_rate", "maximum_available"}) {
+      if (!g.contains(key)) continue;
+      if (!NumberWithin(g[key], kMinRatePerSecond, kMaxRatePerSecond)) {
+        return ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a number from 0.001 to 1000000"}});
+      }
+    }
+    gql.restore_rate = g.value("restore_rate", gql.restore_rate);
+    gql.maximum_available = g.value("maximum_available", gql.maximum_available);
+  }
+  if (body.contains("orders_email_filter")) {
+    const std::string v = body["orders_email_filter"].is_string() ? body["orders_email_filter"].get<std::string>() : "";
+    if (v != "honored" && v != "ignored") {
+      return ErrorObject(400, OrderedJson{{"orders_email_filter", "must be honored or ignored"}});
+    }
+    core.config.orders_email_filter = v == "honored" ? OrdersEmailFilter::kHonored : OrdersEmailFilter::kIgnored;
+  }
+  core.config.plan = plan;
+  ApplyLimits(core, rest, gql);
+  return JsonResponse(200, OrderedJson{{"rest", {{"bucket_size", rest.bucket_size}, {"leak_each_ns", rest.leak_each.count()}}},
+                                       {"graphql", {{"restore_rate", gql.restore_rate}, {"maximum_available", gql.maximum_available}}}});
+}
+
 sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
   const std::string_view path = request.Path();
   const sim::Method m = request.method;
@@ -320,52 +363,7 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
   if (m == sim::Method::kPut && path == "/_rehearsal/limits") {
     const auto body = InspectionBody(request, error);
     if (!body) return error;
-    if (!body->is_object()) return ErrorObject(400, OrderedJson{{"body", "must be an object"}});
-    Plan plan = core.config.plan;
-    if (body->contains("plan")) {
-      const std::optional<Plan> p = (*body)["plan"].is_string() ? ParsePlan((*body)["plan"].get<std::string>()) : std::nullopt;
-      if (!p) return ErrorObject(400, OrderedJson{{"plan", "must be standard, advanced, plus or enterprise"}});
-      plan = *p;
-    }
-    RestLimits rest = body->contains("plan") ? RestLimitsFor(plan) : core.config.rest_limits.value_or(RestLimitsFor(plan));
-    GraphqlLimits gql = body->contains("plan") ? GraphqlLimitsFor(plan) : core.config.graphql_limits.value_or(GraphqlLimitsFor(plan));
-    if (body->contains("rest")) {
-      const Json& r = (*body)["rest"];
-      if (!r.is_object()) return ErrorObject(400, OrderedJson{{"rest", "must be an object"}});
-      if (r.contains("bucket_size")) {
-        const auto size = IntegerWithin(r["bucket_size"], 1, kMaxBucketSize);
-        if (!size) return ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be an integer from 1 to 1000000"}});
-        rest.bucket_size = *size;
-      }
-      if (r.contains("leak_per_second")) {
-        const auto rate = NumberWithin(r["leak_per_second"], kMinRatePerSecond, kMaxRatePerSecond);
-        if (!rate) return ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a number from 0.001 to 1000000"}});
-        rest.leak_each = sim::Duration(static_cast<std::int64_t>(std::llround(1e9 / *rate)));
-      }
-    }
-    if (body->contains("graphql")) {
-      const Json& g = (*body)["graphql"];
-      if (!g.is_object()) return ErrorObject(400, OrderedJson{{"graphql", "must be an object"}});
-      for (const char* key : {"restore_rate", "maximum_available"}) {
-        if (!g.contains(key)) continue;
-        if (!NumberWithin(g[key], kMinRatePerSecond, kMaxRatePerSecond)) {
-          return ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a number from 0.001 to 1000000"}});
-        }
-      }
-      gql.restore_rate = g.value("restore_rate", gql.restore_rate);
-      gql.maximum_available = g.value("maximum_available", gql.maximum_available);
-    }
-    if (body->contains("orders_email_filter")) {
-      const std::string v = (*body)["orders_email_filter"].is_string() ? (*body)["orders_email_filter"].get<std::string>() : "";
-      if (v != "honored" && v != "ignored") {
-        return ErrorObject(400, OrderedJson{{"orders_email_filter", "must be honored or ignored"}});
-      }
-      core.config.orders_email_filter = v == "honored" ? OrdersEmailFilter::kHonored : OrdersEmailFilter::kIgnored;
-    }
-    core.config.plan = plan;
-    ApplyLimits(core, rest, gql);
-    return JsonResponse(200, OrderedJson{{"rest", {{"bucket_size", rest.bucket_size}, {"leak_each_ns", rest.leak_each.count()}}},
-                                         {"graphql", {{"restore_rate", gql.restore_rate}, {"maximum_available", gql.maximum_available}}}});
+    return PutLimits(core, *body);
   }
   if (m == sim::Method::kPost) {
     if (auto p = MatchPath("/_rehearsal/orders/{id}/fulfillments", path)) {

@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "config/file_error.h"
 #include "pipeline/store_time.h"
 #include "pipeline/vocabulary/intent.h"
 #include "sim/expected.h"
-#include "sim/file_error.h"
 #include "sim/time.h"
 
 namespace rh::pipeline {
@@ -233,7 +233,7 @@ struct Policy {
 
 // An expected failure: where (file, line, column, dotted field such as "returns.window_days")
 // and what.
-using PolicyError = sim::FileError;
+using PolicyError = config::FileError;
 
 struct PolicyLoadOptions {
   std::string zoneinfo_dir = std::string(kDefaultZoneinfoDir);

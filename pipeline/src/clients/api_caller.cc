@@ -373,6 +373,9 @@ ApiCaller::Judgement ApiCaller::JudgeResponse(const sim::Response& response, con
 
 std::optional<std::string> ApiCaller::WhyNotRetry(const Judgement& j, int attempt, sim::Instant now,
                                                   const Deadlines& deadlines, CallError& last) {
+  // More attempts than the policy allows would look like a service that needed them (a retry
+  // storm the I8 oracle and the counters would blame on the upstream).
+  RH_CHECK(attempt >= 1 && attempt <= policy_.max_attempts, "a call made more attempts than its retry policy allows");
   if (!j.retryable) return j.reason;
   if (attempt >= policy_.max_attempts) return "out of attempts (" + std::to_string(policy_.max_attempts) + ")";
   if (j.honoured && last.retry_after > policy_.max_retry_after) {

@@ -3,6 +3,7 @@
 target_sources(rh_pipeline PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/api_caller.cc
   ${CMAKE_CURRENT_LIST_DIR}/async_semaphore.cc
+  ${CMAKE_CURRENT_LIST_DIR}/client_set.cc
   ${CMAKE_CURRENT_LIST_DIR}/gorgias_client.cc
   ${CMAKE_CURRENT_LIST_DIR}/klaviyo_client.cc
   ${CMAKE_CURRENT_LIST_DIR}/llm_client.cc

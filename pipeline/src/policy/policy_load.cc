@@ -14,7 +14,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "sim/did_you_mean.h"
+#include "config/did_you_mean.h"
+#include "config/yaml_reader.h"
 
 namespace rh::pipeline {
 namespace {
@@ -30,53 +31,15 @@ const std::vector<std::string_view>& KnownShipmentStatuses() {
   return kStatuses;
 }
 
-struct LoadFailure {
-  PolicyError error;
-};
+using config::Describe;
+using config::Entry;
+using config::Join;
+using config::ParseInt;
 
-// A value in the document: its node, its dotted path and where its key (or list item) starts.
-struct Entry {
-  YAML::Node value;
-  std::string path;
-  YAML::Mark key_mark;
-
-  // yaml-cpp marks an empty value ("key:") at the next token, so nulls point at their key.
-  YAML::Mark ValueMark() const {
-    if (!value.IsDefined() || value.IsNull() || value.Mark().is_null()) return key_mark;
-    return value.Mark();
-  }
-};
-
-std::string Join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-// "; did you mean 'window_days'?" or "; known: a, b, c" (sim::DidYouMean).
+// "; did you mean 'window_days'?" or "; known: a, b, c" (config::DidYouMean).
 template <class Names>
 std::string Suggest(std::string_view got, const Names& known) {
-  return sim::DidYouMean(got, known);
-}
-
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return "nothing";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Scalar:
-      return "'" + node.Scalar() + "'";
-  }
-  return "something else";
-}
-
-std::optional<std::int64_t> ParseInt(std::string_view s) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
+  return config::DidYouMean(got, known);
 }
 
 // A decimal amount in major units ("1000.00", "15", "0.5") as minor units; exact, no floating
@@ -104,16 +67,10 @@ std::optional<std::int64_t> ParseMoney(std::string_view s, int decimals) {
 
 class Loader {
  public:
-  Loader(std::string file, const PolicyLoadOptions& options) : file_(std::move(file)), options_(options) {}
+  Loader(std::string file, const PolicyLoadOptions& options) : reader_(std::move(file)), options_(options) {}
 
   Policy Load(const YAML::Node& doc) {
-    Entry root{doc, "", YAML::Mark()};
-    if (!options_.root_key.empty()) {
-      if (!doc.IsMap() || !doc[options_.root_key]) {
-        Fail(YAML::Mark(), options_.root_key, "missing (the policy is expected under this key)");
-      }
-      root = FindKey(doc, options_.root_key, "");
-    }
+    const Entry root = Root(doc);
     if (root.value.IsNull()) Fail(root.ValueMark(), Join(root.path, "schema_version"), "missing; this build reads 1");
     if (!root.value.IsMap()) Fail(root.ValueMark(), root.path, "expected a mapping of policy sections, got " + Describe(root.value));
 
@@ -149,72 +106,39 @@ class Loader {
   using Handler = std::function<void(const Entry&)>;
 
   [[noreturn]] void Fail(const YAML::Mark& mark, std::string field, std::string message) const {
-    PolicyError error;
-    error.file = file_;
-    error.line = mark.is_null() ? 1 : mark.line + 1;
-    error.column = mark.is_null() ? 1 : mark.column + 1;
-    error.field = std::move(field);
-    error.message = std::move(message);
-    throw LoadFailure{std::move(error)};
+    reader_.Fail(mark, std::move(field), std::move(message));
   }
 
-  // The entry of `key` in a mapping (value undefined when absent).
   static Entry FindKey(const YAML::Node& map, std::string_view key, const std::string& path) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == key) return Entry{it->second, Join(path, key), it->first.Mark()};
+    return config::Reader::FindKey(map, key, path);
+  }
+
+  // The document, or the mapping under options_.root_key when the policy is part of a bigger file.
+  Entry Root(const YAML::Node& doc) const {
+    if (options_.root_key.empty()) return Entry{doc, "", YAML::Mark()};
+    if (!doc.IsMap() || !doc[options_.root_key]) {
+      Fail(YAML::Mark(), options_.root_key, "missing (the policy is expected under this key)");
     }
-    return Entry{YAML::Node(YAML::NodeType::Undefined), Join(path, key), YAML::Mark()};
+    return FindKey(doc, options_.root_key, "");
   }
 
   // Reads a mapping whose fields are known: each key in document order goes to its handler; an
   // unknown or repeated key is refused at the key. Nothing (an empty section) is all defaults.
   void Map(const Entry& e, std::initializer_list<std::pair<std::string_view, Handler>> fields) {
-    if (e.value.IsNull()) return;
-    if (!e.value.IsMap()) Fail(e.ValueMark(), e.path, "expected a mapping of fields, got " + Describe(e.value));
-    std::vector<std::pair<std::string, int>> seen;  // key, 1-based line
-    for (auto it = e.value.begin(); it != e.value.end(); ++it) {
-      const YAML::Mark key_mark = it->first.Mark();
-      if (!it->first.IsScalar()) Fail(key_mark, e.path, "field names must be plain words");
-      const std::string key = it->first.Scalar();
-      const std::string path = Join(e.path, key);
-      for (const auto& [name, line] : seen) {
-        if (name == key) Fail(key_mark, path, "duplicate field (first given on line " + std::to_string(line) + ")");
-      }
-      seen.emplace_back(key, key_mark.line + 1);
-      const auto field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
-      if (field == fields.end()) {
-        std::vector<std::string_view> names;
-        for (const auto& f : fields) names.push_back(f.first);
-        Fail(key_mark, path, "unknown field" + Suggest(key, names));
-      }
-      field->second(Entry{it->second, path, key_mark});
-    }
+    std::vector<std::string_view> names;
+    for (const auto& f : fields) names.push_back(f.first);
+    reader_.EachField(e, names, [&](std::string_view key, const Entry& field) {
+      std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; })->second(field);
+    });
   }
 
-  std::string Scalar(const Entry& e, std::string_view expected) const {
-    if (!e.value.IsScalar()) Fail(e.ValueMark(), e.path, "expected " + std::string(expected) + ", got " + Describe(e.value));
-    return e.value.Scalar();
-  }
+  std::string Scalar(const Entry& e, std::string_view expected) const { return reader_.Text(e, expected); }
 
-  std::int64_t Int(const Entry& e, std::int64_t min, std::int64_t max) const {
-    const std::string text = Scalar(e, "a whole number");
-    const auto v = ParseInt(text);
-    if (!v) Fail(e.ValueMark(), e.path, "expected a whole number, got '" + text + "'");
-    if (*v < min || *v > max) {
-      Fail(e.ValueMark(), e.path,
-           "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
-    }
-    return *v;
-  }
+  std::int64_t Int(const Entry& e, std::int64_t min, std::int64_t max) const { return reader_.Int(e, min, max); }
 
   int SmallInt(const Entry& e, int min, int max) const { return static_cast<int>(Int(e, min, max)); }
 
-  bool Bool(const Entry& e) const {
-    const std::string text = Scalar(e, "true or false");
-    if (text == "true") return true;
-    if (text == "false") return false;
-    Fail(e.ValueMark(), e.path, "expected true or false, got '" + text + "'");
-  }
+  bool Bool(const Entry& e) const { return reader_.Bool(e); }
 
   double Fraction(const Entry& e) const {
     const std::string text = Scalar(e, "a number between 0 and 1");
@@ -263,16 +187,7 @@ class Loader {
   }
 
   // A list of scalars, each with its entry (for errors on one item). Nothing is an empty list.
-  std::vector<Entry> List(const Entry& e) const {
-    std::vector<Entry> items;
-    if (e.value.IsNull()) return items;
-    if (!e.value.IsSequence()) Fail(e.ValueMark(), e.path, "expected a list, got " + Describe(e.value));
-    std::size_t i = 0;
-    for (const auto& item : e.value) {
-      items.push_back(Entry{item, e.path + "[" + std::to_string(i++) + "]", item.Mark()});
-    }
-    return items;
-  }
+  std::vector<Entry> List(const Entry& e) const { return reader_.List(e); }
 
   // A list of names from a closed vocabulary, each once.
   template <class T>
@@ -611,7 +526,7 @@ class Loader {
 
   std::string prefix() const { return options_.root_key; }
 
-  std::string file_;
+  config::Reader reader_;
   const PolicyLoadOptions& options_;
   Policy p_;
   std::vector<std::pair<Intent, YAML::Mark>> safe_marks_;
@@ -626,7 +541,7 @@ sim::Expected<Policy, PolicyError> LoadPolicyText(std::string_view yaml, std::st
   try {
     const YAML::Node doc = YAML::Load(std::string(yaml));
     return Loader(file, options).Load(doc);
-  } catch (const LoadFailure& failure) {
+  } catch (const config::ReadFailure& failure) {
     return sim::MakeUnexpected(failure.error);
   } catch (const YAML::Exception& e) {
     PolicyError error{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
@@ -647,49 +562,8 @@ sim::Expected<Policy, PolicyError> LoadPolicyFile(const std::string& path, const
   return LoadPolicyText(text, path, options);
 }
 
-std::optional<sim::Duration> ParsePolicyDuration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::int64_t total_s = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::int64_t n = 0;
-    std::size_t digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (++digits > 7) return std::nullopt;
-      n = n * 10 + (text[i++] - '0');
-    }
-    if (digits == 0 || i >= text.size()) return std::nullopt;
-    std::int64_t unit_s = 0;
-    switch (text[i++]) {
-      case 's': unit_s = 1; break;
-      case 'm': unit_s = 60; break;
-      case 'h': unit_s = 3600; break;
-      case 'd': unit_s = 86400; break;
-      case 'w': unit_s = 7 * 86400; break;
-      default: return std::nullopt;
-    }
-    total_s += n * unit_s;
-    if (total_s > 3650 * std::int64_t{86400}) return std::nullopt;
-  }
-  return std::chrono::seconds(total_s);
-}
+std::optional<sim::Duration> ParsePolicyDuration(std::string_view text) { return config::ParseDuration(text); }
 
-std::string FormatPolicyDuration(sim::Duration d) {
-  std::int64_t s = std::chrono::floor<std::chrono::seconds>(d).count();
-  if (s == 0) return "0s";
-  std::string out;
-  if (s < 0) {
-    out = "-";
-    s = -s;
-  }
-  const std::pair<std::int64_t, char> units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-  for (const auto& [size, letter] : units) {
-    if (s >= size) {
-      out += std::to_string(s / size) + letter;
-      s %= size;
-    }
-  }
-  return out;
-}
+std::string FormatPolicyDuration(sim::Duration d) { return config::FormatDuration(d); }
 
 }  // namespace rh::pipeline

@@ -5,6 +5,7 @@
 #include "../core/text.h"
 #include "facts.h"
 #include "pipeline/triage_rules.h"
+#include "sim/check.h"
 
 // The real collaborator at this stage's seam (seams.h).
 namespace rh::pipeline {
@@ -162,6 +163,7 @@ sim::Task<void> HandOver(const Context& ctx, const Triage& triage, const Draft& 
     route_row.rule = handover.rule;
     route_row.rationale = handover.rationale;
   }
+  RH_CHECK(handover.route == Route::kHuman, "a handover must not keep an automatic route (the row would say auto_send)");
   const std::optional<std::uint64_t> assignee = handover.assignee_user_id;
   clients::GorgiasTicketUpdate update;
   update.assignee_user_id = assignee;

@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "harness/run_result.h"
-#include "harness/runner.h"
 
 namespace rh::reports {
 
@@ -47,11 +46,7 @@ std::string FormatPercent(double ratio, int decimals = 1);
 // Dollars with cents: 12.5 -> "$12.50"; -3 -> "-$3.00".
 std::string FormatMoney(double dollars);
 
-// The one line that replays a scenario exactly (harness::ReplayCommand); a file that did not load
-// has no seed to give.
-inline std::string ReplayCommand(const harness::ScenarioResult& scenario) {
-  if (scenario.status == "error") return harness::ReplayCommand(scenario.file, std::nullopt);
-  return harness::ReplayCommand(scenario.file, scenario.seed);
-}
+// The one line that replays a scenario exactly, as the runner wrote it in the result.
+inline const std::string& ReplayCommand(const harness::ScenarioResult& scenario) { return scenario.replay; }
 
 }  // namespace rh::reports

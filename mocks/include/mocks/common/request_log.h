@@ -10,6 +10,7 @@
 #include <deque>
 #include <string>
 
+#include "mocks/common/json_http.h"
 #include "sim/http.h"
 #include "sim/time.h"
 
@@ -51,5 +52,12 @@ class RequestLog {
   std::uint64_t dropped_ = 0;
   std::uint64_t next_seq_ = 0;
 };
+
+// The one rendering of the log for the mocks' inspection routes (`GET /_rehearsal/requests`): each
+// entry as {"seq", "at_ns" or "at_s", "method", "target", "account", "status", "rate_limit"},
+// oldest first. Shopify and Klaviyo give the time in nanoseconds of the run, Gorgias in seconds.
+enum class LogTime { kNanoseconds, kSeconds };
+OrderedJson RequestLogEntryJson(const RequestLogEntry& entry, LogTime time);
+OrderedJson RequestLogEntriesJson(const RequestLog& log, LogTime time);
 
 }  // namespace rh::mocks

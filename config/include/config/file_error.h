@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace rh::sim {
+namespace rh::config {
 
 struct FileError {
   std::string file;
@@ -21,4 +21,4 @@ struct FileError {
   std::string ToString() const;
 };
 
-}  // namespace rh::sim
+}  // namespace rh::config

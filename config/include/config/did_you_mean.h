@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rh::sim {
+namespace rh::config {
 
 // Levenshtein distance: insertions, deletions and substitutions, one each.
 std::size_t EditDistance(std::string_view a, std::string_view b);
@@ -24,4 +24,4 @@ std::string DidYouMean(std::string_view got, const Names& known) {
   return DidYouMean(got, names);
 }
 
-}  // namespace rh::sim
+}  // namespace rh::config

@@ -1,6 +1,6 @@
-#include "sim/file_error.h"
+#include "config/file_error.h"
 
-namespace rh::sim {
+namespace rh::config {
 
 std::string FileError::ToString() const {
   std::string out = file;
@@ -11,4 +11,4 @@ std::string FileError::ToString() const {
   return out;
 }
 
-}  // namespace rh::sim
+}  // namespace rh::config

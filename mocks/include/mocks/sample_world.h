@@ -2,8 +2,8 @@
 // with their own Rng stream) ask an inventory service for stock and place orders with an order
 // service through the in-memory network, with random think times, link jitter, faults (503s and
 // lost responses) and a periodic restock timer. It is the workload of the determinism tests,
-// the scheduler benchmark and `rehearse sim-check`; it stands in for the real mocks and
-// pipeline, which later layers bring. Deterministic for a given seed and config.
+// the scheduler benchmark and `rehearse sim-check`: a demo of the simulation core, kept beside the
+// other demo world (sim/ holds simulation only). Deterministic for a given seed and config.
 #pragma once
 
 #include <cstdint>
@@ -12,14 +12,14 @@
 #include "sim/time.h"
 #include "sim/trace.h"
 
-namespace rh::sim {
+namespace rh::mocks {
 
 struct SampleWorldConfig {
   std::uint64_t seed = 1;
   int shoppers = 20;
-  Duration span = Days(1);
-  Duration mean_think_time = Minutes(30);
-  Duration restock_every = Hours(6);
+  sim::Duration span = sim::Days(1);
+  sim::Duration mean_think_time = sim::Minutes(30);
+  sim::Duration restock_every = sim::Hours(6);
   double inventory_error_rate = 0.02;  // 503 from the inventory service
   double order_lost_rate = 0.01;       // order handled, response lost
 };
@@ -30,11 +30,11 @@ struct SampleWorldResult {
   std::uint64_t orders_placed = 0;     // orders the order service recorded
   std::uint64_t orders_confirmed = 0;  // orders whose confirmation reached the shopper
   std::uint64_t retries = 0;
-  Duration virtual_elapsed{0};
+  sim::Duration virtual_elapsed{0};
 };
 
 // Runs the world to the end of its span and returns what happened; records into `trace` when
 // given.
-SampleWorldResult RunSampleWorld(const SampleWorldConfig& config, Trace* trace);
+SampleWorldResult RunSampleWorld(const SampleWorldConfig& config, sim::Trace* trace);
 
-}  // namespace rh::sim
+}  // namespace rh::mocks

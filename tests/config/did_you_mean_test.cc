@@ -1,13 +1,13 @@
 // Goal: an input error's hint names the one known name that was plainly meant, and lists them all
 // when none was.
-#include "sim/did_you_mean.h"
+#include "config/did_you_mean.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <string_view>
 
-namespace rh::sim {
+namespace rh::config {
 namespace {
 
 constexpr std::array<std::string_view, 4> kRoutes = {"auto_send", "human", "route", "refund_status"};
@@ -34,4 +34,4 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
 }
 
 }  // namespace
-}  // namespace rh::sim
+}  // namespace rh::config

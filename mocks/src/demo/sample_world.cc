@@ -1,4 +1,4 @@
-#include "sim/sample_world.h"
+#include "mocks/sample_world.h"
 
 #include <map>
 #include <string>
@@ -8,7 +8,9 @@
 #include "sim/scheduler.h"
 #include "sim/service.h"
 
-namespace rh::sim {
+namespace rh::mocks {
+
+using namespace rh::sim;  // a demo of the simulation core, written in its terms
 namespace {
 
 constexpr int kSkus = 8;
@@ -159,4 +161,4 @@ SampleWorldResult RunSampleWorld(const SampleWorldConfig& config, Trace* trace) 
   return w.result;
 }
 
-}  // namespace rh::sim
+}  // namespace rh::mocks

@@ -1,22 +1,14 @@
-#include "yaml_reader.h"
+#include "config/yaml_reader.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 
-#include "pipeline/policy.h"
-#include "sim/did_you_mean.h"
+#include "config/did_you_mean.h"
 
-namespace rh::harness::scenario::detail {
+namespace rh::config {
 namespace {
-
-std::optional<std::int64_t> ParseInt(std::string_view s) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -27,6 +19,13 @@ YAML::Mark Entry::ValueMark() const {
   return value.Mark();
 }
 
+std::optional<std::int64_t> ParseInt(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
@@ -34,7 +33,7 @@ std::string Join(const std::string& path, std::string_view key) {
 std::string Index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 std::string Suggest(std::string_view got, const std::vector<std::string_view>& known) {
-  return sim::DidYouMean(got, known);
+  return DidYouMean(got, known);
 }
 
 std::string Describe(const YAML::Node& node) {
@@ -64,13 +63,20 @@ const Entry& Fields::Require(std::string_view key, std::string_view what) const 
   reader_->Fail(self_.ValueMark(), Join(self_.path, key), "missing; " + std::string(what));
 }
 
-scenario::Source Reader::SourceOf(const YAML::Mark& mark) const {
-  return scenario::Source{file_, mark.is_null() ? 1 : mark.line + 1, mark.is_null() ? 1 : mark.column + 1};
+Reader::Position Reader::PositionOf(const YAML::Mark& mark) {
+  return Position{mark.is_null() ? 1 : mark.line + 1, mark.is_null() ? 1 : mark.column + 1};
 }
 
 void Reader::Fail(const YAML::Mark& mark, std::string field, std::string message) const {
-  const scenario::Source at = SourceOf(mark);
-  throw LoadFailure{ScenarioError{file_, at.line, at.column, std::move(field), std::move(message)}};
+  const Position at = PositionOf(mark);
+  throw ReadFailure{FileError{file_, at.line, at.column, std::move(field), std::move(message)}};
+}
+
+Entry Reader::FindKey(const YAML::Node& map, std::string_view key, const std::string& path) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return Entry{it->second, Join(path, key), it->first.Mark()};
+  }
+  return Entry{YAML::Node(YAML::NodeType::Undefined), Join(path, key), YAML::Mark()};
 }
 
 Fields Reader::Mapping(const Entry& e, std::initializer_list<std::string_view> known) const {
@@ -80,20 +86,28 @@ Fields Reader::Mapping(const Entry& e, std::initializer_list<std::string_view> k
 Fields Reader::Mapping(const Entry& e, const std::vector<std::string_view>& known) const {
   Fields fields(this, e);
   if (e.IsNull()) return fields;
-  if (!e.value.IsMap()) Fail(e, "expected a mapping of fields, got " + Describe(e.value));
-  for (auto it = e.value.begin(); it != e.value.end(); ++it) {
-    const YAML::Mark key_mark = it->first.Mark();
-    if (!it->first.IsScalar()) Fail(key_mark, e.path, "field names must be plain words");
-    const std::string key = it->first.Scalar();
-    const std::string path = Join(e.path, key);
-    if (const Entry* first = fields.Find(key)) {
-      Fail(key_mark, path, "duplicate field (first given on line " + std::to_string(first->key_mark.line + 1) + ")");
-    }
-    if (std::find(known.begin(), known.end(), key) == known.end()) Fail(key_mark, path, "unknown field" + Suggest(key, known));
-    fields.keys_.push_back(key);
-    fields.entries_.push_back(Entry{it->second, path, key_mark});
-  }
+  CheckIsMapping(e);
+  for (auto it = e.value.begin(); it != e.value.end(); ++it) Accept(fields, e, it->first, it->second, known);
   return fields;
+}
+
+void Reader::CheckIsMapping(const Entry& e) const {
+  if (!e.value.IsMap()) Fail(e, "expected a mapping of fields, got " + Describe(e.value));
+}
+
+const Entry& Reader::Accept(Fields& fields, const Entry& e, const YAML::Node& key_node, const YAML::Node& value,
+                            const std::vector<std::string_view>& known) const {
+  const YAML::Mark key_mark = key_node.Mark();
+  if (!key_node.IsScalar()) Fail(key_mark, e.path, "field names must be plain words");
+  const std::string key = key_node.Scalar();
+  const std::string path = Join(e.path, key);
+  if (const Entry* first = fields.Find(key)) {
+    Fail(key_mark, path, "duplicate field (first given on line " + std::to_string(first->key_mark.line + 1) + ")");
+  }
+  if (std::find(known.begin(), known.end(), key) == known.end()) Fail(key_mark, path, "unknown field" + Suggest(key, known));
+  fields.keys_.push_back(key);
+  fields.entries_.push_back(Entry{value, path, key_mark});
+  return fields.entries_.back();
 }
 
 std::vector<std::pair<std::string, Entry>> Reader::OpenMapping(const Entry& e, std::string_view what) const {
@@ -215,13 +229,13 @@ double Reader::Number(const Entry& e, double min, double max) const {
   return v;
 }
 
-sim::Duration Reader::Duration(const Entry& e, sim::Duration min, sim::Duration max,
-                               std::string_view negative_note) const {
+std::chrono::nanoseconds Reader::Duration(const Entry& e, std::chrono::nanoseconds min, std::chrono::nanoseconds max,
+                                          std::string_view negative_note) const {
   constexpr std::string_view kLike = "a duration like \"30s\", \"90m\", \"2h\" or \"1d\"";
   const std::string text = Text(e, kLike);
-  const auto d = pipeline::ParsePolicyDuration(text);
+  const auto d = ParseDuration(text);
   if (!d) {
-    if (!text.empty() && text[0] == '-' && pipeline::ParsePolicyDuration(std::string_view(text).substr(1))) {
+    if (!text.empty() && text[0] == '-' && ParseDuration(std::string_view(text).substr(1))) {
       Fail(e, "must not be negative, got " + text + (negative_note.empty() ? "" : " (" + std::string(negative_note) + ")"));
     }
     const bool bare_number = ParseInt(text).has_value();
@@ -229,10 +243,55 @@ sim::Duration Reader::Duration(const Entry& e, sim::Duration min, sim::Duration 
                 (bare_number ? " (add a unit: s, m, h, d or w)" : ""));
   }
   if (*d < min || *d > max) {
-    Fail(e, "must be between " + pipeline::FormatPolicyDuration(min) + " and " + pipeline::FormatPolicyDuration(max) +
+    Fail(e, "must be between " + FormatDuration(min) + " and " + FormatDuration(max) +
                 ", got " + text);
   }
   return *d;
 }
 
-}  // namespace rh::harness::scenario::detail
+std::optional<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t total_s = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    std::size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (++digits > 7) return std::nullopt;
+      n = n * 10 + (text[i++] - '0');
+    }
+    if (digits == 0 || i >= text.size()) return std::nullopt;
+    std::int64_t unit_s = 0;
+    switch (text[i++]) {
+      case 's': unit_s = 1; break;
+      case 'm': unit_s = 60; break;
+      case 'h': unit_s = 3600; break;
+      case 'd': unit_s = 86400; break;
+      case 'w': unit_s = 7 * 86400; break;
+      default: return std::nullopt;
+    }
+    total_s += n * unit_s;
+    if (total_s > 3650 * std::int64_t{86400}) return std::nullopt;
+  }
+  return std::chrono::seconds(total_s);
+}
+
+std::string FormatDuration(std::chrono::nanoseconds d) {
+  std::int64_t s = std::chrono::floor<std::chrono::seconds>(d).count();
+  if (s == 0) return "0s";
+  std::string out;
+  if (s < 0) {
+    out = "-";
+    s = -s;
+  }
+  const std::pair<std::int64_t, char> units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+  for (const auto& [size, letter] : units) {
+    if (s >= size) {
+      out += std::to_string(s / size) + letter;
+      s %= size;
+    }
+  }
+  return out;
+}
+
+}  // namespace rh::config

@@ -1,8 +1,8 @@
-#include "sim/did_you_mean.h"
+#include "config/did_you_mean.h"
 
 #include <algorithm>
 
-namespace rh::sim {
+namespace rh::config {
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -53,4 +53,4 @@ std::string DidYouMean(std::string_view got, const std::vector<std::string_view>
   return out;
 }
 
-}  // namespace rh::sim
+}  // namespace rh::config
