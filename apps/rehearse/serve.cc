@@ -127,6 +127,8 @@ int RunServe(const ServeOptions& options) {
   const std::string klaviyo_key = "pk_rehearsal0000000000000000000000001";
   mocks::klaviyo::Config klaviyo_config;
   klaviyo_config.api_keys = {klaviyo_key};
+  // Klaviyo's Shopify integration verifies Shopify's webhooks with the store's app secret.
+  klaviyo_config.shopify.webhook_secret = shopify_config.api_client_secret;
   mocks::klaviyo::KlaviyoMock klaviyo(klaviyo_config, runtime, root.Fork("mocks.klaviyo"));
 
   const std::string llm_key = "sk-rehearsal-0001";
@@ -199,6 +201,12 @@ int RunServe(const ServeOptions& options) {
   }
 
   const std::string klaviyo_base = "http://127.0.0.1:" + std::to_string(*klaviyo_port);
+  // Klaviyo hears of Shopify through Shopify's webhooks, delivered over the socket like any other.
+  for (std::string_view topic : mocks::klaviyo::kShopifyIntegrationTopics) {
+    shopify.AddWebhookSubscription({std::string(topic), "127.0.0.1:" + std::to_string(*klaviyo_port),
+                                    std::string(mocks::klaviyo::kShopifyIntakePath), false},
+                                   runtime.clock().MomentNow());
+  }
   const std::string llm_base = "http://127.0.0.1:" + std::to_string(*llm_port);
   const std::string shopify_base = "http://127.0.0.1:" + std::to_string(*shopify_port);
   const std::string gorgias_base = "http://127.0.0.1:" + std::to_string(*gorgias_port);
