@@ -127,7 +127,7 @@ TEST_F(PipelineThatNeverSuppresses, AReviewRequestFlowOnFulfilledOrderDuringADel
 
   Judge();
   ExpectOnlyFired({"I1"});
-  ExpectFired("I1", "review_request (flow Review request) sent to ana@example.com");
+  ExpectFired("I1", "(flow Review request) sent to ana@example.com at +1d00h00m00s");
   ExpectFired("I1", "while a delivery exception on order " + order.name + " was live");
 }
 
