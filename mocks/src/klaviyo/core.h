@@ -187,6 +187,7 @@ struct Core {
   };
   std::map<std::uint64_t, ShopifyOrderMemo> shopify_orders;
   std::set<std::string> shopify_deliveries;  // X-Shopify-Webhook-Id values already recorded
+  std::set<std::string> shopify_event_ids;   // ids of the events the integration recorded
 
   // --- system webhooks (webhooks.cc) ---------------------------------------------------------
   // Produces the topic of a sent message for every webhook subscribed to it.

@@ -78,7 +78,7 @@ OrderedJson OrderProperties(const Json& order) {
   p["Discount Codes"] = codes;
   p["Total Discounts"] = Amount(order, "total_discounts");
   p["Source Name"] = Text(order, "source_name");
-  p["$extra"] = {{"order_name", Text(order, "name")}, {"order_status_url", Text(order, "order_status_url")}};
+  p["$extra"] = {{"order_name", Text(order, "name")}};
   return p;
 }
 
@@ -107,9 +107,10 @@ bool Record(Core& core, const std::string& email, const Json* customer, const st
   Metric& metric = core.MetricNamed(metric_name, now.wall);
   if (!core.event_keys.insert(profile->id + "|" + metric.id + "|" + unique_id).second) return false;
   Event e;
-  e.id = core.NewShortId(11, [&](const std::string& x) {
-    return std::any_of(core.state.events.begin(), core.state.events.end(), [&](const Event& ev) { return ev.id == x; });
-  });
+  // Only the integration's own ids are checked: scanning every event per sync made a large world
+  // quadratic, and a clash with an id the API gave (62^11 of them) is negligible.
+  e.id = core.NewShortId(11, [&](const std::string& x) { return core.shopify_event_ids.count(x) > 0; });
+  core.shopify_event_ids.insert(e.id);
   e.uuid = Uuid4(core.rng);
   e.metric_id = metric.id;
   e.profile_id = profile->id;
