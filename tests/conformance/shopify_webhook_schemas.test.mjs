@@ -3,7 +3,8 @@
 // API version 2026-01, checked with ajv. The test drives `rehearse serve` through each state
 // change that produces a topic, reads the bodies the mock produced from its inspection surface,
 // and validates each one. It also follows a REST `Link` header with plain `fetch` and with
-// `@shopify/admin-api-client`, and checks every page stays on the mock.
+// `@shopify/admin-api-client`, and checks every page stays on the mock. And it checks that
+// Klaviyo's Shopify integration heard the same changes (its Shopify metrics exist in Klaviyo).
 //
 // Where the schema package disagrees with Shopify, the test follows Shopify and patches the schema
 // here, each patch with its reason (see `patchSchema`).
@@ -215,6 +216,22 @@ test(`every webhook topic the Shopify mock emits validates against shopify-webho
     }
     assert.deepEqual([...seen].sort(), [...EMITTED].sort(), 'every topic should have been produced');
     assert.deepEqual(failures, []);
+
+    // Klaviyo's Shopify integration heard the same changes over the socket: its Shopify metrics
+    // exist in Klaviyo's API.
+    const k = config.services.klaviyo;
+    const wanted = ['Placed Order', 'Ordered Product', 'Fulfilled Partial Order', 'Fulfilled Order',
+      'Cancelled Order', 'Refunded Order', 'Confirmed Shipment'];
+    let names = [];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const res = await fetch(`${k.base_url}/api/metrics`, {
+        headers: { authorization: `Klaviyo-API-Key ${k.api_key}`, revision: k.revision, accept: 'application/vnd.api+json' },
+      });
+      assert.equal(res.status, 200);
+      names = (await res.json()).data.map((m) => m.attributes.name);
+      if (wanted.every((n) => names.includes(n))) break;
+    }
+    assert.deepEqual(wanted.filter((n) => !names.includes(n)), [], `Klaviyo's metrics: ${names.join(', ')}`);
   } finally {
     await stop();
   }
