@@ -54,6 +54,12 @@ int RunServe(const ServeOptions& options) {
                  options.shopify_webhook_url.c_str());
     return 2;
   }
+  std::optional<HostAndPath> klaviyo_hook;
+  if (!options.klaviyo_webhook_url.empty() && !(klaviyo_hook = ParseHttpUrl(options.klaviyo_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --klaviyo-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.klaviyo_webhook_url.c_str());
+    return 2;
+  }
   if (!options.gorgias_webhook_url.empty() && !(gorgias_hook = ParseHttpUrl(options.gorgias_webhook_url))) {
     std::fprintf(stderr, "rehearse serve: --gorgias-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
                  options.gorgias_webhook_url.c_str());
@@ -107,6 +113,12 @@ int RunServe(const ServeOptions& options) {
                                         mocks::ShopifyRetrySchedule());
   mocks::WebhookEmitter gorgias_emitter(runtime, webhook_client, root.Fork("webhooks.gorgias"),
                                         mocks::gorgias::GorgiasRetrySchedule());
+  // Klaviyo publishes no retry schedule for system webhooks ("retried with exponential back-off"):
+  // five retries, tripling from 10 s. A choice.
+  mocks::WebhookEmitter klaviyo_emitter(runtime, webhook_client, root.Fork("webhooks.klaviyo"),
+                                        mocks::RetrySchedule{{sim::Sec(10), sim::Sec(30), sim::Sec(90),
+                                                              sim::Sec(270), sim::Sec(810)},
+                                                             sim::Sec(10)});
 
   mocks::shopify::Config shopify_config;
   shopify_config.emitter = &shopify_emitter;
@@ -129,6 +141,13 @@ int RunServe(const ServeOptions& options) {
   klaviyo_config.api_keys = {klaviyo_key};
   // Klaviyo's Shopify integration verifies Shopify's webhooks with the store's app secret.
   klaviyo_config.shopify.webhook_secret = shopify_config.api_client_secret;
+  const std::string klaviyo_webhook_secret = "rehearsal-klaviyo-webhook-secret";
+  if (klaviyo_hook) {
+    klaviyo_config.webhooks.push_back({"rehearsal", klaviyo_hook->host, klaviyo_hook->path, klaviyo_webhook_secret,
+                                       {std::string(mocks::klaviyo::kTopicEmailDelivered),
+                                        std::string(mocks::klaviyo::kTopicSentSms)}});
+    klaviyo_config.webhook_emitter = &klaviyo_emitter;
+  }
   mocks::klaviyo::KlaviyoMock klaviyo(klaviyo_config, runtime, root.Fork("mocks.klaviyo"));
 
   const std::string llm_key = "sk-rehearsal-0001";
@@ -235,6 +254,8 @@ int RunServe(const ServeOptions& options) {
          {{"base_url", klaviyo_base},
           {"api_key", klaviyo_key},
           {"revision", klaviyo_config.latest_revision},
+          {"webhook_secret", klaviyo_webhook_secret},
+          {"webhook_url", options.klaviyo_webhook_url},
           {"inspect_url", klaviyo_base + "/_rehearsal"}}},
         {"llm",
          {{"base_url", llm_base},
