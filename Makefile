@@ -16,7 +16,7 @@ CMAKE_FLAGS ?=
 
 REHEARSE := $(BUILD)/apps/rehearse/rehearse
 
-.PHONY: all setup configure build demo seed-sweep fuzz-policy smoke test test-fast test-sanitize fuzz-build fuzz test-fuzz bench clean
+.PHONY: all setup configure build demo golden seed-sweep fuzz-policy smoke test test-fast test-sanitize fuzz-build fuzz test-fuzz bench clean
 
 all: build
 
@@ -35,6 +35,11 @@ demo: build
 
 # The suite under many seeds: every scenario under each of SEEDS (1-100, 1,5,9), then the failing
 # (scenario, seed) pairs with their replay commands; traces of failed runs in $(OUT)/seed-sweep.
+# The golden traces (scenarios/golden/) brought up to date with this build; review the diff: every
+# changed line is a change of behaviour (CI replays them as Golden.* tests).
+golden: build
+	@REHEARSE=$(REHEARSE) scripts/record-golden.sh
+
 # Negatives are included: a negative scenario passes when it fires exactly the oracles it names.
 SEEDS ?= 1-100
 seed-sweep: build

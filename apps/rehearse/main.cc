@@ -7,9 +7,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compare.h"
 #include "decisions.h"
 #include "fuzz.h"
 #include "live_check.h"
+#include "replay.h"
 #include "run.h"
 #include "run_pipeline.h"
 #include "serve.h"
@@ -58,6 +60,55 @@ int RunSimCheck(std::uint64_t seed, int days, int shoppers, const std::string& t
       static_cast<unsigned long long>(r.retries), trace.size(), trace.Digest().c_str(),
       trace_path.empty() ? "" : ", written to ", trace_path.c_str());
   return 0;
+}
+
+CLI::App* AddFuzzCommand(CLI::App& app, rh::app::FuzzCommandOptions& fuzz, bool& no_shrink) {
+  auto* cmd = app.add_subcommand(
+      "fuzz", "Generate cases at the policy's boundaries, play each as a scenario, and shrink a failure to a scenario file; exit 0 when every oracle held");
+  cmd->add_option("--cases", fuzz.cases, "Generated cases")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--seed", fuzz.seed, "The campaign's seed")->capture_default_str();
+  cmd->add_option("--policy", fuzz.policy_file, "The policy under test (default: scenarios/policies/default.yaml)");
+  cmd->add_option("--variant", fuzz.variant, "A deliberately broken pipeline (scenarios/negative/)")->capture_default_str();
+  cmd->add_option("-j,--jobs", fuzz.jobs, "Campaigns in parallel processes (seeds S, S+1, ...)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--out", fuzz.out_dir, "Where the counterexample file is written")->capture_default_str();
+  cmd->add_flag("--no-shrink", no_shrink, "Report the first failing case as generated");
+  cmd->add_flag("-q,--quiet", fuzz.quiet, "No progress output");
+  return cmd;
+}
+
+CLI::App* AddReplayCommand(CLI::App& app, rh::app::ReplayCommandOptions& replay) {
+  auto* cmd = app.add_subcommand("replay",
+                                 "Re-run recorded traces on this build with their seeds; show the first divergence");
+  cmd->add_option("traces", replay.paths, "Trace files (*.jsonl) and folders of them")->required();
+  cmd->add_flag("--accept", replay.accept, "Rewrite each diverging trace with the replayed one");
+  cmd->add_flag("-q,--quiet", replay.quiet, "Print only divergences and errors");
+  return cmd;
+}
+
+CLI::App* AddCompareCommand(CLI::App& app, rh::app::CompareCommandOptions& compare, std::uint64_t& seed,
+                            CLI::Option*& seed_opt) {
+  auto* cmd = app.add_subcommand(
+      "compare", "What if: the same scenarios and seeds under two policies; changed tickets, verdicts and KPIs");
+  cmd->add_option("paths", compare.paths, "Scenario files and folders (default: scenarios/generated)");
+  // One value per --policy, so the scenario paths after the second are not taken as policies.
+  cmd->add_option("--policy", compare.policies, "A policy file; give it twice: A (current), then B")
+      ->required()
+      ->allow_extra_args(false);
+  seed_opt = cmd->add_option("--seed", seed, "Override every scenario's seed, on both sides");
+  cmd->add_option("--json", compare.json_file, "Write the comparison as JSON to this file");
+  cmd->add_option("--report", compare.report_dir, "Write compare.html, compare.json and both sides' traces here");
+  cmd->add_option("--max-automation-drop", compare.thresholds.automation_drop_points,
+                          "Percentage points of automation rate B may lose")->capture_default_str();
+  cmd->add_option("--max-p90-rise", compare.thresholds.first_response_p90_rise,
+                          "Fraction the first-response p90 may grow by")->capture_default_str();
+  cmd->add_option("--max-reopen-rise", compare.thresholds.reopen_rise_points,
+                          "Percentage points of reopen rate B may add")->capture_default_str();
+  cmd->add_option("--max-cost-rise", compare.thresholds.cost_per_ticket_rise,
+                          "Fraction the cost per ticket may grow by")->capture_default_str();
+  cmd->add_flag("-q,--quiet", compare.quiet, "No progress output");
+  return cmd;
 }
 
 }  // namespace
@@ -142,20 +193,21 @@ int main(int argc, char** argv) {
 
   rh::app::FuzzCommandOptions fuzz;
   bool no_shrink = false;
-  auto* fuzz_cmd = app.add_subcommand(
-      "fuzz", "Generate cases at the policy's boundaries, play each as a scenario, and shrink a failure to a scenario file; exit 0 when every oracle held");
-  fuzz_cmd->add_option("--cases", fuzz.cases, "Generated cases")->capture_default_str()->check(CLI::Range(1, 10'000'000));
-  fuzz_cmd->add_option("--seed", fuzz.seed, "The campaign's seed")->capture_default_str();
-  fuzz_cmd->add_option("--policy", fuzz.policy_file, "The policy under test (default: scenarios/policies/default.yaml)");
-  fuzz_cmd->add_option("--variant", fuzz.variant, "A deliberately broken pipeline (scenarios/negative/)")->capture_default_str();
-  fuzz_cmd->add_option("-j,--jobs", fuzz.jobs, "Campaigns in parallel processes (seeds S, S+1, ...)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  fuzz_cmd->add_option("--out", fuzz.out_dir, "Where the counterexample file is written")->capture_default_str();
-  fuzz_cmd->add_flag("--no-shrink", no_shrink, "Report the first failing case as generated");
-  fuzz_cmd->add_flag("-q,--quiet", fuzz.quiet, "No progress output");
+  CLI::App* fuzz_cmd = AddFuzzCommand(app, fuzz, no_shrink);
+
+  rh::app::ReplayCommandOptions replay;
+  CLI::App* replay_cmd = AddReplayCommand(app, replay);
+  rh::app::CompareCommandOptions compare;
+  std::uint64_t compare_seed = 0;
+  CLI::Option* compare_seed_opt = nullptr;
+  CLI::App* compare_cmd = AddCompareCommand(app, compare, compare_seed, compare_seed_opt);
 
   CLI11_PARSE(app, argc, argv);
+  if (compare_cmd->parsed()) {
+    if (compare_seed_opt->count() > 0) compare.seed = compare_seed;
+    return rh::app::RunCompare(compare);
+  }
+  if (replay_cmd->parsed()) return rh::app::RunReplay(replay);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
     if (run_seeds_opt->count() > 0) run.seeds = run_seeds;

@@ -49,6 +49,7 @@ struct Run {
     c.scenario_hash = s.content_hash;
     c.build = std::string(kVersion) + "+" + kGitDescribe;
     c.replay = ReplayCommand(c.scenario, seed);
+    if (s.start_at) c.epoch = *s.start_at;
     c.shopify.plan = PlanFor(s.store.shopify_plan);
     c.llm.faults.overload = s.faults.llm.overload;
     c.llm.faults.refusal = s.faults.llm.refusal;
@@ -87,6 +88,11 @@ struct Run {
   std::map<std::string, std::uint64_t> tickets;  // handle -> Gorgias id
   std::map<std::uint64_t, std::string> ticket_labels;
   std::vector<std::string> step_errors;
+  // Each order's shipping address as seeded, to tell at the end whether it changed.
+  std::map<std::string, mocks::OrderedJson> seeded_addresses;
+  // Per triaged intent, how many of the run's tickets the first route decision sent each way
+  // (Measure fills it; the KPI expectations read it).
+  std::map<std::string, std::map<std::string, int>> routes_by_intent;
   std::unique_ptr<sim::HttpClient> attacker;  // sends forged webhooks
 };
 
@@ -133,6 +139,7 @@ void Seed(Run& run) {
         action.type = mocks::klaviyo::FlowAction::Type::kEmail;
         action.name = a.message;
         action.kind = KindOf(a.kind);
+        action.smart_sending = a.smart_sending.value_or(s.store.smart_sending);
       }
       flow.actions.push_back(action);
     }
@@ -169,6 +176,7 @@ void Seed(Run& run) {
     const OrderRef ref = world.AddOrder(run.customers.at(o.customer), spec);
     for (int i = 0; i < o.refunds; ++i) world.AddRefund(ref, "refund " + std::to_string(i + 1));
     run.orders[o.handle] = ref;
+    if (auto json = world.shopify().OrderJson(ref.id)) run.seeded_addresses[o.handle] = (*json)["shipping_address"];
   }
   for (const auto& c : s.world.campaigns) {
     mocks::klaviyo::Campaign campaign;
@@ -177,6 +185,7 @@ void Seed(Run& run) {
     campaign.subject = c.name;
     for (const auto& l : c.lists) campaign.included.push_back(run.lists.at(l));
     campaign.scheduled_at = now.wall + c.at;
+    campaign.use_smart_sending = c.smart_sending.value_or(s.store.smart_sending);
     auto id = world.klaviyo().ScheduleCampaign(campaign, now);
     if (!id) run.step_errors.push_back("campaign " + c.name + ": " + id.error());
   }
@@ -237,6 +246,13 @@ void Perform(Run& run, const sc::Step& step) {
           world.CloseTicket(run.tickets.at(a.ticket), a.agent);
         } else if constexpr (std::is_same_v<T, sc::Refund>) {
           world.AddRefund(run.orders.at(a.order), a.note);
+        } else if constexpr (std::is_same_v<T, sc::CreateFulfillment>) {
+          OrderRef& order = run.orders.at(a.order);
+          const std::string tracking =
+              a.tracking_number.empty() ? "1Z999BB1" + std::to_string(1000000000 + order.id % 1000000000) : a.tracking_number;
+          world.CreateFulfillment(order, FulfillmentSpec{a.carrier, tracking, a.status, sim::Duration::zero()});
+        } else if constexpr (std::is_same_v<T, sc::AddToList>) {
+          world.AddToKlaviyoList(run.customers.at(a.customer), run.lists.at(a.list));
         } else if constexpr (std::is_same_v<T, sc::ForgedWebhook>) {
           const CustomerRef& customer = run.customers.at(a.customer);
           const nlohmann::json body = {
@@ -269,6 +285,204 @@ std::vector<std::string> TagsOf(const mocks::OrderedJson& ticket) {
 
 void Expect(std::vector<ExpectationResult>& out, std::string what, bool held, std::string detail) {
   out.push_back({std::move(what), held, held ? std::string() : std::move(detail)});
+}
+
+std::string LowerAscii(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+bool ContainsIgnoringCase(const std::string& haystack, const std::string& needle) {
+  return LowerAscii(haystack).find(LowerAscii(needle)) != std::string::npos;
+}
+
+// The text a ReplyText stands for at the end of the run: as written, or the order's fact as
+// Shopify holds it ("" when the order has no such fact, e.g. no fulfillment).
+std::string ReplyTextValue(Run& run, const sc::ReplyText& want) {
+  if (want.fact.empty()) return want.text;
+  const auto json = run.world.shopify().OrderJson(run.orders.at(want.order).id);
+  if (!json) return {};
+  if (want.fact == "order_name") return json->value("name", "");
+  for (const auto& f : (*json)["fulfillments"]) {
+    const char* key = want.fact == "carrier" ? "tracking_company" : "tracking_number";
+    if (f.contains(key) && f[key].is_string()) return f[key].get<std::string>();
+  }
+  return {};
+}
+
+std::string DescribeReplyText(const sc::ReplyText& want) {
+  return want.fact.empty() ? "\"" + want.text + "\"" : want.order + "'s " + want.fact;
+}
+
+// What the customer was told on a ticket: every delivered reply's text, in delivery order.
+void CheckReplyTexts(Run& run, std::vector<ExpectationResult>& out, const sc::TicketExpectation& t, std::uint64_t id,
+                     const std::vector<mocks::gorgias::CustomerDelivery>& deliveries) {
+  if (t.mentions.empty() && t.excludes.empty()) return;
+  std::string said;
+  for (const auto& d : deliveries) {
+    if (d.ticket_id == id && d.fate == mocks::gorgias::DeliveryFate::kDelivered) said += d.body_text + "\n";
+  }
+  const std::string shown = said.size() > 300 ? said.substr(0, 300) + "..." : said;
+  for (const auto& want : t.mentions) {
+    const std::string value = ReplyTextValue(run, want);
+    const bool held = !value.empty() && ContainsIgnoringCase(said, value);
+    Expect(out, "ticket " + t.ticket + " reply mentions " + DescribeReplyText(want), held,
+           value.empty() ? "the order has no " + want.fact : "replies said: " + (said.empty() ? "(nothing)" : shown));
+  }
+  for (const auto& want : t.excludes) {
+    const std::string value = ReplyTextValue(run, want);
+    const bool held = value.empty() || !ContainsIgnoringCase(said, value);
+    Expect(out, "ticket " + t.ticket + " reply does not mention " + DescribeReplyText(want), held, "replies said: " + shown);
+  }
+}
+
+std::vector<std::string> OrderTags(const mocks::OrderedJson& order) {
+  std::vector<std::string> out;
+  const std::string tags = order.value("tags", "");
+  std::size_t start = 0;
+  while (start <= tags.size()) {
+    std::size_t end = tags.find(',', start);
+    if (end == std::string::npos) end = tags.size();
+    std::string tag = tags.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.erase(tag.begin());
+    while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+    if (!tag.empty()) out.push_back(tag);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Shopify's state of each order named in expect.orders.
+void CheckOrders(Run& run, std::vector<ExpectationResult>& out) {
+  for (const auto& o : run.scenario.expect.orders) {
+    const std::string who = "order " + o.order;
+    const auto json = run.world.shopify().OrderJson(run.orders.at(o.order).id);
+    if (!json) {
+      Expect(out, who + " exists in Shopify", false, "Shopify has no such order");
+      continue;
+    }
+    if (o.cancelled) {
+      const bool got = !(*json)["cancelled_at"].is_null();
+      Expect(out, who + (*o.cancelled ? " is cancelled" : " is not cancelled"), got == *o.cancelled,
+             got ? "it was cancelled" : "it was not cancelled");
+    }
+    if (o.address_changed) {
+      const bool got = (*json)["shipping_address"] != run.seeded_addresses[o.order];
+      Expect(out, who + (*o.address_changed ? " has a new shipping address" : " keeps its shipping address"),
+             got == *o.address_changed, "shipping address: " + (*json)["shipping_address"].dump());
+    }
+    if (o.refunds) {
+      const int got = static_cast<int>((*json)["refunds"].size());
+      Expect(out, who + " has " + std::to_string(*o.refunds) + " refunds", got == *o.refunds, "found " + std::to_string(got));
+    }
+    if (o.financial_status) {
+      const std::string got = json->value("financial_status", "");
+      Expect(out, who + " financial status is " + *o.financial_status, got == *o.financial_status, "was " + got);
+    }
+    const std::vector<std::string> tags = OrderTags(*json);
+    const auto has = [&tags](const std::string& tag) { return std::find(tags.begin(), tags.end(), tag) != tags.end(); };
+    for (const auto& tag : o.tags_include) Expect(out, who + " has tag " + tag, has(tag), "tags: " + json->value("tags", ""));
+    for (const auto& tag : o.tags_exclude) Expect(out, who + " has no tag " + tag, !has(tag), "tags: " + json->value("tags", ""));
+  }
+}
+
+bool Compare(double got, const sc::Comparison& want) {
+  if (want.op == ">=") return got >= want.value;
+  if (want.op == "<=") return got <= want.value;
+  if (want.op == ">") return got > want.value;
+  if (want.op == "<") return got < want.value;
+  return got == want.value;
+}
+
+std::string Round(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", v);
+  return text;
+}
+
+// expect.kpis, judged on the KPIs Measure computed.
+void CheckKpis(const Run& run, const Kpis& k, std::vector<ExpectationResult>& out) {
+  if (!run.scenario.expect.kpis) return;
+  const sc::KpiExpectation& want = *run.scenario.expect.kpis;
+  const auto check = [&out](const std::string& name, double got, const std::optional<sc::Comparison>& c, const char* unit) {
+    if (!c) return;
+    Expect(out, name + " " + c->op + " " + Round(c->value) + unit, Compare(got, *c), "was " + Round(got) + unit);
+  };
+  // Whole seconds, as the scenario wrote the bound ("<= 12h" reads "<= 43200s").
+  const auto seconds = [](double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0fs", s);
+    return std::string(text);
+  };
+  check("tickets", k.tickets, want.tickets, "");
+  check("automation rate", k.automation_rate, want.automation_rate, "");
+  check("reopen rate", k.reopen_rate, want.reopen_rate, "");
+  if (want.first_response_p90) {
+    if (k.first_response_p90_s) {
+      const sc::Comparison& c = *want.first_response_p90;
+      Expect(out, "first-response p90 " + c.op + " " + seconds(c.value), Compare(*k.first_response_p90_s, c),
+             "was " + seconds(*k.first_response_p90_s));
+    } else {
+      Expect(out, "first-response p90 " + want.first_response_p90->op + " " + seconds(want.first_response_p90->value),
+             false, "no ticket got a reply");
+    }
+  }
+  for (const auto& [intent, routes] : want.routes) {
+    const auto found = run.routes_by_intent.find(intent);
+    int total = 0;
+    if (found != run.routes_by_intent.end()) {
+      for (const auto& [route, n] : found->second) total += n;
+    }
+    for (const auto& [route, c] : routes) {
+      const std::string name = intent + " tickets routed " + route + " " + c.op + " " + Round(c.value);
+      if (total == 0) {
+        Expect(out, name, false, "no " + intent + " ticket was routed");
+        continue;
+      }
+      const auto n = found->second.count(route) ? found->second.at(route) : 0;
+      const double share = static_cast<double>(n) / total;
+      Expect(out, name, Compare(share, c), "was " + Round(share) + " (" + std::to_string(n) + " of " + std::to_string(total) + ")");
+    }
+  }
+}
+
+// expect.decisions: the decision-log rows of each ticket and kind.
+void CheckDecisions(Run& run, std::vector<ExpectationResult>& out) {
+  for (const auto& d : run.scenario.expect.decisions) {
+    const std::string who = "decision " + d.kind + " on ticket " + d.ticket;
+    auto id_it = run.tickets.find(d.ticket);
+    if (id_it == run.tickets.end()) {
+      Expect(out, who, false, "no such ticket");
+      continue;
+    }
+    auto rows = run.reference.log().ForTicket(id_it->second);
+    std::vector<pipeline::DecisionRow> of_kind;
+    if (rows) {
+      for (const auto& r : *rows) {
+        if (r.kind == d.kind) of_kind.push_back(r);
+      }
+    }
+    if (d.count) {
+      Expect(out, who + ": " + std::to_string(*d.count) + " rows", static_cast<int>(of_kind.size()) == *d.count,
+             "found " + std::to_string(of_kind.size()));
+    } else {
+      Expect(out, who + " exists", !of_kind.empty(), "no such row");
+    }
+    if (of_kind.empty()) continue;
+    const auto& r = of_kind.back();
+    if (d.route) Expect(out, who + " route " + *d.route, r.route == *d.route, "was " + r.route);
+    if (d.outcome) Expect(out, who + " outcome " + *d.outcome, r.outcome == *d.outcome, "was " + r.outcome);
+    if (d.override_reason) {
+      Expect(out, who + " override reason", r.override_reason == *d.override_reason, "was \"" + r.override_reason + "\"");
+    }
+    if (d.rationale_mentions) {
+      Expect(out, who + " rationale mentions \"" + *d.rationale_mentions + "\"",
+             ContainsIgnoringCase(r.rationale, *d.rationale_mentions), "was \"" + r.rationale + "\"");
+    }
+    if (d.value_bucket) Expect(out, who + " value bucket " + *d.value_bucket, r.value_bucket == *d.value_bucket, "was " + r.value_bucket);
+  }
 }
 
 std::vector<ExpectationResult> CheckExpectations(Run& run) {
@@ -310,6 +524,7 @@ std::vector<ExpectationResult> CheckExpectations(Run& run) {
     row_check(t.route, [](const pipeline::DecisionRow& r) { return r.route; }, "route");
     row_check(t.rule, [](const pipeline::DecisionRow& r) { return r.rule; }, "rule");
     row_check(t.intent, [](const pipeline::DecisionRow& r) { return r.intent; }, "intent");
+    CheckReplyTexts(run, out, t, id, deliveries);
     if (t.priority) {
       const std::string got = json ? json->value("priority", "") : "";
       Expect(out, who + " priority is " + *t.priority, got == *t.priority, "was " + got);
@@ -355,34 +570,8 @@ std::vector<ExpectationResult> CheckExpectations(Run& run) {
              "found " + std::to_string(n));
     }
   }
-  for (const auto& d : expect.decisions) {
-    const std::string who = "decision " + d.kind + " on ticket " + d.ticket;
-    auto id_it = run.tickets.find(d.ticket);
-    if (id_it == run.tickets.end()) {
-      Expect(out, who, false, "no such ticket");
-      continue;
-    }
-    auto rows = run.reference.log().ForTicket(id_it->second);
-    std::vector<pipeline::DecisionRow> of_kind;
-    if (rows) {
-      for (const auto& r : *rows) {
-        if (r.kind == d.kind) of_kind.push_back(r);
-      }
-    }
-    if (d.count) {
-      Expect(out, who + ": " + std::to_string(*d.count) + " rows", static_cast<int>(of_kind.size()) == *d.count,
-             "found " + std::to_string(of_kind.size()));
-    } else {
-      Expect(out, who + " exists", !of_kind.empty(), "no such row");
-    }
-    if (of_kind.empty()) continue;
-    const auto& r = of_kind.back();
-    if (d.route) Expect(out, who + " route " + *d.route, r.route == *d.route, "was " + r.route);
-    if (d.outcome) Expect(out, who + " outcome " + *d.outcome, r.outcome == *d.outcome, "was " + r.outcome);
-    if (d.override_reason) {
-      Expect(out, who + " override reason", r.override_reason == *d.override_reason, "was \"" + r.override_reason + "\"");
-    }
-  }
+  CheckDecisions(run, out);
+  CheckOrders(run, out);
   for (const auto& e : run.step_errors) Expect(out, "world seeded", false, e);
   return out;
 }
@@ -429,6 +618,11 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
       }
     }
     k.tickets_by_intent[intent] += 1;
+    if (auto rows = run.reference.log().ForTicket(id)) {
+      const auto route = std::find_if(rows->begin(), rows->end(),
+                                      [](const pipeline::DecisionRow& r) { return r.kind == pipeline::decision_kind::kRoute; });
+      if (route != rows->end()) run.routes_by_intent[route->intent][route->route] += 1;
+    }
     automated += auto_sent ? 1 : 0;
     human_replies += human ? 1 : 0;
     if (first_reply_sent) {
@@ -576,6 +770,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
                           .expected_to_fire = scenario.expect.oracles_fire};
     result.oracles = CheckInvariants(context);
     Measure(run, options, result);
+    CheckKpis(run, result.kpis, result.expectations);
 
     result.trace_digest = run.world.trace().Digest();
     if (!options.report_dir.empty()) {
@@ -585,6 +780,10 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
       std::ofstream out(dir / file, std::ios::binary);
       run.world.trace().WriteJsonl(out);
       result.trace_file = "traces/" + file;
+    }
+    if (!options.trace_path.empty()) {
+      std::ofstream out(options.trace_path, std::ios::binary);
+      run.world.trace().WriteJsonl(out);
     }
   }
   bool ok = true;

@@ -85,8 +85,22 @@ const Names& Variants() {
   return kNames;
 }
 const Names& StepKinds() {
-  static const Names kNames = {"customer_writes", "carrier_scan", "agent_replies", "agent_note",
-                               "close_ticket",    "refund",       "wait",          "forged_webhook"};
+  static const Names kNames = {"customer_writes", "carrier_scan", "agent_replies",     "agent_note",
+                               "close_ticket",    "refund",       "wait",              "forged_webhook",
+                               "create_fulfillment", "add_to_list"};
+  return kNames;
+}
+// Facts of an order a reply expectation can look up (ReplyText::fact).
+const Names& OrderFacts() {
+  static const Names kNames = {"tracking_number", "carrier", "order_name"};
+  return kNames;
+}
+const Names& ValueBuckets() {
+  static const Names kNames = {pipeline::kBucketNew, pipeline::kBucketRegular, pipeline::kBucketVip};
+  return kNames;
+}
+const Names& ComparisonOperators() {
+  static const Names kNames = {">=", "<=", "==", ">", "<"};
   return kNames;
 }
 const Names& Routes() {
@@ -195,8 +209,10 @@ using HandleTable = std::map<std::string, Defined>;
 // What the order checks need to know about a step, beside the step itself.
 struct StepRefs {
   std::optional<Entry> ticket;  // the step's `ticket` value, when it has one
-  std::optional<Entry> order;   // the step's `order` value (refunds)
+  std::optional<Entry> order;   // the step's `order` value (refunds, scans, fulfillments)
   std::string kind;             // "customer_writes", ...
+  // A carrier_scan on an order the world did not fulfil: a create_fulfillment must come first.
+  bool needs_fulfillment = false;
 };
 
 // A ticket a customer_writes step opens.
@@ -220,14 +236,15 @@ class ScenarioLoader {
 
     // The version first: a newer file's other fields would only confuse.
     Version(root);
-    const Fields top = r_.Mapping(root, {"schema_version", "name", "description", "seed", "store", "policy", "world",
-                                         "generate", "llm", "faults", "pipeline_variant", "timeline", "run_for",
-                                         "sla", "expect"});
+    const Fields top = r_.Mapping(root, {"schema_version", "name", "description", "seed", "start", "store", "policy",
+                                         "world", "generate", "llm", "faults", "pipeline_variant", "timeline",
+                                         "run_for", "sla", "expect"});
     s_.name = r_.NonEmptyText(top.Require("name", "a short name that reads as a story, e.g. name: wismo-healthy"),
                               "a name");
     if (const Entry* e = top.Find("description")) s_.description = r_.Text(*e, "a sentence");
     if (const Entry* e = top.Find("seed")) s_.seed = r_.Uint64(*e);
     if (const Entry* e = top.Find("store")) Store(*e);
+    if (const Entry* e = top.Find("start")) Start(*e);  // after the store: it is the store's local time
     if (const Entry* e = top.Find("policy")) Policy(*e);
     if (const Entry* e = top.Find("world")) World(*e);
     if (const Entry* e = top.Find("generate")) Generate(*e);
@@ -262,7 +279,7 @@ class ScenarioLoader {
   // ---- store and policy ---------------------------------------------------------------------
 
   void Store(const Entry& e) {
-    const Fields f = r_.Mapping(e, {"name", "vertical", "timezone", "shopify_plan"});
+    const Fields f = r_.Mapping(e, {"name", "vertical", "timezone", "shopify_plan", "smart_sending"});
     if (const Entry* g = f.Find("name")) s_.store.name = r_.NonEmptyText(*g, "the store's name");
     if (const Entry* g = f.Find("vertical")) s_.store.vertical = r_.Name(*g, "vertical", Verticals());
     if (const Entry* g = f.Find("timezone")) {
@@ -271,6 +288,40 @@ class ScenarioLoader {
       s_.store.timezone = zone;
     }
     if (const Entry* g = f.Find("shopify_plan")) s_.store.shopify_plan = r_.Name(*g, "Shopify plan", ShopifyPlans());
+    if (const Entry* g = f.Find("smart_sending")) s_.store.smart_sending = r_.Bool(*g);
+  }
+
+  // "2026-11-27T00:00:00": the store's local time when the run starts. Written without an offset,
+  // because the offset is the zone's business (a DST story starts on either side of a change).
+  void Start(const Entry& e) {
+    const std::string text = r_.NonEmptyText(e, "a local date and time like 2026-11-27T00:00:00");
+    const auto digits_at = [&text](std::initializer_list<std::size_t> at) {
+      for (std::size_t i : at) {
+        if (text[i] < '0' || text[i] > '9') return false;
+      }
+      return true;
+    };
+    const bool shaped = text.size() == 19 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+                        text[16] == ':' && digits_at({0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18});
+    sim::WallTime local_as_utc{};
+    if (!shaped || !sim::ParseRfc3339(text + "Z", local_as_utc)) {
+      r_.Fail(e, "expected the store's local date and time like 2026-11-27T00:00:00 (no offset: the store's "
+                 "timezone gives it), got " + Quote(text));
+    }
+    const int year = std::stoi(text.substr(0, 4));
+    if (year < 2000 || year > 2100) r_.Fail(e, "the year must be between 2000 and 2100, got " + std::to_string(year));
+    auto zone = pipeline::TimeZone::Load(s_.store.timezone);
+    if (!zone) r_.Fail(e, zone.error());
+    // The UTC instant whose local reading is `text`: the offset is looked up twice, the second
+    // time at the first guess, which settles on the earlier reading of an hour that occurs twice.
+    const sim::WallTime guess = local_as_utc - zone->OffsetAt(local_as_utc);
+    const sim::WallTime at = local_as_utc - zone->OffsetAt(guess);
+    if (zone->ToLocal(at).time_since_epoch() != local_as_utc.time_since_epoch()) {
+      r_.Fail(e, text + " does not exist in " + s_.store.timezone +
+                     " (the clocks skip it at a daylight-saving change); start just before or after the jump");
+    }
+    s_.start = text;
+    s_.start_at = at;
   }
 
   void Policy(const Entry& e) {
@@ -449,7 +500,7 @@ class ScenarioLoader {
 
   void Campaigns(const Entry& e) {
     for (const Entry& item : r_.List(e)) {
-      const Fields f = r_.Mapping(item, {"name", "kind", "at", "lists"});
+      const Fields f = r_.Mapping(item, {"name", "kind", "at", "lists", "smart_sending"});
       sc::Campaign c;
       c.name = r_.NonEmptyText(f.Require("name", "the campaign's name"), "a campaign name");
       if (const Entry* g = f.Find("kind")) c.kind = r_.Name(*g, "message kind", MessageKinds());
@@ -457,6 +508,7 @@ class ScenarioLoader {
       const Entry& lists = f.Require("lists", "the list handles it sends to, e.g. lists: [newsletter]");
       c.lists = ListRefs(lists);
       if (c.lists.empty()) r_.Fail(lists, "a campaign needs at least one list");
+      if (const Entry* g = f.Find("smart_sending")) c.smart_sending = r_.Bool(*g);
       s_.world.campaigns.push_back(std::move(c));
     }
   }
@@ -480,7 +532,7 @@ class ScenarioLoader {
       }
       const Entry& actions = f.Require("actions", "the flow's steps, e.g. actions: [{delay: 3d}, {message: Review request}]");
       for (const Entry& a : r_.List(actions)) {
-        const Fields af = r_.Mapping(a, {"delay", "message", "kind"});
+        const Fields af = r_.Mapping(a, {"delay", "message", "kind", "smart_sending"});
         sc::FlowAction action;
         const Entry* delay = af.Find("delay");
         const Entry* message = af.Find("message");
@@ -491,6 +543,10 @@ class ScenarioLoader {
         }
         if (!delay && !message) r_.Fail(af.self().ValueMark(), a.path, "an action needs delay (e.g. 3d) or message (an email's name)");
         if (delay && kind) r_.Fail(kind->key_mark, kind->path, "a delay has no kind; kind belongs to a message");
+        if (const Entry* smart = af.Find("smart_sending")) {
+          if (delay) r_.Fail(smart->key_mark, smart->path, "a delay sends nothing; smart_sending belongs to a message");
+          action.smart_sending = r_.Bool(*smart);
+        }
         if (delay) action.delay = r_.Duration(*delay, sim::Sec(1), kLongest);
         if (message) action.message = r_.NonEmptyText(*message, "an email's name");
         if (kind) action.kind = r_.Name(*kind, "message kind", MessageKinds());
@@ -723,10 +779,8 @@ class ScenarioLoader {
       const Fields f = r_.Mapping(e, {"order", "status", "message"});
       sc::CarrierScan a;
       a.order = Order(f, refs);
-      const sc::Order& order = s_.world.orders[orders_.at(a.order).index];
-      if (!order.fulfillment) {
-        r_.Fail(*refs.order, "order " + Quote(a.order) + " has no fulfillment, so no carrier scans it (give it a fulfillment)");
-      }
+      // An order shipped mid-run (create_fulfillment) is checked in play order.
+      refs.needs_fulfillment = !s_.world.orders[orders_.at(a.order).index].fulfillment;
       a.status = r_.Name(f.Require("status", "the shipment status the scan reports, e.g. status: delayed"),
                          "shipment status", ShipmentStatuses());
       if (const Entry* g = f.Find("message")) a.message = r_.Text(*g, "the scan's message");
@@ -766,6 +820,26 @@ class ScenarioLoader {
       r_.Mapping(e, std::vector<std::string_view>{});  // `wait: {}` or `wait:`; nothing else
       return sc::Wait{};
     }
+    if (kind == "create_fulfillment") {
+      const Fields f = r_.Mapping(e, {"order", "carrier", "tracking_number", "status"});
+      sc::CreateFulfillment a;
+      a.order = Order(f, refs);
+      if (s_.world.orders[orders_.at(a.order).index].fulfillment) {
+        r_.Fail(*refs.order, "order " + Quote(a.order) + " is already fulfilled in world.orders; a create_fulfillment step "
+                                 "ships an order that has no fulfillment yet");
+      }
+      if (const Entry* g = f.Find("carrier")) a.carrier = r_.NonEmptyText(*g, "a carrier name");
+      if (const Entry* g = f.Find("tracking_number")) a.tracking_number = r_.Text(*g, "a tracking number");
+      if (const Entry* g = f.Find("status")) a.status = r_.Name(*g, "shipment status", ShipmentStatuses());
+      return a;
+    }
+    if (kind == "add_to_list") {
+      const Fields f = r_.Mapping(e, {"customer", "list"});
+      sc::AddToList a;
+      a.customer = Customer(f);
+      a.list = Ref(f.Require("list", "which Klaviyo list (a list handle)"), "list", lists_, "world.lists");
+      return a;
+    }
     const Fields f = r_.Mapping(e, {"customer", "text"});  // forged_webhook
     sc::ForgedWebhook a;
     a.customer = Customer(f);
@@ -785,8 +859,19 @@ class ScenarioLoader {
     }
     std::map<std::string, std::string> open;  // ticket -> customer, as of the current step
     std::map<std::string, std::int64_t> units_left = units_left_;
+    std::map<std::string, YAML::Mark> shipped;  // order -> the create_fulfillment step's order value
     for (const auto* played : steps) {
       const auto& [step, refs] = *played;
+      if (const auto* ship = std::get_if<sc::CreateFulfillment>(&step.action)) {
+        if (auto [it, fresh] = shipped.emplace(ship->order, refs.order->ValueMark()); !fresh) {
+          r_.Fail(*refs.order, "order " + Quote(ship->order) + " is already shipped by the create_fulfillment on " +
+                                   Line(it->second) + "; an order has one fulfillment here");
+        }
+      } else if (refs.needs_fulfillment && !shipped.count(std::get<sc::CarrierScan>(step.action).order)) {
+        r_.Fail(*refs.order, "order " + Quote(std::get<sc::CarrierScan>(step.action).order) +
+                                 " has no fulfillment, so no carrier scans it (give it a fulfillment, or a "
+                                 "create_fulfillment step before this one)");
+      }
       if (const auto* w = std::get_if<sc::CustomerWrites>(&step.action)) {
         if (w->ticket.empty()) continue;
         if (auto it = open.find(w->ticket); it != open.end() && it->second != w->customer) {
@@ -827,7 +912,7 @@ class ScenarioLoader {
   }
 
   void Expect(const Entry& e) {
-    const Fields f = r_.Mapping(e, {"tickets", "klaviyo", "decisions", "oracles_fire"});
+    const Fields f = r_.Mapping(e, {"tickets", "klaviyo", "decisions", "orders", "kpis", "oracles_fire"});
     sc::Expectations& x = s_.expect;
     if (const Entry* g = f.Find("tickets")) {
       for (const auto& [handle, entry] : r_.OpenMapping(*g, "ticket handle")) {
@@ -838,7 +923,8 @@ class ScenarioLoader {
     if (const Entry* g = f.Find("klaviyo")) Klaviyo(*g);
     if (const Entry* g = f.Find("decisions")) {
       for (const Entry& item : r_.List(*g)) {
-        const Fields d = r_.Mapping(item, {"ticket", "kind", "route", "outcome", "override_reason", "count"});
+        const Fields d = r_.Mapping(item, {"ticket", "kind", "route", "outcome", "override_reason", "count",
+                                           "rationale_mentions", "value_bucket"});
         sc::DecisionExpectation want;
         const Entry& ticket = d.Require("ticket", "which ticket's decisions (a ticket handle)");
         want.ticket = TicketRef(ticket, ticket.ValueMark(), r_.Handle(ticket, "a ticket handle"));
@@ -847,10 +933,27 @@ class ScenarioLoader {
         if (const Entry* h = d.Find("outcome")) want.outcome = r_.Name(*h, "outcome", Outcomes());
         if (const Entry* h = d.Find("override_reason")) want.override_reason = r_.NonEmptyText(*h, "the agent's reason");
         if (const Entry* h = d.Find("count")) want.count = static_cast<int>(r_.Int(*h, 0, 100'000));
+        if (const Entry* h = d.Find("rationale_mentions")) {
+          want.rationale_mentions = r_.NonEmptyText(*h, "text the rationale contains, e.g. rationale_mentions: delivery exception");
+        }
+        if (const Entry* h = d.Find("value_bucket")) want.value_bucket = r_.Name(*h, "value bucket", ValueBuckets());
         want.source = r_.SourceOf(item.ValueMark());
         x.decisions.push_back(std::move(want));
       }
     }
+    if (const Entry* g = f.Find("orders")) {
+      for (const auto& [handle, entry] : r_.OpenMapping(*g, "order handle")) {
+        if (!orders_.count(handle)) {
+          Names known;
+          for (const auto& [name, defined] : orders_) known.push_back(name);
+          r_.Fail(entry.key_mark, entry.path,
+                  "unknown order " + Quote(handle) +
+                      (known.empty() ? std::string(": world.orders defines none") : Suggest(handle, known)));
+        }
+        x.orders.push_back(OrderExpectation(handle, entry));
+      }
+    }
+    if (const Entry* g = f.Find("kpis")) Kpis(*g);
     if (const Entry* g = f.Find("oracles_fire")) {
       for (const Entry& item : r_.List(*g)) {
         std::string id = r_.Name(item, "oracle id", OracleIds());
@@ -864,11 +967,11 @@ class ScenarioLoader {
 
   sc::TicketExpectation TicketExpectation(const std::string& handle, const Entry& e) const {
     const Fields f = r_.Mapping(e, {"tags_include", "tags_exclude", "replies_delivered", "route", "rule", "intent",
-                                    "priority", "assigned"});
+                                    "priority", "assigned", "mentions", "excludes"});
     // The runner judges only what is written, so an empty expectation would pass whatever happens.
     if (f.empty()) {
-      r_.Fail(e, "nothing to check; give tags_include, tags_exclude, replies_delivered, route, rule, intent, priority "
-                 "or assigned");
+      r_.Fail(e, "nothing to check; give tags_include, tags_exclude, replies_delivered, route, rule, intent, priority, "
+                 "assigned, mentions or excludes");
     }
     sc::TicketExpectation t;
     t.ticket = handle;
@@ -890,7 +993,116 @@ class ScenarioLoader {
     if (const Entry* g = f.Find("intent")) t.intent = r_.Name(*g, "intent", Intents());
     if (const Entry* g = f.Find("priority")) t.priority = r_.Name(*g, "priority", Priorities());
     if (const Entry* g = f.Find("assigned")) t.assigned = r_.Bool(*g);
+    if (const Entry* g = f.Find("mentions")) t.mentions = ReplyTexts(*g);
+    if (const Entry* g = f.Find("excludes")) t.excludes = ReplyTexts(*g);
     return t;
+  }
+
+  // Each item is text, or {order: <handle>, fact: tracking_number | carrier | order_name}.
+  std::vector<sc::ReplyText> ReplyTexts(const Entry& e) const {
+    std::vector<sc::ReplyText> out;
+    for (const Entry& item : r_.List(e)) {
+      sc::ReplyText want;
+      if (item.value.IsMap()) {
+        const Fields f = r_.Mapping(item, {"order", "fact"});
+        want.order = Ref(f.Require("order", "whose fact (an order handle)"), "order", orders_, "world.orders");
+        want.fact = r_.Name(f.Require("fact", "which fact, e.g. fact: tracking_number"), "order fact", OrderFacts());
+      } else {
+        want.text = r_.NonEmptyText(item, "text a reply contains, or {order: o1, fact: tracking_number}");
+      }
+      out.push_back(std::move(want));
+    }
+    if (out.empty()) r_.Fail(e, "nothing to check; list at least one text or fact");
+    return out;
+  }
+
+  sc::OrderExpectation OrderExpectation(const std::string& handle, const Entry& e) const {
+    const Fields f = r_.Mapping(e, {"cancelled", "address_changed", "refunds", "financial_status", "tags_include",
+                                    "tags_exclude"});
+    if (f.empty()) {
+      r_.Fail(e, "nothing to check; give cancelled, address_changed, refunds, financial_status, tags_include or "
+                 "tags_exclude");
+    }
+    sc::OrderExpectation o;
+    o.order = handle;
+    o.source = r_.SourceOf(e.key_mark);
+    if (const Entry* g = f.Find("cancelled")) o.cancelled = r_.Bool(*g);
+    if (const Entry* g = f.Find("address_changed")) o.address_changed = r_.Bool(*g);
+    if (const Entry* g = f.Find("refunds")) o.refunds = static_cast<int>(r_.Int(*g, 0, 1000));
+    if (const Entry* g = f.Find("financial_status")) o.financial_status = r_.Name(*g, "financial status", FinancialStatuses());
+    if (const Entry* g = f.Find("tags_include")) o.tags_include = r_.Texts(*g, "a tag");
+    if (const Entry* g = f.Find("tags_exclude")) {
+      o.tags_exclude = r_.Texts(*g, "a tag");
+      const auto items = r_.List(*g);
+      for (std::size_t i = 0; i < o.tags_exclude.size(); ++i) {
+        if (std::find(o.tags_include.begin(), o.tags_include.end(), o.tags_exclude[i]) != o.tags_include.end()) {
+          r_.Fail(items[i], Quote(o.tags_exclude[i]) + " is also in tags_include");
+        }
+      }
+    }
+    return o;
+  }
+
+  // ">= 0.6", "< 2h": an operator, a space, then a number (or, when `duration`, a duration).
+  sc::Comparison Comparison(const Entry& e, double min, double max, bool duration) const {
+    const std::string text = r_.NonEmptyText(e, "a comparison like \">= 0.6\"");
+    std::size_t op_end = 0;
+    while (op_end < text.size() && (text[op_end] == '>' || text[op_end] == '<' || text[op_end] == '=')) ++op_end;
+    const std::string op = text.substr(0, op_end);
+    const std::string example = duration ? "\"<= 2h\"" : "\">= 0.6\"";
+    if (op.empty()) {
+      r_.Fail(e, "expected a comparison like " + example + " (one of " + OneOf(ComparisonOperators()) +
+                     ", then a value), got " + Quote(text));
+    }
+    if (!Contains(ComparisonOperators(), op)) {
+      // "=>" and "=<" are the usual slips: the right operator is the same two characters turned round.
+      const std::string turned(op.rbegin(), op.rend());
+      r_.Fail(e, "unknown comparison " + Quote(op) +
+                     (Contains(ComparisonOperators(), turned) ? "; did you mean " + Quote(turned) + "?"
+                                                              : Suggest(op, ComparisonOperators())));
+    }
+    std::size_t value_start = op_end;
+    while (value_start < text.size() && text[value_start] == ' ') ++value_start;
+    const Entry value{YAML::Node(text.substr(value_start)), e.path, e.key_mark};
+    // The value's own errors point at the comparison as written.
+    sc::Comparison c;
+    c.op = op;
+    try {
+      c.value = duration ? sim::ToSeconds(r_.Duration(value, sim::Duration::zero(), kLongest)) : r_.Number(value, min, max);
+    } catch (const LoadFailure& inner) {
+      ScenarioError error = inner.error;
+      const auto mark = e.ValueMark();
+      error.line = mark.line + 1;
+      error.column = mark.column + 1;
+      error.message = "in " + Quote(text) + ": " + error.message;
+      throw LoadFailure{error};
+    }
+    return c;
+  }
+
+  void Kpis(const Entry& e) {
+    const Fields f = r_.Mapping(e, {"tickets", "automation_rate", "reopen_rate", "first_response_p90", "routes"});
+    if (f.empty()) r_.Fail(e, "nothing to check; give tickets, automation_rate, reopen_rate, first_response_p90 or routes");
+    sc::KpiExpectation k;
+    if (const Entry* g = f.Find("tickets")) k.tickets = Comparison(*g, 0, 1e9, false);
+    if (const Entry* g = f.Find("automation_rate")) k.automation_rate = Comparison(*g, 0, 1, false);
+    if (const Entry* g = f.Find("reopen_rate")) k.reopen_rate = Comparison(*g, 0, 1, false);
+    if (const Entry* g = f.Find("first_response_p90")) k.first_response_p90 = Comparison(*g, 0, 0, true);
+    if (const Entry* g = f.Find("routes")) {
+      for (const auto& [intent, routes] : r_.OpenMapping(*g, "intent")) {
+        if (!Contains(Intents(), intent)) {
+          r_.Fail(routes.key_mark, routes.path, "unknown intent " + Quote(intent) + Suggest(intent, Intents()));
+        }
+        for (const auto& [route, bound] : r_.OpenMapping(routes, "route")) {
+          if (!Contains(Routes(), route)) {
+            r_.Fail(bound.key_mark, bound.path, "unknown route " + Quote(route) + Suggest(route, Routes()));
+          }
+          k.routes[intent][route] = Comparison(bound, 0, 1, false);
+        }
+        if (k.routes[intent].empty()) r_.Fail(routes, "nothing to check; give auto_send, human or both");
+      }
+    }
+    s_.expect.kpis = std::move(k);
   }
 
   // Tags, with the pipeline's "intent:<label>" tags checked against the intent labels.

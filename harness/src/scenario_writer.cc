@@ -91,6 +91,7 @@ class Writer {
     Line(0, "name: " + YamlScalar(s.name));
     if (!s.description.empty()) Line(0, "description: " + YamlScalar(s.description));
     if (s.seed) Line(0, "seed: " + std::to_string(*s.seed));
+    if (!s.start.empty()) Line(0, "start: " + YamlScalar(s.start));
     Store(s.store);
     Policy(s);
     World(s.world);
@@ -134,6 +135,7 @@ class Writer {
         .TextUnless("vertical", store.vertical, d.vertical)
         .TextUnless("timezone", store.timezone, d.timezone)
         .TextUnless("shopify_plan", store.shopify_plan, d.shopify_plan);
+    if (store.smart_sending != d.smart_sending) f.Add("smart_sending", Bool(store.smart_sending));
     if (!f.empty()) Line(0, "store: " + f.str());
   }
 
@@ -318,6 +320,7 @@ class Writer {
         f.Text("name", c.name).TextUnless("kind", c.kind, d.kind);
         if (c.at != d.at) f.Add("at", Duration(c.at));
         f.Add("lists", FlowList(c.lists));
+        if (c.smart_sending) f.Add("smart_sending", Bool(*c.smart_sending));
         Line(4, "- " + f.str());
       }
     }
@@ -389,6 +392,7 @@ class Writer {
         af.Add("delay", Duration(a.delay));
       } else {
         af.Text("message", a.message).TextUnless("kind", a.kind, sc::FlowAction{}.kind);
+        if (a.smart_sending) af.Add("smart_sending", Bool(*a.smart_sending));
       }
       actions += (i ? ", " : "") + af.str();
     }
@@ -499,6 +503,8 @@ class Writer {
           if constexpr (std::is_same_v<A, sc::Refund>) return "refund";
           if constexpr (std::is_same_v<A, sc::Wait>) return "wait";
           if constexpr (std::is_same_v<A, sc::ForgedWebhook>) return "forged_webhook";
+          if constexpr (std::is_same_v<A, sc::CreateFulfillment>) return "create_fulfillment";
+          if constexpr (std::is_same_v<A, sc::AddToList>) return "add_to_list";
         },
         action);
   }
@@ -531,6 +537,14 @@ class Writer {
       f.Text("order", refund->order).TextUnless("note", refund->note, sc::Refund{}.note);
     } else if (const auto* forged = std::get_if<sc::ForgedWebhook>(&action)) {
       f.Text("customer", forged->customer).TextUnless("text", forged->text, sc::ForgedWebhook{}.text);
+    } else if (const auto* ship = std::get_if<sc::CreateFulfillment>(&action)) {
+      const sc::CreateFulfillment d;
+      f.Text("order", ship->order)
+          .TextUnless("carrier", ship->carrier, d.carrier)
+          .TextUnless("tracking_number", ship->tracking_number, d.tracking_number)
+          .TextUnless("status", ship->status, d.status);
+    } else if (const auto* join = std::get_if<sc::AddToList>(&action)) {
+      f.Text("customer", join->customer).Text("list", join->list);
     }
     return f.str();  // a wait has no fields: "{}"
   }
@@ -538,7 +552,9 @@ class Writer {
   void Expect(const sc::Expectations& x) {
     const sc::KlaviyoExpectation& k = x.klaviyo;
     const bool klaviyo = !k.suppressed.empty() || !k.not_suppressed.empty() || !k.sends.empty() || !k.events.empty();
-    if (x.tickets.empty() && !klaviyo && x.decisions.empty() && x.oracles_fire.empty()) return;
+    if (x.tickets.empty() && !klaviyo && x.decisions.empty() && x.orders.empty() && !x.kpis && x.oracles_fire.empty()) {
+      return;
+    }
     Line(0, "expect:");
     if (!x.tickets.empty()) {
       Line(2, "tickets:");
@@ -573,10 +589,59 @@ class Writer {
         if (d.outcome) f.Text("outcome", *d.outcome);
         if (d.override_reason) f.Text("override_reason", *d.override_reason);
         if (d.count) f.Add("count", std::to_string(*d.count));
+        if (d.rationale_mentions) f.Text("rationale_mentions", *d.rationale_mentions);
+        if (d.value_bucket) f.Text("value_bucket", *d.value_bucket);
         Line(4, "- " + f.str());
       }
     }
+    if (!x.orders.empty()) {
+      Line(2, "orders:");
+      for (const sc::OrderExpectation& o : x.orders) Line(4, YamlScalar(o.order) + ": " + OrderChecks(o));
+    }
+    if (x.kpis) Kpis(*x.kpis);
     if (!x.oracles_fire.empty()) Line(2, "oracles_fire: " + FlowList(x.oracles_fire));
+  }
+
+  static std::string OrderChecks(const sc::OrderExpectation& o) {
+    FlowMap f;
+    if (o.cancelled) f.Add("cancelled", Bool(*o.cancelled));
+    if (o.address_changed) f.Add("address_changed", Bool(*o.address_changed));
+    if (o.refunds) f.Add("refunds", std::to_string(*o.refunds));
+    if (o.financial_status) f.Text("financial_status", *o.financial_status);
+    if (!o.tags_include.empty()) f.Add("tags_include", FlowList(o.tags_include));
+    if (!o.tags_exclude.empty()) f.Add("tags_exclude", FlowList(o.tags_exclude));
+    return f.str();
+  }
+
+  // ">= 0.6"; a duration bound in the format's units ("<= 2h").
+  static std::string Comparison(const sc::Comparison& c, bool duration) {
+    const std::string value =
+        duration ? Duration(std::chrono::duration_cast<sim::Duration>(std::chrono::duration<double>(c.value))) : Number(c.value);
+    return YamlScalar(c.op + " " + value);
+  }
+
+  void Kpis(const sc::KpiExpectation& k) {
+    Line(2, "kpis:");
+    if (k.tickets) Line(4, "tickets: " + Comparison(*k.tickets, false));
+    if (k.automation_rate) Line(4, "automation_rate: " + Comparison(*k.automation_rate, false));
+    if (k.reopen_rate) Line(4, "reopen_rate: " + Comparison(*k.reopen_rate, false));
+    if (k.first_response_p90) Line(4, "first_response_p90: " + Comparison(*k.first_response_p90, true));
+    if (k.routes.empty()) return;
+    Line(4, "routes:");
+    for (const auto& [intent, routes] : k.routes) {
+      FlowMap f;
+      for (const auto& [route, c] : routes) f.Add(route, Comparison(c, false));
+      Line(6, intent + ": " + f.str());
+    }
+  }
+
+  static std::string ReplyTexts(const std::vector<sc::ReplyText>& texts) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      const sc::ReplyText& t = texts[i];
+      out += (i ? ", " : "") + (t.fact.empty() ? YamlScalar(t.text) : FlowMap().Text("order", t.order).Text("fact", t.fact).str());
+    }
+    return out + "]";
   }
 
   static std::string TicketChecks(const sc::TicketExpectation& t) {
@@ -589,6 +654,8 @@ class Writer {
     if (t.intent) f.Text("intent", *t.intent);
     if (t.priority) f.Text("priority", *t.priority);
     if (t.assigned) f.Add("assigned", Bool(*t.assigned));
+    if (!t.mentions.empty()) f.Add("mentions", ReplyTexts(t.mentions));
+    if (!t.excludes.empty()) f.Add("excludes", ReplyTexts(t.excludes));
     return f.str();
   }
 

@@ -232,6 +232,33 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
   return ref;
 }
 
+void SimWorld::CreateFulfillment(OrderRef& order, const FulfillmentSpec& spec) {
+  RH_CHECK(!order.fulfillment_id.has_value(), "create_fulfillment on an order that is fulfilled already");
+  const sim::Moment now = Now();
+  const mocks::Json fulfillment = {{"tracking_company", spec.company},
+                                   {"tracking_number", spec.tracking_number},
+                                   {"shipment_status", spec.shipment_status},
+                                   {"created_at", Fmt(now.wall - spec.age)}};
+  auto fid = shopify_->SeedFulfillment(order.id, fulfillment, now, /*notify=*/true);
+  RH_CHECK(fid.has_value(), "creating a Shopify fulfillment failed");
+  order.fulfillment_id = *fid;
+}
+
+void SimWorld::AddToKlaviyoList(const CustomerRef& customer, const std::string& list_id) {
+  const mocks::Json body = {{"data", mocks::Json::array({mocks::Json{{"type", "profile"}, {"id", customer.klaviyo_id}}})}};
+  sim::Request request;
+  request.method = sim::Method::kPost;
+  request.target = "/api/lists/" + list_id + "/relationships/profiles";
+  request.headers.Set("Host", std::string(kKlaviyoHost));
+  request.headers.Set("Authorization", "Klaviyo-API-Key " + credentials_.klaviyo_api_key);
+  request.headers.Set("revision", credentials_.klaviyo_revision);
+  request.headers.Set("Content-Type", "application/vnd.api+json");
+  request.body = body.dump();
+  const sim::Response response = klaviyo_->Handle(request, Now());
+  if (response.status >= 300) std::fprintf(stderr, "klaviyo add to list -> %d %s\n", response.status, response.body.c_str());
+  RH_CHECK(response.status < 300, "adding a profile to a Klaviyo list was refused by the Klaviyo mock");
+}
+
 void SimWorld::CarrierEvent(const OrderRef& order, const std::string& status, const std::string& message) {
   RH_CHECK(order.fulfillment_id.has_value(), "a carrier event needs a fulfilled order");
   auto result = shopify_->AddCarrierEvent(*order.fulfillment_id, status, Now(),

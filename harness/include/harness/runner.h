@@ -19,6 +19,7 @@ namespace rh::harness {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides every scenario's own seed
   std::string report_dir;             // when set, traces go to <report_dir>/traces/<name>.jsonl
+  std::string trace_path;             // when set, the trace goes to exactly this file (replay)
   double agent_cost_per_minute = 0.50;  // for the KPI cost per ticket ($30 an hour)
   double ai_price_per_resolution = 0.90;  // DESIGN.md: most plans
 };

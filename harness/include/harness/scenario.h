@@ -32,6 +32,9 @@ struct Store {
   std::string vertical = "apparel";  // a DESIGN.md vertical (tickets per 100 orders)
   std::string timezone = "UTC";
   std::string shopify_plan = "standard";  // standard | advanced | plus | enterprise
+  // Klaviyo's Smart Sending for the store's campaigns and flow messages (a message may say
+  // otherwise): a profile sent a message recently is skipped. On by default, as in Klaviyo.
+  bool smart_sending = true;
   bool operator==(const Store&) const = default;
 };
 
@@ -84,6 +87,7 @@ struct Campaign {
   std::string kind = "promotional";  // promotional | review_request | transactional | recovery
   sim::Duration at{0};               // when it sends, from the start of the run
   std::vector<std::string> lists;    // list handles
+  std::optional<bool> smart_sending;  // absent: the store's
   bool operator==(const Campaign&) const = default;
 };
 
@@ -91,6 +95,7 @@ struct FlowAction {
   sim::Duration delay{0};  // a delay step when non-zero and `message` is empty
   std::string message;     // an e-mail step's name
   std::string kind = "promotional";
+  std::optional<bool> smart_sending;  // a message's own setting; absent: the store's
   bool operator==(const FlowAction&) const = default;
 };
 
@@ -185,7 +190,24 @@ struct ForgedWebhook {
   bool operator==(const ForgedWebhook&) const = default;
 };
 
-using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait, ForgedWebhook>;
+// The store ships an order mid-run: Shopify records the fulfillment and sends fulfillments/create
+// (the order must have none yet; carrier_scan steps may follow).
+struct CreateFulfillment {
+  std::string order;
+  std::string carrier = "UPS";
+  std::string tracking_number;  // "" : made up
+  std::string status = "in_transit";
+  bool operator==(const CreateFulfillment&) const = default;
+};
+// A marketer adds the customer's profile to a Klaviyo list (list-triggered flows start).
+struct AddToList {
+  std::string customer;
+  std::string list;
+  bool operator==(const AddToList&) const = default;
+};
+
+using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait, ForgedWebhook,
+                            CreateFulfillment, AddToList>;
 
 struct Step {
   sim::Duration at{0};  // from the start of the run; never negative
@@ -251,8 +273,19 @@ enum class PipelineVariant {
 
 // ---- Expectations ----
 
+// A piece of text a reply must (or must not) contain: written text, or a fact of an order
+// (`{order: o1, fact: tracking_number}`) looked up in the world when the run ends.
+struct ReplyText {
+  std::string text;   // when `fact` is empty
+  std::string order;  // an order handle
+  std::string fact;   // tracking_number | carrier | order_name
+  bool operator==(const ReplyText&) const = default;
+};
+
 struct TicketExpectation {
   std::string ticket;  // handle
+  // Checked against the text of every reply delivered to the customer, ignoring case.
+  std::vector<ReplyText> mentions, excludes;
   std::vector<std::string> tags_include, tags_exclude;
   std::optional<int> replies_delivered;
   std::optional<std::string> route;     // auto_send | human
@@ -284,14 +317,49 @@ struct DecisionExpectation {
   std::string kind;
   std::optional<std::string> route, outcome, override_reason;
   std::optional<int> count;  // rows of that kind for the ticket (default: at least one)
+  std::optional<std::string> rationale_mentions;  // text in the last row's rationale, ignoring case
+  std::optional<std::string> value_bucket;        // the last row's customer value bucket
   Source source;
   bool operator==(const DecisionExpectation&) const = default;
+};
+
+// Shopify's state of an order at the end of the run.
+struct OrderExpectation {
+  std::string order;  // handle
+  std::optional<bool> cancelled;
+  std::optional<bool> address_changed;  // the shipping address differs from the one at the start
+  std::optional<int> refunds;           // refund records on the order
+  std::optional<std::string> financial_status;
+  std::vector<std::string> tags_include, tags_exclude;
+  Source source;
+  bool operator==(const OrderExpectation&) const = default;
+};
+
+// "automation_rate: \">= 0.6\"": a measured value compared with a bound. Durations are kept
+// in seconds.
+struct Comparison {
+  std::string op;  // >= | <= | > | < | ==
+  double value = 0;
+  bool operator==(const Comparison&) const = default;
+};
+
+// Aggregate expectations on the run's KPIs (generated traffic, mostly).
+struct KpiExpectation {
+  std::optional<Comparison> tickets;
+  std::optional<Comparison> automation_rate;
+  std::optional<Comparison> reopen_rate;
+  std::optional<Comparison> first_response_p90;  // seconds
+  // intent -> route (auto_send | human) -> the share of that intent's routed tickets.
+  std::map<std::string, std::map<std::string, Comparison>> routes;
+  bool operator==(const KpiExpectation&) const = default;
 };
 
 struct Expectations {
   std::vector<TicketExpectation> tickets;
   KlaviyoExpectation klaviyo;
   std::vector<DecisionExpectation> decisions;
+  std::vector<OrderExpectation> orders;
+  std::optional<KpiExpectation> kpis;
   std::vector<std::string> oracles_fire;  // ids a negative scenario expects to fire; others must hold
   bool operator==(const Expectations&) const = default;
 };
@@ -302,6 +370,11 @@ struct Scenario {
   std::string file;  // the path it was loaded from
   std::string content_hash;  // hex of the file's bytes (the trace header names it)
   std::optional<std::uint64_t> seed;
+  // The calendar start as written ("2026-11-27T00:00:00", the store's local time); "" : the
+  // default start (sim::DefaultSimEpoch()). `start_at` is that instant in UTC, as the loader
+  // resolved it in the store's time zone.
+  std::string start;
+  std::optional<sim::WallTime> start_at;
   Store store;
   std::string policy_file;  // resolved path; "" : the default policy
   // The policy as the loader read and validated it: from policy_file, or embedded in the scenario

@@ -154,6 +154,12 @@ class SimWorld {
   void CloseTicket(std::uint64_t ticket_id, int agent);
   // A refund of one unit of the order's first line with one left (staff in Shopify's admin).
   void AddRefund(const OrderRef& order, const std::string& note);
+  // The store ships an unfulfilled order now: Shopify records the fulfillment and sends
+  // fulfillments/create. Sets `order.fulfillment_id`, so carrier events can follow.
+  void CreateFulfillment(OrderRef& order, const FulfillmentSpec& spec);
+  // A marketer adds the customer's profile to a Klaviyo list through Klaviyo's API, so the
+  // list-triggered flows start as they would for a real subscription.
+  void AddToKlaviyoList(const CustomerRef& customer, const std::string& list_id);
 
   // Ground truth that the harness knows and the pipeline can only guess: what a customer's
   // message really asks for (an intent label), as the scenario or the traffic generator wrote it.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mocks/llm/model.h"
 #include "pipeline/policy.h"
 
 namespace rh::harness::fuzz {
@@ -33,6 +34,22 @@ TEST(PhraseBank, TwoIntentsWithMoneyStateTheMoneyIntent) {
                                   p.text.find("discount") != std::string::npos;
       if (mentions_money) {
         EXPECT_TRUE(pipeline::IsMoneyIntent(p.truth)) << p.text;
+      }
+    }
+  }
+}
+
+// The bank and the LLM mock agree on plain and indirect English: what a customer plainly writes is
+// read as what they meant (docs/llm-mock.md), so the fuzzer's misreads come from the styles meant
+// to cause them (misspelled, two intents, other languages), never from a gap in the mock's cues.
+TEST(PhraseBank, PlainAndIndirectPhrasesAreReadByTheLlmMockAsTheirTruth) {
+  for (const pipeline::Intent intent : pipeline::AllIntents()) {
+    for (const PhraseStyle style : {PhraseStyle::kPlain, PhraseStyle::kIndirect}) {
+      for (const Phrase& p : Phrases(intent, style)) {
+        for (const std::string order : {"#1001", ""}) {
+          const std::string text = Fill(p, order);
+          EXPECT_EQ(mocks::llm::IntentName(mocks::llm::ClassifyText(text).truth), pipeline::IntentName(p.truth)) << text;
+        }
       }
     }
   }

@@ -47,3 +47,33 @@ rh_add_test(NAME harness_seed_list_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/seed_list_test.cc
   LIBS rh::harness
   LABELS "unit;sanitize")
+
+# `rehearse replay`: identical, diverged with its context, accepted, refused.
+if(TARGET rehearse)
+  add_test(NAME Rehearse.ReplayShowsTheFirstDivergenceAndAccepts
+           COMMAND ${CMAKE_COMMAND} -DREHEARSE=$<TARGET_FILE:rehearse> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                   -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/rehearse-replay
+                   -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_replay_check.cmake)
+  set_tests_properties(Rehearse.ReplayShowsTheFirstDivergenceAndAccepts PROPERTIES LABELS "scenario" TIMEOUT 120)
+endif()
+
+# The golden traces (scenarios/golden/): the suite's recorded behaviour, replayed on this build
+# like a snapshot test. A change of behaviour fails here with its first divergence; once reviewed,
+# `make golden` rewrites the traces and the diff goes into the commit.
+if(TARGET rehearse)
+  file(GLOB golden_traces CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/golden/*.jsonl)
+  foreach(trace ${golden_traces})
+    get_filename_component(name ${trace} NAME_WE)
+    add_test(NAME Golden.${name} COMMAND rehearse replay --quiet ${trace} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(Golden.${name} PROPERTIES LABELS "scenario" TIMEOUT 120)
+  endforeach()
+endif()
+
+# `rehearse compare`: changed routes and KPI deltas, worse by the thresholds, refusals.
+if(TARGET rehearse)
+  add_test(NAME Rehearse.CompareListsChangedRoutesAndJudgesByThresholds
+           COMMAND ${CMAKE_COMMAND} -DREHEARSE=$<TARGET_FILE:rehearse> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                   -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/rehearse-compare
+                   -P ${CMAKE_CURRENT_LIST_DIR}/rehearse_compare_check.cmake)
+  set_tests_properties(Rehearse.CompareListsChangedRoutesAndJudgesByThresholds PROPERTIES LABELS "scenario" TIMEOUT 240)
+endif()

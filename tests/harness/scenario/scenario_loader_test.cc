@@ -368,8 +368,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"UnknownFieldCloseToOne", "schema_version: 1\nnmae: x\n",
              "s.yaml:2:1: nmae: unknown field; did you mean 'name'?"},
         Case{"UnknownFieldFarFromAll", "schema_version: 1\nname: x\nzzz: 1\n",
-             "s.yaml:3:1: zzz: unknown field; known: schema_version, name, description, seed, store, policy, world, "
-             "generate, llm, faults, pipeline_variant, timeline, run_for, sla, expect"},
+             "s.yaml:3:1: zzz: unknown field; known: schema_version, name, description, seed, start, store, policy, "
+             "world, generate, llm, faults, pipeline_variant, timeline, run_for, sla, expect"},
         Case{"DuplicateField", "schema_version: 1\nname: x\nname: y\n",
              "s.yaml:3:1: name: duplicate field (first given on line 2)"},
         Case{"MissingName", "schema_version: 1\n",
@@ -487,7 +487,7 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:14:5: timeline[0].refund: one action per step; this step already has wait (line 13)"},
         Case{"NoAction", With("timeline:\n  - at: 0s\n"),
              "s.yaml:12:5: timeline[0]: a step needs an action: one of customer_writes, carrier_scan, agent_replies, "
-             "agent_note, close_ticket, refund, wait or forged_webhook"},
+             "agent_note, close_ticket, refund, wait, forged_webhook, create_fulfillment or add_to_list"},
         Case{"NoTime", With("timeline:\n  - wait: {}\n"),
              "s.yaml:12:5: timeline[0].at: missing; when the step happens, from the start of the run (e.g. at: 10m)"},
         Case{"UnknownStepKind", With("timeline:\n  - {at: 0s, customer_write: {customer: ana, text: hi}}\n"),
@@ -536,7 +536,7 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:12:30: timeline[0].refund.order: unknown order 'o9'; did you mean 'o1'?"},
         Case{"ScanWithoutFulfillment", With("timeline:\n  - {at: 0s, carrier_scan: {order: o2, status: delayed}}\n"),
              "s.yaml:12:36: timeline[0].carrier_scan.order: order 'o2' has no fulfillment, so no carrier scans it "
-             "(give it a fulfillment)"},
+             "(give it a fulfillment, or a create_fulfillment step before this one)"},
         Case{"TicketUsedBeforeItIsOpened",
              With("timeline:\n"
                   "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
@@ -581,7 +581,7 @@ INSTANTIATE_TEST_SUITE_P(
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  tickets:\n    t1: {}\n"),
              "s.yaml:15:9: expect.tickets.t1: nothing to check; give tags_include, tags_exclude, replies_delivered, "
-             "route, rule, intent, priority or assigned"},
+             "route, rule, intent, priority, assigned, mentions or excludes"},
         Case{"UnknownRoute",
              With("timeline:\n  - {at: 0s, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
                   "expect:\n  tickets:\n    t1: {route: auto}\n"),

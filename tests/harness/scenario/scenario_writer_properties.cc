@@ -152,6 +152,7 @@ void GenerateWorld(sc::Scenario& s) {
       c.kind = OneOf(kKinds);
       c.at = Seconds(3 * 86400);
       c.lists = Subset(list_handles, 1);
+      if (*rc::gen::arbitrary<bool>()) c.smart_sending = *rc::gen::arbitrary<bool>();
       w.campaigns.push_back(c);
     }
   }
@@ -172,6 +173,7 @@ void GenerateWorld(sc::Scenario& s) {
       } else {
         a.message = NonEmptyText();
         a.kind = OneOf(kKinds);
+        if (*rc::gen::arbitrary<bool>()) a.smart_sending = *rc::gen::arbitrary<bool>();
       }
       f.actions.push_back(a);
     }
@@ -225,6 +227,10 @@ std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
     for (const auto& line : o.items) units += line.quantity;
     units_left[o.handle] = units - o.refunds;
   }
+  std::set<std::string> shipped;  // fulfilled in the world or by an earlier create_fulfillment
+  for (const auto& o : s.world.orders) {
+    if (o.fulfillment) shipped.insert(o.handle);
+  }
   sim::Duration at{0};
   const int steps = *rc::gen::inRange(0, 9);
   for (int i = 0; i < steps; ++i) {
@@ -232,7 +238,7 @@ std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
     sc::Step step;
     step.at = at;
     const std::string& customer = s.world.customers[*rc::gen::inRange<std::size_t>(0, s.world.customers.size())].handle;
-    const int kind = *rc::gen::inRange(0, 8);
+    const int kind = *rc::gen::inRange(0, 10);
     if (kind == 0 || tickets.empty()) {
       sc::CustomerWrites w;
       w.customer = customer;
@@ -252,14 +258,32 @@ std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
       }
       step.action = w;
     } else if (kind == 1) {
-      std::vector<std::string> shipped;
-      for (const auto& o : s.world.orders) {
-        if (o.fulfillment) shipped.push_back(o.handle);
-      }
       if (shipped.empty()) {
         step.action = sc::Wait{};
       } else {
-        step.action = sc::CarrierScan{OneOf(shipped), OneOf(kStatuses), Text()};
+        step.action = sc::CarrierScan{OneOf(std::vector<std::string>(shipped.begin(), shipped.end())), OneOf(kStatuses), Text()};
+      }
+    } else if (kind == 8) {
+      std::vector<std::string> unshipped;
+      for (const auto& o : s.world.orders) {
+        if (!shipped.count(o.handle)) unshipped.push_back(o.handle);
+      }
+      if (unshipped.empty()) {
+        step.action = sc::Wait{};
+      } else {
+        sc::CreateFulfillment f;
+        f.order = OneOf(unshipped);
+        if (*rc::gen::arbitrary<bool>()) f.carrier = NonEmptyText();
+        f.tracking_number = Text();
+        f.status = OneOf(kStatuses);
+        shipped.insert(f.order);
+        step.action = f;
+      }
+    } else if (kind == 9) {
+      if (s.world.lists.empty()) {
+        step.action = sc::Wait{};
+      } else {
+        step.action = sc::AddToList{customer, s.world.lists[*rc::gen::inRange<std::size_t>(0, s.world.lists.size())].handle};
       }
     } else if (kind == 2) {
       step.action = sc::AgentReplies{OneOf(tickets), *rc::gen::inRange(0, 50), OneOf<std::string>({"draft", "edit", "Sorry: \"soon\""})};
@@ -310,6 +334,17 @@ void GenerateExpectations(sc::Scenario& s, const std::vector<std::string>& ticke
     if (*rc::gen::arbitrary<bool>()) e.intent = OneOf(kIntents);
     if (*rc::gen::arbitrary<bool>()) e.priority = OneOf<std::string>({"low", "normal", "high", "critical"});
     if (*rc::gen::arbitrary<bool>() || !e.route) e.assigned = *rc::gen::arbitrary<bool>();
+    for (auto* texts : {&e.mentions, &e.excludes}) {
+      const int n = *rc::gen::inRange(0, 3);
+      for (int k = 0; k < n; ++k) {
+        if (!s.world.orders.empty() && *rc::gen::arbitrary<bool>()) {
+          const auto& order = s.world.orders[*rc::gen::inRange<std::size_t>(0, s.world.orders.size())].handle;
+          texts->push_back({"", order, OneOf<std::string>({"tracking_number", "carrier", "order_name"})});
+        } else {
+          texts->push_back({NonEmptyText(), "", ""});
+        }
+      }
+    }
     x.tickets.push_back(e);
     if (*rc::gen::arbitrary<bool>()) {
       sc::DecisionExpectation d;
@@ -319,8 +354,37 @@ void GenerateExpectations(sc::Scenario& s, const std::vector<std::string>& ticke
       if (*rc::gen::arbitrary<bool>()) d.outcome = OneOf<std::string>({"sent", "overridden", "failed"});
       if (*rc::gen::arbitrary<bool>()) d.override_reason = NonEmptyText();
       if (*rc::gen::arbitrary<bool>()) d.count = *rc::gen::inRange(0, 3);
+      if (*rc::gen::arbitrary<bool>()) d.rationale_mentions = NonEmptyText();
+      if (*rc::gen::arbitrary<bool>()) d.value_bucket = OneOf<std::string>({"new", "regular", "vip"});
       x.decisions.push_back(d);
     }
+  }
+  for (const auto& o : s.world.orders) {
+    if (!*rc::gen::arbitrary<bool>()) continue;
+    sc::OrderExpectation e;
+    e.order = o.handle;
+    e.cancelled = *rc::gen::arbitrary<bool>();
+    if (*rc::gen::arbitrary<bool>()) e.address_changed = *rc::gen::arbitrary<bool>();
+    if (*rc::gen::arbitrary<bool>()) e.refunds = *rc::gen::inRange(0, 4);
+    if (*rc::gen::arbitrary<bool>()) e.financial_status = OneOf<std::string>({"paid", "partially_refunded", "refunded"});
+    e.tags_include = UniqueTexts(2);
+    for (auto& tag : UniqueTexts(2)) {
+      if (std::find(e.tags_include.begin(), e.tags_include.end(), tag) == e.tags_include.end()) e.tags_exclude.push_back(tag);
+    }
+    x.orders.push_back(e);
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    // Bounds the format can write exactly: rates in hundredths, durations in whole seconds.
+    const auto comparison = [](double value) {
+      return sc::Comparison{OneOf<std::string>({">=", "<=", ">", "<", "=="}), value};
+    };
+    sc::KpiExpectation k;
+    k.tickets = comparison(*rc::gen::inRange(0, 1000));
+    if (*rc::gen::arbitrary<bool>()) k.automation_rate = comparison(*rc::gen::inRange(0, 101) / 100.0);
+    if (*rc::gen::arbitrary<bool>()) k.reopen_rate = comparison(*rc::gen::inRange(0, 101) / 100.0);
+    if (*rc::gen::arbitrary<bool>()) k.first_response_p90 = comparison(*rc::gen::inRange(0, 30 * 86400));
+    if (*rc::gen::arbitrary<bool>()) k.routes[OneOf(kIntents)][OneOf<std::string>({"auto_send", "human"})] = comparison(0.5);
+    x.kpis = k;
   }
   std::vector<std::string> customers;
   for (const auto& c : s.world.customers) customers.push_back(c.handle);
@@ -387,6 +451,16 @@ sc::Scenario GenerateScenario() {
     s.store.vertical = OneOf<std::string>({"apparel", "food", "toys", "home_garden"});
     s.store.timezone = OneOf<std::string>({"UTC", "America/New_York", "Europe/Berlin", "+05:30"});
     s.store.shopify_plan = OneOf<std::string>({"standard", "advanced", "plus", "enterprise"});
+    s.store.smart_sending = *rc::gen::arbitrary<bool>();
+  }
+  if (*rc::gen::arbitrary<bool>()) {
+    // The instant is the loader's to resolve in the zone; the writer only has to keep the text.
+    s.start = OneOf<std::string>({"2026-11-27T00:00:00", "2026-03-29T01:59:59", "2026-11-01T01:30:00"});
+    const auto resolved = LoadScenarioText("schema_version: 1\nname: x\nstore: {timezone: \"" + s.store.timezone +
+                                               "\"}\nstart: " + s.start + "\n",
+                                           "start.yaml", "");
+    RC_ASSERT(resolved.has_value());
+    s.start_at = resolved->start_at;
   }
   if (*rc::gen::arbitrary<bool>()) {
     // Embedded: read back, policy_file names the file it was read from (SameScenario's rule).

@@ -3,6 +3,7 @@
 # tests/harness). RH_SOURCE_DIR lets the tests read scenarios/ and their own data/.
 rh_add_test(NAME harness_scenario_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/scenario_loader_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/scenario_additions_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/find_files_test.cc
   LIBS rh::harness
   LABELS "unit;sanitize")
