@@ -151,6 +151,8 @@ int main(int argc, char** argv) {
                         "Deliver Shopify webhooks here (http://127.0.0.1:PORT/path)");
   serve_cmd->add_option("--gorgias-webhook-url", serve.gorgias_webhook_url,
                         "Deliver Gorgias HTTP-integration calls here (http://127.0.0.1:PORT/path)");
+  serve_cmd->add_option("--klaviyo-webhook-url", serve.klaviyo_webhook_url,
+                        "Deliver Klaviyo system webhooks (messages sent) here (http://127.0.0.1:PORT/path)");
   serve_cmd->add_flag("!--no-demo-world", serve.demo_world, "Start with empty mocks");
   serve_cmd->add_option("--llm-cassette-mode", serve.llm_cassette_mode,
                         "LLM cassettes: off, record (forward to --llm-upstream and store) or replay")

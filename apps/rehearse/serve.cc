@@ -42,7 +42,7 @@ std::optional<HostAndPath> ParseHttpUrl(const std::string& url) {
 
 // What the command line says beyond ports and seed: where webhooks go and the LLM cassette.
 struct ServeInputs {
-  std::optional<HostAndPath> shopify_hook, gorgias_hook, llm_upstream;
+  std::optional<HostAndPath> shopify_hook, gorgias_hook, klaviyo_hook, llm_upstream;
   mocks::llm::CassetteConfig cassette;
 };
 
@@ -53,6 +53,11 @@ std::optional<ServeInputs> ReadInputs(const ServeOptions& options) {
   if (!options.shopify_webhook_url.empty() && !(in.shopify_hook = ParseHttpUrl(options.shopify_webhook_url))) {
     std::fprintf(stderr, "rehearse serve: --shopify-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
                  options.shopify_webhook_url.c_str());
+    return std::nullopt;
+  }
+  if (!options.klaviyo_webhook_url.empty() && !(in.klaviyo_hook = ParseHttpUrl(options.klaviyo_webhook_url))) {
+    std::fprintf(stderr, "rehearse serve: --klaviyo-webhook-url must look like http://127.0.0.1:9000/path, not '%s'\n",
+                 options.klaviyo_webhook_url.c_str());
     return std::nullopt;
   }
   if (!options.gorgias_webhook_url.empty() && !(in.gorgias_hook = ParseHttpUrl(options.gorgias_webhook_url))) {
@@ -93,6 +98,7 @@ std::optional<ServeInputs> ReadInputs(const ServeOptions& options) {
 }
 
 constexpr std::string_view kGorgiasHmacSecret = "rehearsal-gorgias-hmac-secret";
+constexpr std::string_view kKlaviyoWebhookSecret = "rehearsal-klaviyo-webhook-secret";
 constexpr std::string_view kKlaviyoKey = "pk_rehearsal0000000000000000000000001";
 constexpr std::string_view kLlmKey = "sk-rehearsal-0001";
 
@@ -179,6 +185,8 @@ mocks::OrderedJson ServicesLine(const ServeOptions& options, const Ports& ports,
          {{"base_url", klaviyo_base},
           {"api_key", std::string(kKlaviyoKey)},
           {"revision", klaviyo.latest_revision},
+          {"webhook_secret", std::string(kKlaviyoWebhookSecret)},
+          {"webhook_url", options.klaviyo_webhook_url},
           {"inspect_url", klaviyo_base + "/_rehearsal"}}},
         {"llm",
          {{"base_url", llm_base},
@@ -217,6 +225,12 @@ int RunServe(const ServeOptions& options) {
                                         mocks::ShopifyRetrySchedule());
   mocks::WebhookEmitter gorgias_emitter(runtime, webhook_client, root.Fork("webhooks.gorgias"),
                                         mocks::gorgias::GorgiasRetrySchedule());
+  // Klaviyo publishes no retry schedule for system webhooks ("retried with exponential back-off"):
+  // five retries, tripling from 10 s. A choice.
+  mocks::WebhookEmitter klaviyo_emitter(runtime, webhook_client, root.Fork("webhooks.klaviyo"),
+                                        mocks::RetrySchedule{{sim::Sec(10), sim::Sec(30), sim::Sec(90),
+                                                              sim::Sec(270), sim::Sec(810)},
+                                                             sim::Sec(10)});
 
   mocks::shopify::Config shopify_config;
   shopify_config.emitter = &shopify_emitter;
@@ -236,6 +250,15 @@ int RunServe(const ServeOptions& options) {
 
   mocks::klaviyo::Config klaviyo_config;
   klaviyo_config.api_keys = {std::string(kKlaviyoKey)};
+  // Klaviyo's Shopify integration verifies Shopify's webhooks with the store's app secret.
+  klaviyo_config.shopify.webhook_secret = shopify_config.api_client_secret;
+  if (in->klaviyo_hook) {
+    klaviyo_config.webhooks.push_back({"rehearsal", in->klaviyo_hook->host, in->klaviyo_hook->path,
+                                       std::string(kKlaviyoWebhookSecret),
+                                       {std::string(mocks::klaviyo::kTopicEmailDelivered),
+                                        std::string(mocks::klaviyo::kTopicSentSms)}});
+    klaviyo_config.webhook_emitter = &klaviyo_emitter;
+  }
   mocks::klaviyo::KlaviyoMock klaviyo(klaviyo_config, runtime, root.Fork("mocks.klaviyo"));
 
   mocks::llm::Config llm_config;
@@ -261,6 +284,12 @@ int RunServe(const ServeOptions& options) {
   sim::live::HttpServer llm_server(llm, {.port = options.llm_port, .threads = options.server_threads});
   const std::optional<Ports> ports = StartServers(shopify_server, gorgias_server, klaviyo_server, llm_server);
   if (!ports) return 2;
+  // Klaviyo hears of Shopify through Shopify's webhooks, delivered over the socket like any other.
+  for (std::string_view topic : mocks::klaviyo::kShopifyIntegrationTopics) {
+    shopify.AddWebhookSubscription({std::string(topic), "127.0.0.1:" + std::to_string(ports->klaviyo),
+                                    std::string(mocks::klaviyo::kShopifyIntakePath), false},
+                                   runtime.clock().MomentNow());
+  }
 
   const mocks::OrderedJson line = ServicesLine(options, *ports, shopify_config, gorgias_config, demo, klaviyo_config);
   std::printf("%s\n", line.dump().c_str());

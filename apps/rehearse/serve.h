@@ -19,6 +19,9 @@ struct ServeOptions {
   // "http://127.0.0.1:9000/webhooks/shopify"; empty: none are subscribed.
   std::string shopify_webhook_url;
   std::string gorgias_webhook_url;
+  // Klaviyo's system webhooks (event:klaviyo.email_delivered and event:klaviyo.sent_sms), signed
+  // with the secret printed in the JSON line; empty: none.
+  std::string klaviyo_webhook_url;
   bool demo_world = true;
   // LLM cassettes: "off", "record" (forward to llm_upstream and append each exchange to
   // llm_cassette) or "replay" (answer from llm_cassette only; a request with no recording gets

@@ -118,6 +118,34 @@ void Seed(Run& run) {
   SimWorld& world = run.world;
   const sim::Moment now = world.Now();
   for (const auto& list : s.world.lists) run.lists[list.handle] = world.klaviyo().SeedList(list.name, now);
+  // Flows first: the orders seeded below reach Klaviyo through its Shopify integration, and a
+  // flow on their metrics (Fulfilled Order) must already be live to start.
+  for (const auto& f : s.world.flows) {
+    mocks::klaviyo::Flow flow;
+    flow.name = f.name;
+    if (!f.trigger_list.empty()) {
+      flow.trigger = mocks::klaviyo::Flow::Trigger::kAddedToList;
+      flow.trigger_list_id = run.lists.at(f.trigger_list);
+    } else {
+      flow.trigger = mocks::klaviyo::Flow::Trigger::kMetric;
+      flow.trigger_metric = f.trigger_metric;
+    }
+    for (const auto& a : f.actions) {
+      mocks::klaviyo::FlowAction action;
+      if (a.message.empty()) {
+        action.type = mocks::klaviyo::FlowAction::Type::kDelay;
+        action.delay = a.delay;
+      } else {
+        action.type = mocks::klaviyo::FlowAction::Type::kEmail;
+        action.name = a.message;
+        action.kind = KindOf(a.kind);
+        action.smart_sending = a.smart_sending.value_or(s.store.smart_sending);
+      }
+      flow.actions.push_back(action);
+    }
+    auto id = world.klaviyo().SeedFlow(flow, now);
+    if (!id) run.step_errors.push_back("flow " + f.name + ": " + id.error());
+  }
   int n = 0;
   for (const auto& c : s.world.customers) {
     CustomerSpec spec;
@@ -160,32 +188,6 @@ void Seed(Run& run) {
     campaign.use_smart_sending = c.smart_sending.value_or(s.store.smart_sending);
     auto id = world.klaviyo().ScheduleCampaign(campaign, now);
     if (!id) run.step_errors.push_back("campaign " + c.name + ": " + id.error());
-  }
-  for (const auto& f : s.world.flows) {
-    mocks::klaviyo::Flow flow;
-    flow.name = f.name;
-    if (!f.trigger_list.empty()) {
-      flow.trigger = mocks::klaviyo::Flow::Trigger::kAddedToList;
-      flow.trigger_list_id = run.lists.at(f.trigger_list);
-    } else {
-      flow.trigger = mocks::klaviyo::Flow::Trigger::kMetric;
-      flow.trigger_metric = f.trigger_metric;
-    }
-    for (const auto& a : f.actions) {
-      mocks::klaviyo::FlowAction action;
-      if (a.message.empty()) {
-        action.type = mocks::klaviyo::FlowAction::Type::kDelay;
-        action.delay = a.delay;
-      } else {
-        action.type = mocks::klaviyo::FlowAction::Type::kEmail;
-        action.name = a.message;
-        action.kind = KindOf(a.kind);
-        action.smart_sending = a.smart_sending.value_or(s.store.smart_sending);
-      }
-      flow.actions.push_back(action);
-    }
-    auto id = world.klaviyo().SeedFlow(flow, now);
-    if (!id) run.step_errors.push_back("flow " + f.name + ": " + id.error());
   }
   if (s.faults.webhooks.duplicate_rate > 0 || s.faults.webhooks.delay_rate > 0) {
     mocks::DeliveryFaults faults;

@@ -62,6 +62,11 @@ SimWorld::SimWorld(SimWorldConfig config)
   credentials_.klaviyo_api_key = "pk_rehearsal0000000000000000000000001";
   if (config_.klaviyo.api_keys.empty()) config_.klaviyo.api_keys = {credentials_.klaviyo_api_key};
   credentials_.klaviyo_api_key = config_.klaviyo.api_keys.front();
+  // Klaviyo's Shopify integration is connected to the store: it verifies Shopify's webhooks with
+  // the app's secret (the world's Shopify app is Klaviyo's as well as the pipeline's).
+  if (config_.klaviyo.shopify.webhook_secret.empty()) {
+    config_.klaviyo.shopify.webhook_secret = config_.shopify.api_client_secret;
+  }
   klaviyo_ = std::make_unique<mocks::klaviyo::KlaviyoMock>(config_.klaviyo, scheduler_, rng_.Fork("mocks.klaviyo"),
                                                            &trace_);
   credentials_.llm_api_key = "sk-rehearsal-0001";
@@ -83,6 +88,11 @@ SimWorld::SimWorld(SimWorldConfig config)
   credentials_.gorgias_webhook_secret = "rehearsal-gorgias-hmac-secret";
 
   const sim::Moment now = Now();
+  // Klaviyo hears of Shopify as the real integration does: through Shopify's webhooks.
+  for (std::string_view topic : mocks::klaviyo::kShopifyIntegrationTopics) {
+    shopify_->AddWebhookSubscription(
+        {std::string(topic), std::string(kKlaviyoHost), std::string(mocks::klaviyo::kShopifyIntakePath), false}, now);
+  }
   mocks::gorgias::User api_user;
   api_user.email = "pipeline@rehearsal-store.example";
   api_user.firstname = "Support";
@@ -214,6 +224,10 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
   for (auto& [c, orders] : orders_by_customer_) {
     if (c.email == customer.email) orders.push_back(ref.id);
   }
+  // An order that exists before the run reaches Klaviyo through the integration's sync, which
+  // reads it from Shopify's API: its history becomes metrics at their own times, and the flows
+  // those metrics trigger start now.
+  if (auto json = shopify_->OrderJson(ref.id)) klaviyo_->SyncShopifyOrder(mocks::Json::parse(json->dump()), now);
   RefreshGorgiasShopifyData(customer);
   return ref;
 }

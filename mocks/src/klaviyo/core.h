@@ -177,6 +177,23 @@ struct Core {
   bool SuppressProfile(Profile& p, const std::string& reason, sim::WallTime now);
   bool UnsuppressProfile(Profile& p, sim::WallTime now);
 
+  // --- Shopify integration (shopify_integration.cc) -------------------------------------------
+  sim::Response HandleShopifyIntake(const sim::Request& request, sim::Moment now);
+  int SyncShopifyOrderLocked(const Json& order, sim::Moment now);
+  // What the integration remembers of an order (refunds/create names only the order id).
+  struct ShopifyOrderMemo {
+    std::string email, name, currency;
+    OrderedJson items = OrderedJson::array();
+  };
+  std::map<std::uint64_t, ShopifyOrderMemo> shopify_orders;
+  std::set<std::string> shopify_deliveries;  // X-Shopify-Webhook-Id values already recorded
+  std::set<std::string> shopify_event_ids;   // ids of the events the integration recorded
+
+  // --- system webhooks (webhooks.cc) ---------------------------------------------------------
+  // Produces the topic of a sent message for every webhook subscribed to it.
+  void ProduceSendWebhooks(const SendRecord& record);
+  std::vector<sim::Request> produced_webhooks;
+
   // --- inspection (inspection.cc) ----------------------------------------------------------
   sim::Response HandleInspection(const sim::Request& request, sim::Moment now);
   sim::Expected<std::string, std::string> SeedProfileLocked(const ProfileSeed& seed, sim::Moment now);

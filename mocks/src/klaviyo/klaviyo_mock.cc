@@ -272,6 +272,7 @@ std::optional<sim::Response> Core::Throttle(const std::string& account, const Ro
 sim::Response Core::HandleLocked(const sim::Request& request, sim::Moment now) {
   const std::string_view path = request.Path();
   if (path.starts_with("/_rehearsal/")) return HandleInspection(request, now);
+  if (path == kShopifyIntakePath) return HandleShopifyIntake(request, now);
 
   RequestLogEntry entry;
   entry.at = now.monotonic;

@@ -431,6 +431,7 @@ void Core::Record(SendRecord record) {
     trace->Record(executor.clock().Now(), "mocks.klaviyo", record.sent ? "message.sent" : "message.skipped",
                   std::move(fields));
   }
+  if (record.sent) ProduceSendWebhooks(record);
   state.sends.push_back(std::move(record));
 }
 

@@ -12,4 +12,6 @@ target_sources(rh_mocks PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/profile_jobs.cc
   ${CMAKE_CURRENT_LIST_DIR}/profiles.cc
   ${CMAKE_CURRENT_LIST_DIR}/segments.cc
+  ${CMAKE_CURRENT_LIST_DIR}/shopify_integration.cc
+  ${CMAKE_CURRENT_LIST_DIR}/webhooks.cc
 )

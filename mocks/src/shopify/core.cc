@@ -507,7 +507,7 @@ sim::Expected<Return*, ReturnError> CreateReturn(Core& core, Action& action, Ord
   // A requested return announces returns/request; one created open (returnCreate, no request
   // step) announces returns/approve, the topic of a return becoming OPEN.
   ProduceWebhook(core, action, open ? "returns/approve" : "returns/request",
-                 RenderReturn(core, order, stored));
+                 RenderReturn(core, order, stored, open ? "returns/approve" : "returns/request"));
   return &stored;
 }
 
@@ -546,7 +546,7 @@ std::optional<ReturnError> TransitionReturn(Core& core, Action& action, Order& o
   if (r.status == "CLOSED") r.closed_at = action.now.wall;
   if (r.status == "OPEN") r.closed_at.reset();
   if (verb == "decline") r.decline_reason = decline_reason.value_or("OTHER");
-  ProduceWebhook(core, action, rule->topic, RenderReturn(core, order, r));
+  ProduceWebhook(core, action, rule->topic, RenderReturn(core, order, r, rule->topic));
   return std::nullopt;
 }
 

@@ -168,6 +168,20 @@ CustomerStats StatsOf(const Core& core, const Customer& customer);
 bool CustomerMatches(const Core& core, const Customer& customer, std::string_view query);
 bool OrderMatches(const Core& core, const Order& order, std::string_view query);
 
+// ---- Addresses and an order's derived identifiers (addresses.cc) ----
+
+// A seeded address with Shopify's whole key set (names and codes of country and province, name);
+// null when `seeded` is not an object.
+OrderedJson RenderAddress(const OrderedJson& seeded);
+// The customer's address `index` as the Customer resource shows it (id, customer_id,
+// country_name, default).
+OrderedJson RenderCustomerAddress(const Customer& c, std::size_t index);
+std::string OrderToken(const Core& core, Id order_id);
+std::string CheckoutToken(const Core& core, Id order_id);
+std::string ConfirmationNumber(const Core& core, Id order_id);
+std::string OrderStatusUrl(const Core& core, Id order_id);
+std::string MerchantBusinessEntityId(const Core& core);
+
 // ---- REST shapes ----
 
 OrderedJson RenderOrder(const Core& core, const Order& order);
@@ -175,6 +189,8 @@ OrderedJson RenderLineItem(const Core& core, const Order& order, const LineItem&
                            std::optional<int> quantity = std::nullopt);
 // `embedded`: the order's customer, without orders_count, total_spent, last_order_*.
 OrderedJson RenderCustomer(const Core& core, const Customer& customer, bool embedded);
+// The 2026-01 order-embedded customer (RenderCustomer with `embedded`).
+OrderedJson RenderEmbeddedCustomer(const Core& core, const Customer& customer);
 OrderedJson RenderFulfillment(const Core& core, const Order& order, const Fulfillment& f);
 OrderedJson RenderFulfillmentOrder(const Core& core, const Order& order,
                                    const FulfillmentOrder& fo);
@@ -182,8 +198,9 @@ OrderedJson RenderFulfillmentEvent(const Core& core, const Order& order, const F
                                    const FulfillmentEvent& e);
 OrderedJson RenderRefund(const Core& core, const Order& order, const Refund& refund);
 OrderedJson RenderTransaction(const Core& core, const Order& order, const Transaction& t);
-// The returns/* webhook body.
-OrderedJson RenderReturn(const Core& core, const Order& order, const Return& r);
+// The returns/* webhook body of `topic` (each topic has its own shape: see render.cc).
+OrderedJson RenderReturn(const Core& core, const Order& order, const Return& r,
+                         std::string_view topic = "returns/request");
 OrderedJson RenderSubscription(const Core& core, const WebhookSubscription& s);
 // Keeps only the top-level keys named in `fields` ("id,name"), in the resource's order.
 OrderedJson SelectFields(const OrderedJson& resource, std::string_view fields);

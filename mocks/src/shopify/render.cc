@@ -298,11 +298,21 @@ OrderedJson OptId(const std::optional<Id>& id) {
 
 OrderedJson DefaultAddress(const Customer& c) {
   if (!c.addresses.is_array() || c.addresses.empty()) return nullptr;
-  OrderedJson a = c.addresses.front();
-  a["customer_id"] = c.id;
-  a["default"] = true;
-  return a;
+  return RenderCustomerAddress(c, 0);
 }
+
+// A tax line: `tax` on `base`, the rate to four decimals as Shopify shows it (0.0825).
+OrderedJson TaxLine(Cents tax, Cents base, const std::string& currency) {
+  const double rate = base > 0 ? static_cast<double>(static_cast<std::int64_t>(tax * 10000.0 / base + 0.5)) / 10000.0 : 0.0;
+  return OrderedJson{{"price", FormatMoney(tax)},
+                     {"rate", rate},
+                     {"title", "Tax"},
+                     {"price_set", MoneySet(tax, currency)},
+                     {"channel_liable", false}};
+}
+
+// Cents as a JSON number of the currency's units (refund line subtotals are numbers).
+OrderedJson MoneyNumber(Cents cents) { return static_cast<double>(cents) / 100.0; }
 
 }  // namespace
 
@@ -312,6 +322,7 @@ OrderedJson RenderLineItem(const Core& core, const Order& order, const LineItem&
   OrderedJson j;
   j["id"] = line.id;
   j["admin_graphql_api_id"] = Gid("LineItem", line.id);
+  j["attributed_staffs"] = OrderedJson::array();
   j["variant_id"] = OptId(line.variant_id);
   j["product_id"] = OptId(line.product_id);
   j["title"] = line.title;
@@ -334,12 +345,10 @@ OrderedJson RenderLineItem(const Core& core, const Order& order, const LineItem&
   j["gift_card"] = false;
   j["product_exists"] = line.product_id.has_value();
   j["properties"] = OrderedJson::array();
+  j["sales_line_item_group_id"] = nullptr;
+  j["variant_inventory_management"] = nullptr;
   OrderedJson tax_lines = OrderedJson::array();
-  if (line.tax != 0) {
-    tax_lines.push_back({{"title", "Tax"},
-                         {"price", FormatMoney(line.tax)},
-                         {"price_set", MoneySet(line.tax, order.currency)}});
-  }
+  if (line.tax != 0) tax_lines.push_back(TaxLine(line.tax, line.price * line.quantity - line.total_discount, order.currency));
   j["tax_lines"] = tax_lines;
   j["discount_allocations"] = OrderedJson::array();
   j["duties"] = OrderedJson::array();
@@ -347,6 +356,7 @@ OrderedJson RenderLineItem(const Core& core, const Order& order, const LineItem&
 }
 
 OrderedJson RenderCustomer(const Core& core, const Customer& c, bool embedded) {
+  if (embedded) return RenderEmbeddedCustomer(core, c);
   OrderedJson j;
   j["id"] = c.id;
   j["email"] = c.email.empty() ? OrderedJson(nullptr) : OrderedJson(c.email);
@@ -354,36 +364,22 @@ OrderedJson RenderCustomer(const Core& core, const Customer& c, bool embedded) {
   j["updated_at"] = FormatTime(core, c.updated_at);
   j["first_name"] = c.first_name;
   j["last_name"] = c.last_name;
-  CustomerStats stats;
-  if (!embedded) {
-    stats = StatsOf(core, c);
-    j["orders_count"] = stats.orders_count;
-  }
+  const CustomerStats stats = StatsOf(core, c);
+  j["orders_count"] = stats.orders_count;
   j["state"] = c.state;
-  if (!embedded) j["total_spent"] = FormatMoney(stats.total_spent);
-  if (!embedded) j["last_order_id"] = stats.last_order ? OrderedJson(stats.last_order->id) : nullptr;
+  j["total_spent"] = FormatMoney(stats.total_spent);
+  j["last_order_id"] = stats.last_order ? OrderedJson(stats.last_order->id) : nullptr;
   j["note"] = OptString(c.note);
   j["verified_email"] = c.verified_email;
   j["multipass_identifier"] = nullptr;
   j["tax_exempt"] = c.tax_exempt;
   j["tags"] = JoinTags(c.tags);
-  if (!embedded) {
-    j["last_order_name"] = stats.last_order ? OrderedJson(stats.last_order->name) : nullptr;
-  }
+  j["last_order_name"] = stats.last_order ? OrderedJson(stats.last_order->name) : nullptr;
   j["currency"] = c.currency;
   j["phone"] = OptString(c.phone);
-  if (!embedded) {
-    OrderedJson addresses = OrderedJson::array();
-    bool first = true;
-    for (const auto& a : c.addresses) {
-      OrderedJson copy = a;
-      copy["customer_id"] = c.id;
-      copy["default"] = first;
-      first = false;
-      addresses.push_back(std::move(copy));
-    }
-    j["addresses"] = addresses;
-  }
+  OrderedJson addresses = OrderedJson::array();
+  for (std::size_t i = 0; i < c.addresses.size(); ++i) addresses.push_back(RenderCustomerAddress(c, i));
+  j["addresses"] = addresses;
   j["tax_exemptions"] = OrderedJson::array();
   j["email_marketing_consent"] = c.email_marketing_consent;
   j["sms_marketing_consent"] = c.sms_marketing_consent;
@@ -392,22 +388,62 @@ OrderedJson RenderCustomer(const Core& core, const Customer& c, bool embedded) {
   return j;
 }
 
+// The customer inside an order: from 2025-01 it has no tags, no marketing consent, no
+// orders_count, total_spent or last_order_* (Shopify's 2026-01 example order carries exactly
+// these keys, in this order).
+OrderedJson RenderEmbeddedCustomer(const Core& core, const Customer& c) {
+  OrderedJson j;
+  j["id"] = c.id;
+  j["created_at"] = FormatTime(core, c.created_at);
+  j["updated_at"] = FormatTime(core, c.updated_at);
+  j["first_name"] = c.first_name;
+  j["last_name"] = c.last_name;
+  j["state"] = c.state;
+  j["note"] = OptString(c.note);
+  j["verified_email"] = c.verified_email;
+  j["multipass_identifier"] = nullptr;
+  j["tax_exempt"] = c.tax_exempt;
+  j["email"] = c.email.empty() ? OrderedJson(nullptr) : OrderedJson(c.email);
+  j["phone"] = OptString(c.phone);
+  j["currency"] = c.currency;
+  j["tax_exemptions"] = OrderedJson::array();
+  j["admin_graphql_api_id"] = Gid("Customer", c.id);
+  j["default_address"] = DefaultAddress(c);
+  return j;
+}
+
 OrderedJson RenderTransaction(const Core& core, const Order& order, const Transaction& t) {
+  std::size_t position = 1;
+  for (std::size_t i = 0; i < order.transactions.size(); ++i) {
+    if (order.transactions[i].id == t.id) position = i + 1;
+  }
+  const OrderedJson unsettled = {{"amount", "0.00"}, {"currency", order.currency}};
+  // Shopify's key order (the refunds/create example's transactions).
   OrderedJson j;
   j["id"] = t.id;
-  j["admin_graphql_api_id"] = Gid("OrderTransaction", t.id);
   j["order_id"] = order.id;
   j["kind"] = t.kind;
   j["gateway"] = t.gateway;
   j["status"] = t.status;
-  j["amount"] = FormatMoney(t.amount);
-  j["currency"] = order.currency;
-  j["parent_id"] = OptId(t.parent_id);
+  j["message"] = nullptr;
   j["created_at"] = FormatTime(core, t.created_at);
-  j["processed_at"] = FormatTime(core, t.created_at);
   j["test"] = order.test;
   j["authorization"] = nullptr;
-  j["message"] = nullptr;
+  j["location_id"] = nullptr;
+  j["user_id"] = nullptr;
+  j["parent_id"] = OptId(t.parent_id);
+  j["processed_at"] = FormatTime(core, t.created_at);
+  j["device_id"] = nullptr;
+  j["error_code"] = nullptr;
+  j["source_name"] = "external";
+  j["receipt"] = OrderedJson::object();
+  j["amount"] = FormatMoney(t.amount);
+  j["currency"] = order.currency;
+  j["payment_id"] = order.name + "." + std::to_string(position);
+  j["total_unsettled_set"] = {{"presentment_money", unsettled}, {"shop_money", unsettled}};
+  j["manual_payment_gateway"] = false;
+  j["amount_rounding"] = nullptr;
+  j["admin_graphql_api_id"] = Gid("OrderTransaction", t.id);
   return j;
 }
 
@@ -430,7 +466,9 @@ OrderedJson RenderFulfillment(const Core& core, const Order& order, const Fulfil
   j["tracking_url"] =
       f.tracking_urls.empty() ? OrderedJson(nullptr) : OrderedJson(f.tracking_urls.front());
   j["tracking_urls"] = f.tracking_urls;
-  j["origin_address"] = OrderedJson::object();
+  j["origin_address"] = nullptr;
+  j["email"] = OptString(order.email);
+  j["destination"] = RenderAddress(order.shipping_address);
   j["receipt"] = OrderedJson::object();
   OrderedJson lines = OrderedJson::array();
   for (const auto& fl : f.lines) {
@@ -542,6 +580,8 @@ OrderedJson RenderRefund(const Core& core, const Order& order, const Refund& r) 
   j["processed_at"] = FormatTime(core, r.processed_at);
   j["restock"] = r.restock;
   j["duties"] = OrderedJson::array();
+  j["total_duties_set"] = MoneySet(0, order.currency);
+  j["return"] = nullptr;
   OrderedJson lines = OrderedJson::array();
   for (const auto& rl : r.lines) {
     OrderedJson line;
@@ -550,9 +590,9 @@ OrderedJson RenderRefund(const Core& core, const Order& order, const Refund& r) 
     line["location_id"] = OptId(rl.location_id);
     line["quantity"] = rl.quantity;
     line["restock_type"] = rl.restock_type;
-    line["subtotal"] = FormatMoney(rl.subtotal);
+    line["subtotal"] = MoneyNumber(rl.subtotal);
     line["subtotal_set"] = MoneySet(rl.subtotal, order.currency);
-    line["total_tax"] = FormatMoney(rl.tax);
+    line["total_tax"] = MoneyNumber(rl.tax);
     line["total_tax_set"] = MoneySet(rl.tax, order.currency);
     for (const auto& li : order.line_items) {
       if (li.id == rl.line_item_id) line["line_item"] = RenderLineItem(core, order, li);
@@ -573,95 +613,192 @@ OrderedJson RenderRefund(const Core& core, const Order& order, const Refund& r) 
   return j;
 }
 
+namespace {
+
+// Tax lines of the whole order: one per rate title, summed over the line items.
+OrderedJson OrderTaxLines(const Order& o, const OrderTotals& t) {
+  OrderedJson lines = OrderedJson::array();
+  if (t.tax != 0) lines.push_back(TaxLine(t.tax, t.subtotal, o.currency));
+  return lines;
+}
+
+OrderedJson PaymentGatewayNames(const Order& o) {
+  OrderedJson names = OrderedJson::array();
+  for (const auto& tx : o.transactions) {
+    if (tx.kind == "refund" || tx.kind == "void") continue;
+    if (std::find(names.begin(), names.end(), tx.gateway) == names.end()) names.push_back(tx.gateway);
+  }
+  return names;
+}
+
+OrderedJson ShippingLines(const Order& o) {
+  OrderedJson lines = OrderedJson::array();
+  if (o.shipping == 0) return lines;
+  OrderedJson line;
+  line["id"] = o.id + 1;  // shipping lines have no id kind; one per order
+  line["carrier_identifier"] = nullptr;
+  line["code"] = o.shipping_title;
+  line["current_discounted_price_set"] = MoneySet(o.shipping, o.currency);
+  line["discounted_price"] = FormatMoney(o.shipping);
+  line["discounted_price_set"] = MoneySet(o.shipping, o.currency);
+  line["is_removed"] = false;
+  line["phone"] = nullptr;
+  line["price"] = FormatMoney(o.shipping);
+  line["price_set"] = MoneySet(o.shipping, o.currency);
+  line["requested_fulfillment_service_id"] = nullptr;
+  line["source"] = "shopify";
+  line["title"] = o.shipping_title;
+  line["tax_lines"] = OrderedJson::array();
+  line["discount_allocations"] = OrderedJson::array();
+  lines.push_back(std::move(line));
+  return lines;
+}
+
+std::int64_t TotalWeightGrams(const Order& o) {
+  std::int64_t grams = 0;
+  for (const auto& line : o.line_items) grams += static_cast<std::int64_t>(line.grams) * (line.quantity - line.refunded);
+  return grams;
+}
+
+}  // namespace
+
+// The order with every key of Shopify's 2026-01 example order, in its order: the scalars
+// alphabetically, then the nested documents. `company` appears only on B2B orders, so never.
 OrderedJson RenderOrder(const Core& core, const Order& o) {
   const OrderTotals t = ComputeTotals(o);
   const std::string& cur = o.currency;
+  const Customer* customer = nullptr;
+  if (o.customer_id) {
+    const auto c = core.state.customers.find(*o.customer_id);
+    if (c != core.state.customers.end()) customer = &c->second;
+  }
+  const bool accepts_marketing = customer && customer->email_marketing_consent.is_object() &&
+                                 customer->email_marketing_consent.value("state", "") == "subscribed";
+  Cents shipping_refunded = 0;
+  for (const auto& r : o.refunds) shipping_refunded += r.shipping;
   OrderedJson j;
   j["id"] = o.id;
   j["admin_graphql_api_id"] = Gid("Order", o.id);
-  j["name"] = o.name;
-  j["order_number"] = o.order_number;
-  j["number"] = o.order_number - 1000;
-  j["email"] = OptString(o.email);
-  j["contact_email"] = OptString(o.email);
-  j["phone"] = OptString(o.phone);
-  j["created_at"] = FormatTime(core, o.created_at);
-  j["updated_at"] = FormatTime(core, o.updated_at);
-  j["processed_at"] = FormatTime(core, o.processed_at);
-  j["cancelled_at"] = TimeOrNull(core, o.cancelled_at);
+  j["app_id"] = nullptr;
+  j["browser_ip"] = nullptr;
+  j["buyer_accepts_marketing"] = accepts_marketing;
   j["cancel_reason"] = OptString(o.cancel_reason);
+  j["cancelled_at"] = TimeOrNull(core, o.cancelled_at);
+  j["cart_token"] = nullptr;
+  j["checkout_id"] = nullptr;
+  j["checkout_token"] = CheckoutToken(core, o.id);
+  j["client_details"] = nullptr;
   j["closed_at"] = TimeOrNull(core, o.closed_at);
+  j["confirmation_number"] = ConfirmationNumber(core, o.id);
   j["confirmed"] = true;
-  j["financial_status"] = o.financial_status;
-  j["fulfillment_status"] = OptString(OrderFulfillmentStatus(o));
-  j["test"] = o.test;
+  j["contact_email"] = OptString(o.email);
+  j["created_at"] = FormatTime(core, o.created_at);
   j["currency"] = cur;
-  j["presentment_currency"] = cur;
-  j["total_price"] = FormatMoney(t.total);
-  j["total_price_set"] = MoneySet(t.total, cur);
-  j["subtotal_price"] = FormatMoney(t.subtotal);
-  j["subtotal_price_set"] = MoneySet(t.subtotal, cur);
-  j["total_line_items_price"] = FormatMoney(t.line_items_price);
-  j["total_line_items_price_set"] = MoneySet(t.line_items_price, cur);
-  j["total_tax"] = FormatMoney(t.tax);
-  j["total_tax_set"] = MoneySet(t.tax, cur);
-  j["total_discounts"] = FormatMoney(t.discounts);
-  j["total_discounts_set"] = MoneySet(t.discounts, cur);
-  j["total_shipping_price_set"] = MoneySet(o.shipping, cur);
-  j["current_total_price"] = FormatMoney(t.current_total);
-  j["current_total_price_set"] = MoneySet(t.current_total, cur);
+  j["current_shipping_price_set"] = MoneySet(o.shipping - shipping_refunded, cur);
   j["current_subtotal_price"] = FormatMoney(t.current_subtotal);
   j["current_subtotal_price_set"] = MoneySet(t.current_subtotal, cur);
-  j["current_total_tax"] = FormatMoney(t.current_tax);
-  j["current_total_tax_set"] = MoneySet(t.current_tax, cur);
+  j["current_total_additional_fees_set"] = nullptr;
   j["current_total_discounts"] = FormatMoney(t.current_discounts);
   j["current_total_discounts_set"] = MoneySet(t.current_discounts, cur);
-  j["total_outstanding"] = FormatMoney(t.outstanding);
-  j["taxes_included"] = false;
-  j["tags"] = JoinTags(o.tags);
+  j["current_total_duties_set"] = nullptr;
+  j["current_total_price"] = FormatMoney(t.current_total);
+  j["current_total_price_set"] = MoneySet(t.current_total, cur);
+  j["current_total_tax"] = FormatMoney(t.current_tax);
+  j["current_total_tax_set"] = MoneySet(t.current_tax, cur);
+  j["customer_locale"] = "en";
+  j["device_id"] = nullptr;
+  j["discount_codes"] = OrderedJson::array();
+  j["duties_included"] = false;
+  j["email"] = OptString(o.email);
+  j["estimated_taxes"] = false;
+  j["financial_status"] = o.financial_status;
+  j["fulfillment_status"] = OptString(OrderFulfillmentStatus(o));
+  j["landing_site"] = nullptr;
+  j["landing_site_ref"] = nullptr;
+  j["location_id"] = nullptr;
+  j["merchant_business_entity_id"] = MerchantBusinessEntityId(core);
+  j["merchant_of_record_app_id"] = nullptr;
+  j["name"] = o.name;
   j["note"] = OptString(o.note);
   j["note_attributes"] = o.note_attributes;
-  OrderedJson lines = OrderedJson::array();
-  for (const auto& line : o.line_items) lines.push_back(RenderLineItem(core, o, line));
-  j["line_items"] = lines;
-  OrderedJson shipping_lines = OrderedJson::array();
-  if (o.shipping != 0) {
-    shipping_lines.push_back({{"code", o.shipping_title},
-                              {"title", o.shipping_title},
-                              {"price", FormatMoney(o.shipping)},
-                              {"price_set", MoneySet(o.shipping, cur)},
-                              {"source", "shopify"}});
-  }
-  j["shipping_lines"] = shipping_lines;
+  j["number"] = o.order_number - 1000;
+  j["order_number"] = o.order_number;
+  j["order_status_url"] = OrderStatusUrl(core, o.id);
+  j["original_total_additional_fees_set"] = nullptr;
+  j["original_total_duties_set"] = nullptr;
+  j["payment_gateway_names"] = PaymentGatewayNames(o);
+  j["phone"] = OptString(o.phone);
+  j["po_number"] = nullptr;
+  j["presentment_currency"] = cur;
+  j["processed_at"] = FormatTime(core, o.processed_at);
+  j["reference"] = nullptr;
+  j["referring_site"] = nullptr;
+  j["source_identifier"] = nullptr;
+  j["source_name"] = o.source_name;
+  j["source_url"] = nullptr;
+  j["subtotal_price"] = FormatMoney(t.subtotal);
+  j["subtotal_price_set"] = MoneySet(t.subtotal, cur);
+  j["tags"] = JoinTags(o.tags);
+  j["tax_exempt"] = customer != nullptr && customer->tax_exempt;
+  j["tax_lines"] = OrderTaxLines(o, t);
+  j["taxes_included"] = false;
+  j["test"] = o.test;
+  j["token"] = OrderToken(core, o.id);
+  j["total_cash_rounding_payment_adjustment_set"] = MoneySet(0, cur);
+  j["total_cash_rounding_refund_adjustment_set"] = MoneySet(0, cur);
+  j["total_discounts"] = FormatMoney(t.discounts);
+  j["total_discounts_set"] = MoneySet(t.discounts, cur);
+  j["total_line_items_price"] = FormatMoney(t.line_items_price);
+  j["total_line_items_price_set"] = MoneySet(t.line_items_price, cur);
+  j["total_outstanding"] = FormatMoney(t.outstanding);
+  j["total_price"] = FormatMoney(t.total);
+  j["total_price_set"] = MoneySet(t.total, cur);
+  j["total_shipping_price_set"] = MoneySet(o.shipping, cur);
+  j["total_tax"] = FormatMoney(t.tax);
+  j["total_tax_set"] = MoneySet(t.tax, cur);
+  j["total_tip_received"] = "0.00";
+  j["total_weight"] = TotalWeightGrams(o);
+  j["updated_at"] = FormatTime(core, o.updated_at);
+  j["user_id"] = nullptr;
+  j["billing_address"] = RenderAddress(o.billing_address);
+  j["customer"] = customer ? RenderEmbeddedCustomer(core, *customer) : OrderedJson(nullptr);
+  j["discount_applications"] = OrderedJson::array();
   OrderedJson fulfillments = OrderedJson::array();
   for (const auto& f : o.fulfillments) fulfillments.push_back(RenderFulfillment(core, o, f));
   j["fulfillments"] = fulfillments;
+  OrderedJson lines = OrderedJson::array();
+  for (const auto& line : o.line_items) lines.push_back(RenderLineItem(core, o, line));
+  j["line_items"] = lines;
+  j["payment_terms"] = nullptr;
   OrderedJson refunds = OrderedJson::array();
   for (const auto& r : o.refunds) refunds.push_back(RenderRefund(core, o, r));
   j["refunds"] = refunds;
-  j["discount_codes"] = OrderedJson::array();
-  j["shipping_address"] = o.shipping_address;
-  j["billing_address"] = o.billing_address;
-  OrderedJson customer = nullptr;
-  if (o.customer_id) {
-    const auto c = core.state.customers.find(*o.customer_id);
-    if (c != core.state.customers.end()) customer = RenderCustomer(core, c->second, true);
-  }
-  j["customer"] = customer;
-  j["source_name"] = o.source_name;
-  j["user_id"] = nullptr;
-  j["payment_terms"] = nullptr;
+  j["shipping_address"] = RenderAddress(o.shipping_address);
+  j["shipping_lines"] = ShippingLines(o);
+  OrderedJson returns = OrderedJson::array();
+  for (const auto& r : o.returns) returns.push_back({{"id", r.id}, {"admin_graphql_api_id", Gid("Return", r.id)}});
+  j["returns"] = returns;
   return j;
 }
 
-OrderedJson RenderReturn(const Core& core, const Order& order, const Return& r) {
+// Each returns/* topic has its own body in Shopify's 2026-01 examples: request and approve carry
+// the lines, decline its reason, and close, reopen and cancel only ids and the status.
+OrderedJson RenderReturn(const Core& core, const Order& order, const Return& r, std::string_view topic) {
   (void)core;
   OrderedJson j;
   j["id"] = r.id;
   j["admin_graphql_api_id"] = Gid("Return", r.id);
-  j["name"] = order.name + "-R" + std::to_string(r.sequence);
+  if (topic == "returns/close" || topic == "returns/reopen" || topic == "returns/cancel") {
+    j["order_id"] = order.id;
+    j["status"] = ToLower(r.status);
+    return j;
+  }
   j["status"] = ToLower(r.status);
   j["order"] = {{"id", order.id}, {"admin_graphql_api_id", Gid("Order", order.id)}};
+  if (topic == "returns/decline") {
+    j["decline"] = {{"reason", ToLower(r.decline_reason.value_or("OTHER"))}, {"note", OptString(r.decline_note)}};
+    return j;
+  }
   int total = 0;
   OrderedJson lines = OrderedJson::array();
   for (const auto& l : r.lines) {
@@ -681,12 +818,11 @@ OrderedJson RenderReturn(const Core& core, const Order& order, const Return& r) 
     lines.push_back(std::move(line));
   }
   j["total_return_line_items"] = total;
+  j["name"] = order.name + "-R" + std::to_string(r.sequence);
   j["return_line_items"] = lines;
-  j["decline"] = r.decline_reason ? OrderedJson{{"reason", ToLower(*r.decline_reason)},
-                                                {"note", OptString(r.decline_note)}}
-                                  : OrderedJson(nullptr);
   j["return_shipping_fees"] = OrderedJson::array();
   j["exchange_line_items"] = OrderedJson::array();
+  j["total_exchange_line_items"] = 0;
   return j;
 }
 

@@ -1,5 +1,6 @@
 # The Shopify Admin API mock (see mocks/include/mocks/shopify/shopify_mock.h).
 target_sources(rh_mocks PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/addresses.cc
   ${CMAKE_CURRENT_LIST_DIR}/core.cc
   ${CMAKE_CURRENT_LIST_DIR}/render.cc
   ${CMAKE_CURRENT_LIST_DIR}/search.cc

@@ -114,6 +114,23 @@ TEST_F(PipelineThatNeverSuppresses, APromotionDuringADeliveryExceptionFiresI1) {
   EXPECT_NE(evidence[1].find("\"message.sent\""), std::string::npos) << evidence[1];
 }
 
+// Klaviyo's Shopify integration records Fulfilled Order when the order is synced; a review-request
+// flow on it waits a day, and by then the parcel is delayed. A pipeline that never suppresses
+// lets the review request through.
+TEST_F(PipelineThatNeverSuppresses, AReviewRequestFlowOnFulfilledOrderDuringADelayFiresI1) {
+  ASSERT_TRUE(world.klaviyo().SeedFlow(mocks::klaviyo::ReviewRequestFlow(1, "Fulfilled Order"), world.Now()).has_value());
+  const CustomerRef ana = Customer("Ana", 1);
+  const OrderRef order = world.AddOrder(ana, Shipped("1Z999AA10000000001"));
+  world.RunFor(sim::Hours(1));
+  world.CarrierEvent(order, "delayed", "Weather delay");
+  world.RunFor(sim::Days(1));
+
+  Judge();
+  ExpectOnlyFired({"I1"});
+  ExpectFired("I1", "(flow Review request) sent to ana@example.com at +1d00h00m00s");
+  ExpectFired("I1", "while a delivery exception on order " + order.name + " was live");
+}
+
 // Nobody can suppress before they learn of an issue: a send inside the reaction grace (15 minutes
 // by default) is forgiven, and the grace ends exactly when it has passed.
 TEST_F(PipelineThatNeverSuppresses, APromotionJustInsideTheReactionGraceIsForgiven) {

@@ -6,5 +6,6 @@ rh_add_test(NAME klaviyo_mock_tests
           ${CMAKE_CURRENT_LIST_DIR}/marketing_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/limits_and_errors_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/units_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/integrations_test.cc
   LIBS rh::mocks rh::sim_live
   LABELS "unit")

@@ -66,7 +66,9 @@
 //              | {"type": "email"|"sms", "name"?, "kind"?, "transactional"?, "smart_sending"?}
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,7 +77,9 @@
 
 #include "mocks/common/json_http.h"
 #include "mocks/common/request_log.h"
+#include "mocks/common/webhook_emitter.h"
 #include "mocks/klaviyo/state.h"
+#include "mocks/klaviyo/webhooks.h"
 #include "sim/executor.h"
 #include "sim/expected.h"
 #include "sim/rng.h"
@@ -110,6 +114,29 @@ struct RateLimits {
   static RateLimits Spec();
 };
 
+// Klaviyo's Shopify integration (shopify_integration.cc). A connected store's Shopify webhooks,
+// subscribed to kShopifyIntakePath on this mock, become Klaviyo's Shopify metrics on the
+// customer's profile (found or created by e-mail), so metric-triggered flows start on them:
+//   orders/create               Placed Order, and one Ordered Product per line item
+//   orders/partially_fulfilled  Fulfilled Partial Order
+//   orders/fulfilled            Fulfilled Order
+//   orders/cancelled            Cancelled Order
+//   refunds/create              Refunded Order (the order as last seen gives the e-mail)
+//   fulfillments/update         Confirmed Shipment (in_transit), Marked Out for Delivery,
+//                               Delivered Shipment, by the new shipment_status
+// The intake verifies X-Shopify-Hmac-Sha256 with the app's secret (401 otherwise, nothing
+// recorded), records each X-Shopify-Webhook-Id once, and each event once per profile, metric
+// and unique id (the order, refund or fulfillment id), as Klaviyo's own dedupe does.
+struct ShopifyIntegrationConfig {
+  // The Shopify app's client secret; empty: no store is connected (the intake answers 404).
+  std::string webhook_secret;
+};
+inline constexpr std::string_view kShopifyIntakePath = "/_integrations/shopify/webhooks";
+// The Shopify topics the integration consumes, for the world to subscribe.
+inline constexpr std::array<std::string_view, 6> kShopifyIntegrationTopics = {
+    "orders/create", "orders/partially_fulfilled", "orders/fulfilled", "orders/cancelled", "refunds/create",
+    "fulfillments/update"};
+
 struct Config {
   std::string account_id = "WBhXHN";
   // Private keys of the account (all share its quota). Empty: any well-formed key
@@ -127,6 +154,12 @@ struct Config {
   // localhost, https otherwise).
   std::string link_base;
   std::size_t request_log_capacity = 100'000;
+  ShopifyIntegrationConfig shopify;
+  // System webhooks (webhooks.cc): every message sent produces its topic for each webhook that
+  // subscribes to it. Deliveries go through `webhook_emitter` when set (at least once, retried);
+  // every produced delivery is kept for ProducedWebhooks() either way (the last 10,000).
+  std::vector<SystemWebhookConfig> webhooks;
+  WebhookEmitter* webhook_emitter = nullptr;
 };
 
 // Built-in flow templates. Triggers are metric names; filters none.
@@ -176,12 +209,21 @@ class KlaviyoMock final : public sim::Service {
   bool Unsuppress(std::string_view email, sim::Moment now);  // removes USER_SUPPRESSED only
   bool SetConsent(std::string_view email, Channel channel, std::string consent, sim::Moment now);
 
+  // Klaviyo's Shopify integration syncing one order it reads from Shopify's API (the REST order
+  // document): the order's history so far as metrics, each at the resource's own time (Placed
+  // Order, Ordered Product, Fulfilled [Partial] Order, Cancelled Order, Refunded Order). The
+  // world syncs orders seeded before the run this way; flows they start count their delays from
+  // `now`. Returns the number of events recorded (duplicates are not).
+  int SyncShopifyOrder(const Json& order, sim::Moment now);
+
   // Configuration, at any time.
   void SetRateLimits(const RateLimits& limits);
 
   // Reading. Copies, so the caller needs no lock.
   std::vector<SendRecord> Sends() const;
   std::vector<RequestLogEntry> Requests() const;
+  // System webhook deliveries produced so far, as sent (signed), oldest first.
+  std::vector<sim::Request> ProducedWebhooks() const;
   std::optional<Profile> FindProfileByEmail(std::string_view email) const;
   State Snapshot() const;
 

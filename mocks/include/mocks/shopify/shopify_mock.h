@@ -85,6 +85,8 @@ enum class OrdersEmailFilter { kIgnored, kHonored };
 struct Config {
   std::string shop_domain = "rehearsal-demo.myshopify.com";
   std::string shop_name = "Rehearsal Demo";
+  // The shop's numeric id: in order status page URLs and the merchant business entity id.
+  Id shop_id = 61'472'998'401ULL;
   // The app's Admin API access tokens. All belong to the same app on this store, so they share
   // one REST bucket and one GraphQL bucket.
   std::vector<std::string> access_tokens = {"shpat_rehearsal_0001"};
