@@ -62,6 +62,32 @@ int RunSimCheck(std::uint64_t seed, int days, int shoppers, const std::string& t
   return 0;
 }
 
+CLI::App* AddServeCommand(CLI::App& app, rh::app::ServeOptions& serve) {
+  auto* cmd = app.add_subcommand(
+      "serve", "Host the mocks on loopback with a demo world; print one JSON line of base URLs and credentials; run until SIGINT or SIGTERM");
+  cmd->add_option("--seed", serve.seed, "Seed of the mocks' ids")->capture_default_str();
+  cmd->add_option("--shopify-port", serve.shopify_port, "Port of the Shopify mock (0: ephemeral)")->capture_default_str();
+  cmd->add_option("--gorgias-port", serve.gorgias_port, "Port of the Gorgias mock (0: ephemeral)")->capture_default_str();
+  cmd->add_option("--klaviyo-port", serve.klaviyo_port, "Port of the Klaviyo mock (0: ephemeral)")->capture_default_str();
+  cmd->add_option("--llm-port", serve.llm_port, "Port of the LLM mock (0: ephemeral)")->capture_default_str();
+  cmd->add_option("--threads", serve.server_threads, "Server threads per mock")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--shopify-webhook-url", serve.shopify_webhook_url,
+                        "Deliver Shopify webhooks here (http://127.0.0.1:PORT/path)");
+  cmd->add_option("--gorgias-webhook-url", serve.gorgias_webhook_url,
+                        "Deliver Gorgias HTTP-integration calls here (http://127.0.0.1:PORT/path)");
+  cmd->add_option("--klaviyo-webhook-url", serve.klaviyo_webhook_url,
+                        "Deliver Klaviyo system webhooks (messages sent) here (http://127.0.0.1:PORT/path)");
+  cmd->add_flag("!--no-demo-world", serve.demo_world, "Start with empty mocks");
+  cmd->add_option("--llm-cassette-mode", serve.llm_cassette_mode,
+                        "LLM cassettes: off, record (forward to --llm-upstream and store) or replay")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "record", "replay"}));
+  cmd->add_option("--llm-cassette", serve.llm_cassette, "The cassette file (JSONL)");
+  cmd->add_option("--llm-upstream", serve.llm_upstream,
+                        "Record mode: the real OpenAI- or Anthropic-compatible base URL (http://host:port)");
+  return cmd;
+}
+
 CLI::App* AddFuzzCommand(CLI::App& app, rh::app::FuzzCommandOptions& fuzz, bool& no_shrink) {
   auto* cmd = app.add_subcommand(
       "fuzz", "Generate cases at the policy's boundaries, play each as a scenario, and shrink a failure to a scenario file; exit 0 when every oracle held");
@@ -139,28 +165,7 @@ int main(int argc, char** argv) {
   live_check->add_option("--server-threads", live.server_threads, "Server threads")->capture_default_str()->check(CLI::Range(1, 256));
 
   rh::app::ServeOptions serve;
-  auto* serve_cmd = app.add_subcommand(
-      "serve", "Host the mocks on loopback with a demo world; print one JSON line of base URLs and credentials; run until SIGINT or SIGTERM");
-  serve_cmd->add_option("--seed", serve.seed, "Seed of the mocks' ids")->capture_default_str();
-  serve_cmd->add_option("--shopify-port", serve.shopify_port, "Port of the Shopify mock (0: ephemeral)")->capture_default_str();
-  serve_cmd->add_option("--gorgias-port", serve.gorgias_port, "Port of the Gorgias mock (0: ephemeral)")->capture_default_str();
-  serve_cmd->add_option("--klaviyo-port", serve.klaviyo_port, "Port of the Klaviyo mock (0: ephemeral)")->capture_default_str();
-  serve_cmd->add_option("--llm-port", serve.llm_port, "Port of the LLM mock (0: ephemeral)")->capture_default_str();
-  serve_cmd->add_option("--threads", serve.server_threads, "Server threads per mock")->capture_default_str()->check(CLI::Range(1, 64));
-  serve_cmd->add_option("--shopify-webhook-url", serve.shopify_webhook_url,
-                        "Deliver Shopify webhooks here (http://127.0.0.1:PORT/path)");
-  serve_cmd->add_option("--gorgias-webhook-url", serve.gorgias_webhook_url,
-                        "Deliver Gorgias HTTP-integration calls here (http://127.0.0.1:PORT/path)");
-  serve_cmd->add_option("--klaviyo-webhook-url", serve.klaviyo_webhook_url,
-                        "Deliver Klaviyo system webhooks (messages sent) here (http://127.0.0.1:PORT/path)");
-  serve_cmd->add_flag("!--no-demo-world", serve.demo_world, "Start with empty mocks");
-  serve_cmd->add_option("--llm-cassette-mode", serve.llm_cassette_mode,
-                        "LLM cassettes: off, record (forward to --llm-upstream and store) or replay")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"off", "record", "replay"}));
-  serve_cmd->add_option("--llm-cassette", serve.llm_cassette, "The cassette file (JSONL)");
-  serve_cmd->add_option("--llm-upstream", serve.llm_upstream,
-                        "Record mode: the real OpenAI- or Anthropic-compatible base URL (http://host:port)");
+  CLI::App* serve_cmd = AddServeCommand(app, serve);
 
   rh::app::RunPipelineOptions run_pipeline;
   auto* pipeline_cmd = app.add_subcommand(
