@@ -377,7 +377,9 @@ void RunFacts::BuildDeliveryIssues() {
       for (const auto& e : ful.events) {
         const bool exception = std::find(exceptions.begin(), exceptions.end(), e.status) != exceptions.end();
         if (exception && !open) open = e.created_at;
-        if (e.status == "delivered" && open) {
+        // POLICY.md: the exception holds while the latest scan is one, so any other scan (in
+        // transit again, delivered) ends it.
+        if (!exception && open) {
           issue.windows.push_back({*open, e.created_at});
           open.reset();
         }

@@ -95,6 +95,8 @@ class Suppressor {
   virtual sim::Task<void> OpenResolved(LiveIssue issue, std::string why);
   // The triggers of the customer's live issues other than `except_id` (a VIP's issues elsewhere).
   virtual std::vector<std::string> LiveTriggers(const std::string& email, const std::string& except_id) const;
+  // Whether `issue_id` is live (opened and not resolved), so a routine scan costs no order read.
+  virtual bool IsLive(const std::string& issue_id) const;
   // A message of the customer enters (+1) or leaves (-1) triage: no recovery fires meanwhile.
   virtual void Triaging(const std::string& email, int delta);
 };

@@ -28,6 +28,8 @@ std::vector<std::string> Suppressor::LiveTriggers(const std::string&, const std:
 
 void Suppressor::Triaging(const std::string&, int) {}
 
+bool Suppressor::IsLive(const std::string&) const { return false; }
+
 }  // namespace rh::pipeline
 
 namespace rh::pipeline::stages {
@@ -291,6 +293,12 @@ std::vector<std::string> Issues::LiveTriggers(const std::string& email, const st
   return out;
 }
 
+bool Issues::IsLive(const std::string& issue_id) const {
+  std::lock_guard lock(mu_);
+  auto it = issues_.find(issue_id);
+  return it != issues_.end() && !it->second->resolved;
+}
+
 void Issues::Triaging(const std::string& email, int delta) {
   std::lock_guard lock(mu_);
   if ((in_triage_[email] += delta) <= 0) in_triage_.erase(email);
@@ -364,7 +372,11 @@ sim::Task<void> OnFulfillmentUpdate(const Context& ctx, ShopifyEvent event) {
   const auto& exceptions = ctx.policy.tracking.exception_statuses;
   auto is_exception = [&](const std::string& s) { return std::find(exceptions.begin(), exceptions.end(), s) != exceptions.end(); };
   const std::string issue_id = "order-" + std::to_string(order_id) + "-delivery";
-  if ((status != "delivered" && !is_exception(status)) || order_id == 0) co_return;
+  if (order_id == 0 || status.empty()) co_return;
+  // A routine scan (in transit, out for delivery) matters only when it ends a live delay: the
+  // exception holds while the order's latest scan is one (POLICY.md, `delivery_exception`).
+  const bool resumed = status != "delivered" && !is_exception(status);
+  if (resumed && !ctx.suppressor.IsLive(issue_id)) co_return;
   // Webhooks arrive late, twice and out of order: the order as Shopify holds it now says which
   // scan is the latest.
   auto read_call = ReadOrderPatiently(ctx, order_id);
@@ -374,13 +386,14 @@ sim::Task<void> OnFulfillmentUpdate(const Context& ctx, ShopifyEvent event) {
     co_return;
   }
   const std::string current = ToOrderFacts(*order).shipment_status.value_or("");
-  if (status == "delivered") {
+  if (status == "delivered" || resumed) {
     if (is_exception(current)) {
-      // A later scan reported another exception: this delivery is stale news.
+      // A later scan reported another exception: this news is stale.
       ctx.Record("fulfillment.stale", {{"order", order_id}, {"status", status}, {"current", current}});
       co_return;
     }
-    auto resolve_call = ctx.suppressor.Resolve(issue_id, "the carrier delivered the order");
+    auto resolve_call = ctx.suppressor.Resolve(
+        issue_id, status == "delivered" ? "the carrier delivered the order" : "the carrier resumed: " + current);
     co_await std::move(resolve_call);
     co_return;
   }
@@ -392,9 +405,11 @@ sim::Task<void> OnFulfillmentUpdate(const Context& ctx, ShopifyEvent event) {
   if (std::find(triggers.begin(), triggers.end(), Issue::kDeliveryException) == triggers.end()) co_return;
   LiveIssue issue{.id = issue_id, .email = order->email, .ticket_id = 0,
                   .triggers = {std::string(IssueName(Issue::kDeliveryException))}, .value_bucket = bucket};
-  if (current == "delivered") {
+  if (!current.empty() && !is_exception(current)) {
     // The exception was over before the pipeline heard of it: it happened, and it is resolved.
-    auto call = ctx.suppressor.OpenResolved(std::move(issue), "the carrier had delivered the order by the time the delay was read");
+    auto call = ctx.suppressor.OpenResolved(
+        std::move(issue), current == "delivered" ? "the carrier had delivered the order by the time the delay was read"
+                                                 : "the carrier had resumed (" + current + ") by the time the delay was read");
     co_await std::move(call);
     co_return;
   }

@@ -43,6 +43,7 @@ class Issues final : public Suppressor {
   sim::Task<void> Resolve(std::string issue_id, std::string why) override;
   sim::Task<void> OpenResolved(LiveIssue issue, std::string why) override;
   std::vector<std::string> LiveTriggers(const std::string& email, const std::string& except_id) const override;
+  bool IsLive(const std::string& issue_id) const override;
   void Triaging(const std::string& email, int delta) override;
 
   // How long the last resolved issue of a customer waits before their suppression ends and the
