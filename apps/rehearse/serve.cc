@@ -106,7 +106,7 @@ constexpr std::string_view kLlmKey = "sk-rehearsal-0001";
 // header, and a ticket-created payload has no message to tell it apart from an update. False
 // (and the reason on stderr) when one did not seed.
 bool SeedGorgiasIntegrations(mocks::gorgias::GorgiasMock& gorgias, const HostAndPath& hook, sim::Moment now) {
-  for (const char* trigger : {"ticket-created", "ticket-message-created", "ticket-status-updated"}) {
+  for (const char* trigger : {"ticket-created", "ticket-message-created", "ticket-updated"}) {
     const std::string separator = hook.path.find('?') == std::string::npos ? "?" : "&";
     mocks::OrderedJson triggers = mocks::OrderedJson::object();
     triggers[trigger] = true;

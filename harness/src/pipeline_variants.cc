@@ -81,6 +81,11 @@ class RepliesOnEmail final : public pl::ReplySender {
   }
 };
 
+class ApprovesEveryOffer final : public pl::OfferApproval {
+ public:
+  bool NeedsPerson(const pl::RecoveryOffer&) const override { return false; }
+};
+
 class IgnoresLimits final : public pc::Pacing {
  public:
   pc::RateSignal Heed(const pc::RateSignal&) const override { return {}; }
@@ -104,6 +109,7 @@ Breakage BreakageFor(scenario::PipelineVariant variant) {
     case V::kRepliesTwice: b.seams.replies = std::make_shared<RepliesTwice>(); break;
     case V::kRepliesOnEmail: b.seams.replies = std::make_shared<RepliesOnEmail>(); break;
     case V::kIgnoresRateLimits: b.pacing = std::make_shared<IgnoresLimits>(); break;
+    case V::kSendsOffersUnapproved: b.seams.offers = std::make_shared<ApprovesEveryOffer>(); break;
   }
   return b;
 }

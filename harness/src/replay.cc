@@ -57,6 +57,9 @@ std::string StepSummary(const scenario::Action& action) {
           return "agent " + std::to_string(a.agent) + " replies on ticket " + a.ticket;
         } else if constexpr (std::is_same_v<T, scenario::CloseTicket>) {
           return "agent " + std::to_string(a.agent) + " closes ticket " + a.ticket;
+        } else if constexpr (std::is_same_v<T, scenario::DecideOffer>) {
+          return "agent " + std::to_string(a.agent) + (a.approve ? " approves" : " declines") + " the offer on ticket " +
+                 a.ticket;
         } else if constexpr (std::is_same_v<T, scenario::Refund>) {
           return "order " + a.order + " is refunded";
         } else if constexpr (std::is_same_v<T, scenario::ForgedWebhook>) {

@@ -15,6 +15,7 @@
 #include "harness/sim_world.h"
 #include "harness/traffic.h"
 #include "pipeline/policy.h"
+#include "pipeline/seams.h"
 #include "rehearsal/build_info.h"
 #include "sim/clock.h"
 #include "sim/crypto.h"
@@ -65,6 +66,7 @@ struct Run {
       if (auto* r = std::get_if<sc::AgentReplies>(&step.action)) agents = std::max(agents, r->agent + 1);
       if (auto* n = std::get_if<sc::AgentNote>(&step.action)) agents = std::max(agents, n->agent + 1);
       if (auto* k = std::get_if<sc::CloseTicket>(&step.action)) agents = std::max(agents, k->agent + 1);
+      if (auto* d = std::get_if<sc::DecideOffer>(&step.action)) agents = std::max(agents, d->agent + 1);
     }
     if (s.generate) agents = std::max(agents, s.generate->agents);
     c.agents = agents;
@@ -244,6 +246,9 @@ void Perform(Run& run, const sc::Step& step) {
           world.AgentNote(run.tickets.at(a.ticket), a.agent, a.text);
         } else if constexpr (std::is_same_v<T, sc::CloseTicket>) {
           world.CloseTicket(run.tickets.at(a.ticket), a.agent);
+        } else if constexpr (std::is_same_v<T, sc::DecideOffer>) {
+          const std::string_view tag = a.approve ? pipeline::kOfferApprovedTag : pipeline::kOfferDeclinedTag;
+          world.TagTicket(run.tickets.at(a.ticket), a.agent, std::string(tag));
         } else if constexpr (std::is_same_v<T, sc::Refund>) {
           world.AddRefund(run.orders.at(a.order), a.note);
         } else if constexpr (std::is_same_v<T, sc::CreateFulfillment>) {

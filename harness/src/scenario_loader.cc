@@ -81,13 +81,13 @@ const Names& MessageKinds() {
 const Names& Variants() {
   static const Names kNames = {"reference", "skips_signature_check", "auto_sends_everything", "ignores_suppression",
                                "no_decision_log", "skips_fact_check", "skips_recovery", "replies_twice",
-                               "replies_on_email", "ignores_rate_limits"};
+                               "replies_on_email", "ignores_rate_limits", "sends_offers_unapproved"};
   return kNames;
 }
 const Names& StepKinds() {
   static const Names kNames = {"customer_writes", "carrier_scan", "agent_replies",     "agent_note",
                                "close_ticket",    "refund",       "wait",              "forged_webhook",
-                               "create_fulfillment", "add_to_list"};
+                               "create_fulfillment", "add_to_list", "approve_offer", "decline_offer"};
   return kNames;
 }
 // Facts of an order a reply expectation can look up (ReplyText::fact).
@@ -807,6 +807,14 @@ class ScenarioLoader {
       sc::CloseTicket a;
       a.ticket = Ticket(f, refs);
       a.agent = Agent(f);
+      return a;
+    }
+    if (kind == "approve_offer" || kind == "decline_offer") {
+      const Fields f = r_.Mapping(e, {"ticket", "agent"});
+      sc::DecideOffer a;
+      a.ticket = Ticket(f, refs);
+      a.agent = Agent(f);
+      a.approve = kind == "approve_offer";
       return a;
     }
     if (kind == "refund") {

@@ -500,6 +500,7 @@ class Writer {
           if constexpr (std::is_same_v<A, sc::AgentReplies>) return "agent_replies";
           if constexpr (std::is_same_v<A, sc::AgentNote>) return "agent_note";
           if constexpr (std::is_same_v<A, sc::CloseTicket>) return "close_ticket";
+          if constexpr (std::is_same_v<A, sc::DecideOffer>) return a.approve ? "approve_offer" : "decline_offer";
           if constexpr (std::is_same_v<A, sc::Refund>) return "refund";
           if constexpr (std::is_same_v<A, sc::Wait>) return "wait";
           if constexpr (std::is_same_v<A, sc::ForgedWebhook>) return "forged_webhook";
@@ -533,6 +534,9 @@ class Writer {
     } else if (const auto* close = std::get_if<sc::CloseTicket>(&action)) {
       f.Text("ticket", close->ticket);
       agent_unless_first(close->agent);
+    } else if (const auto* decide = std::get_if<sc::DecideOffer>(&action)) {
+      f.Text("ticket", decide->ticket);
+      agent_unless_first(decide->agent);
     } else if (const auto* refund = std::get_if<sc::Refund>(&action)) {
       f.Text("order", refund->order).TextUnless("note", refund->note, sc::Refund{}.note);
     } else if (const auto* forged = std::get_if<sc::ForgedWebhook>(&action)) {

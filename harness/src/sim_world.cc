@@ -26,9 +26,10 @@ sim::TraceHeader HeaderFor(const SimWorldConfig& config) {
 
 // Gorgias has no trigger header, so the world subscribes one HTTP integration per trigger, each
 // naming its trigger in the URL, as a store wiring Gorgias to a pipeline would. The pipeline needs
-// status changes, not every update (each tag or note is one), so it takes ticket-status-updated.
+// status changes and the tags a person adds (an offer's approval), so it takes ticket-updated:
+// every update, a status change included (ticket-status-updated would add nothing).
 constexpr std::array<std::string_view, 3> kGorgiasTriggers = {"ticket-created", "ticket-message-created",
-                                                              "ticket-status-updated"};
+                                                              "ticket-updated"};
 
 constexpr std::array<std::string_view, 9> kShopifyTopics = {
     "orders/create",      "orders/updated",      "orders/cancelled", "fulfillments/create", "fulfillments/update",
@@ -348,6 +349,11 @@ void SimWorld::AgentNote(std::uint64_t ticket_id, int agent, const std::string& 
 
 void SimWorld::CloseTicket(std::uint64_t ticket_id, int agent) {
   CallGorgiasAs(agent, sim::Method::kPut, "/api/tickets/" + std::to_string(ticket_id), {{"status", "closed"}});
+}
+
+void SimWorld::TagTicket(std::uint64_t ticket_id, int agent, const std::string& name) {
+  CallGorgiasAs(agent, sim::Method::kPost, "/api/tickets/" + std::to_string(ticket_id) + "/tags",
+                {{"names", mocks::OrderedJson::array({name})}});
 }
 
 void SimWorld::AddRefund(const OrderRef& order, const std::string& note) {

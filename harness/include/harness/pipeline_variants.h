@@ -20,6 +20,7 @@ namespace rh::harness {
 //   kRepliesTwice         ReplySender: posts every automatic reply twice              (I7)
 //   kRepliesOnEmail       ReplySender: answers on email whatever the channel          (I10)
 //   kIgnoresRateLimits    every client's Pacing: no pacing, Retry-After ignored       (I8)
+//   kSendsOffersUnapproved OfferApproval: no offer waits for a person, discount or not (I2)
 Breakage BreakageFor(scenario::PipelineVariant variant);
 
 // Not a scenario variant: a ConfirmPolicy without the money guard, which trusts the classifier

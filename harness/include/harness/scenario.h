@@ -173,6 +173,14 @@ struct CloseTicket {
   int agent = 0;
   bool operator==(const CloseTicket&) const = default;
 };
+// A person answers a recovery offer waiting for approval on the ticket (`approve_offer`: adds the
+// tag offer-approved; `decline_offer`: offer-declined), as agent `agent`.
+struct DecideOffer {
+  std::string ticket;
+  int agent = 0;
+  bool approve = true;
+  bool operator==(const DecideOffer&) const = default;
+};
 struct Refund {
   std::string order;
   std::string note = "refund";
@@ -206,7 +214,7 @@ struct AddToList {
   bool operator==(const AddToList&) const = default;
 };
 
-using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, Refund, Wait, ForgedWebhook,
+using Action = std::variant<CustomerWrites, CarrierScan, AgentReplies, AgentNote, CloseTicket, DecideOffer, Refund, Wait, ForgedWebhook,
                             CreateFulfillment, AddToList>;
 
 struct Step {
@@ -269,6 +277,7 @@ enum class PipelineVariant {
   kRepliesTwice,          // I7: posts every automatic reply twice
   kRepliesOnEmail,        // I10: answers on email whatever the ticket's channel
   kIgnoresRateLimits,     // I8: no pacing, and a 429 retried before the server's Retry-After
+  kSendsOffersUnapproved, // I2: a recovery offer's discount reaches the customer with no person's approval
 };
 
 // ---- Expectations ----

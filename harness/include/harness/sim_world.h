@@ -152,6 +152,8 @@ class SimWorld {
   void AgentReplies(std::uint64_t ticket_id, int agent, const std::string& text);
   void AgentNote(std::uint64_t ticket_id, int agent, const std::string& text);
   void CloseTicket(std::uint64_t ticket_id, int agent);
+  // Adds the tag `name` to the ticket (POST /api/tickets/{id}/tags), as agent `agent`.
+  void TagTicket(std::uint64_t ticket_id, int agent, const std::string& name);
   // A refund of one unit of the order's first line with one left (staff in Shopify's admin).
   void AddRefund(const OrderRef& order, const std::string& note);
   // The store ships an unfulfilled order now: Shopify records the fulfillment and sends

@@ -1,9 +1,10 @@
 // I1 (no marketing during a live issue) and I5 (suppression ends, recovery fires once per
-// resolved issue), judged from Klaviyo's send records, events and profiles against the issues
+// resolved issue, or waits for a person when its offer is money: see AwaitingPerson), judged from Klaviyo's send records, events and profiles against the issues
 // that Shopify's scans and Gorgias's tickets show.
 #include <algorithm>
 #include <functional>
 
+#include "pipeline/seams.h"
 #include "run_facts.h"
 
 namespace rh::harness::oracles {
@@ -99,13 +100,58 @@ struct IssueWindow {
 
 using EventEvidence = std::function<void(const mocks::klaviyo::Event&, Violation&)>;
 
+// True when the customer's recovery for an episode that ended at the given time waits for a
+// person: in Gorgias, the pipeline asked for an offer's approval on one of the customer's tickets
+// (tag offer-approval-needed) at or after it, and no person has answered (offer-approved or
+// offer-declined) since. A discount is money (I2): that recovery is not owed until a person decides.
+using AwaitingPerson = std::function<bool(sim::WallTime)>;
+
+// The tag additions on a customer's tickets, from Gorgias's events: (time, tag name, by the pipeline).
+struct TagAdded {
+  sim::WallTime at{};
+  std::string name;
+  bool by_pipeline = false;
+};
+std::map<std::string, std::vector<TagAdded>> OfferTagsByCustomer(const RunFacts& facts) {
+  std::map<std::string, std::vector<TagAdded>> out;
+  for (const auto& [id, e] : facts.gorgias.events) {
+    if (e.type != "ticket-tags-added" || !e.data.is_object()) continue;
+    const auto view = facts.tickets.find(e.object_id);
+    if (view == facts.tickets.end() || view->second.email.empty()) continue;
+    for (const auto& tag_id : e.data.value("tags_added", mocks::OrderedJson::array())) {
+      const auto tag = facts.gorgias.tags.find(tag_id.get<std::uint64_t>());
+      if (tag == facts.gorgias.tags.end()) continue;
+      const std::string& name = tag->second.name;
+      if (name != pipeline::kOfferApprovalNeededTag && name != pipeline::kOfferApprovedTag &&
+          name != pipeline::kOfferDeclinedTag) {
+        continue;
+      }
+      out[view->second.email].push_back({e.created, name, e.user_id && *e.user_id == facts.pipeline_user_id});
+    }
+  }
+  return out;
+}
+
+bool AwaitsPerson(const std::vector<TagAdded>& tags, sim::WallTime episode_end) {
+  std::optional<sim::WallTime> asked;
+  for (const TagAdded& t : tags) {
+    if (t.by_pipeline && t.name == pipeline::kOfferApprovalNeededTag && t.at >= episode_end) {
+      if (!asked || t.at < *asked) asked = t.at;
+    }
+  }
+  if (!asked) return false;
+  return std::none_of(tags.begin(), tags.end(), [&](const TagAdded& t) {
+    return !t.by_pipeline && t.name != pipeline::kOfferApprovalNeededTag && t.at >= *asked;
+  });
+}
+
 // I5 for one customer: windows that overlap or follow within `join_gap` form an episode; each
 // episode that ended owes exactly one recovery event after its end, and none may fire while it is
 // live. `windows` sorted by start.
 std::vector<Violation> JudgeEpisodes(const RunFacts& facts, const std::string& email,
                                      const std::vector<IssueWindow>& windows,
                                      const std::vector<const RecoveryEvent*>& events, sim::Duration join_gap,
-                                     const EventEvidence& event_evidence) {
+                                     const EventEvidence& event_evidence, const AwaitingPerson& awaiting) {
   std::vector<IssueWindow> episodes;
   for (const IssueWindow& w : windows) {
     const bool joins = !episodes.empty() && (!episodes.back().to || w.from <= *episodes.back().to + join_gap);
@@ -145,7 +191,7 @@ std::vector<Violation> JudgeEpisodes(const RunFacts& facts, const std::string& e
       v.message = what + ": the recovery event fired at " + facts.When(early.front()->event->time) +
                   (ep.to ? ", before the last of these was resolved at " + facts.When(*ep.to)
                          : " although the customer's issue is still live");
-    } else if (ep.to && owed.empty()) {
+    } else if (ep.to && owed.empty() && !awaiting(*ep.to)) {
       v.message = what + " was resolved at " + facts.When(*ep.to) + " but no '" + facts.policy.recovery.metric +
                   "' event fired";
       if (ep.resolution_record) v.evidence.push_back(*ep.resolution_record);
@@ -279,16 +325,21 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
   std::map<std::string, std::vector<const RecoveryEvent*>> events_of;
   for (const RecoveryEvent& e : events) events_of[e.email].push_back(&e);
 
+  const std::map<std::string, std::vector<TagAdded>> offer_tags = OfferTagsByCustomer(facts);
   const sim::Duration settle = facts.context.recovery_settle;
   const sim::Duration tolerance = facts.context.settle_tolerance;
   for (auto& [email, windows] : windows_of) {
     std::stable_sort(windows.begin(), windows.end(), [](const IssueWindow& a, const IssueWindow& b) { return a.from < b.from; });
     // Issues that follow each other within the settle period are one episode; a gap within the
     // tolerance of it may be read either way (the pipeline learns of times through webhooks).
-    std::vector<Violation> found = JudgeEpisodes(facts, email, windows, events_of[email], settle, event_evidence);
+    const auto tags = offer_tags.find(email);
+    const AwaitingPerson awaiting = [&](sim::WallTime end) {
+      return tags != offer_tags.end() && AwaitsPerson(tags->second, end);
+    };
+    std::vector<Violation> found = JudgeEpisodes(facts, email, windows, events_of[email], settle, event_evidence, awaiting);
     if (found.empty()) continue;
-    if (JudgeEpisodes(facts, email, windows, events_of[email], settle - tolerance, event_evidence).empty() ||
-        JudgeEpisodes(facts, email, windows, events_of[email], settle + tolerance, event_evidence).empty()) {
+    if (JudgeEpisodes(facts, email, windows, events_of[email], settle - tolerance, event_evidence, awaiting).empty() ||
+        JudgeEpisodes(facts, email, windows, events_of[email], settle + tolerance, event_evidence, awaiting).empty()) {
       continue;
     }
     for (auto& v : found) out.push_back(std::move(v));

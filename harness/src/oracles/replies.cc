@@ -1,10 +1,11 @@
-// I2 (no automatic send touching money), I3 (automatic sends only in the safe zone), I9 (a reply
+// I2 (no automatic send touching money: a reply, or a recovery offer's discount no person approved), I3 (automatic sends only in the safe zone), I9 (a reply
 // states only the customer's own facts) and I10 (the ticket's channel, delivered): judged on the
 // replies the pipeline's Gorgias user actually wrote, whatever the pipeline says it did.
 #include <algorithm>
 
 #include "mocks/gorgias/channels.h"
 #include "pipeline/draft_check.h"
+#include "pipeline/seams.h"
 #include "run_facts.h"
 
 namespace rh::harness::oracles {
@@ -72,10 +73,66 @@ Triage TriageOf(const RunFacts& facts, const Reply& r) {
   return t;
 }
 
+// The times a person (any Gorgias user but the pipeline's) added the tag offer-approved to a
+// ticket of each customer, from Gorgias's events: ground truth, whatever the pipeline says.
+std::map<std::string, std::vector<sim::WallTime>> ApprovalsByCustomer(const RunFacts& facts) {
+  std::map<std::string, std::vector<sim::WallTime>> out;
+  for (const auto& [id, e] : facts.gorgias.events) {
+    if (e.type != "ticket-tags-added" || !e.user_id || *e.user_id == facts.pipeline_user_id) continue;
+    const auto view = facts.tickets.find(e.object_id);
+    if (view == facts.tickets.end() || view->second.email.empty() || !e.data.is_object()) continue;
+    for (const auto& tag_id : e.data.value("tags_added", mocks::OrderedJson::array())) {
+      const auto tag = facts.gorgias.tags.find(tag_id.get<std::uint64_t>());
+      if (tag != facts.gorgias.tags.end() && tag->second.name == pipeline::kOfferApprovedTag) {
+        out[view->second.email].push_back(e.created);
+      }
+    }
+  }
+  for (auto& [email, times] : out) std::sort(times.begin(), times.end());
+  return out;
+}
+
+// I2 for recovery offers: every recovery event that carries a discount reached Klaviyo after a
+// person approved it, one approval for each such event of the customer.
+std::vector<Violation> UnapprovedDiscounts(const RunFacts& facts) {
+  std::vector<Violation> out;
+  std::string metric_id;
+  for (const auto& [id, m] : facts.klaviyo.metrics) {
+    if (m.name == facts.policy.recovery.metric) metric_id = id;
+  }
+  std::map<std::string, std::vector<sim::WallTime>> approvals = ApprovalsByCustomer(facts);
+  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
+    if (metric_id.empty() || e.metric_id != metric_id || !e.properties.contains("discount_kind")) continue;
+    const std::string email = facts.EmailOfKlaviyoProfile(e.profile_id);
+    // Klaviyo keeps the event's second: an approval within it came first.
+    std::vector<sim::WallTime>& mine = approvals[email];
+    const auto approval = std::find_if(mine.begin(), mine.end(), [&](sim::WallTime t) { return t < e.time + sim::Sec(1); });
+    if (approval != mine.end()) {
+      mine.erase(approval);  // spent: it approves this event only
+      continue;
+    }
+    Violation v;
+    v.message = "recovery event '" + facts.policy.recovery.metric + "' for " + email + " at " + facts.When(e.time) +
+                " carries a discount (" + e.properties.value("discount_kind", std::string()) + " " +
+                e.properties.value("discount_value", mocks::OrderedJson()).dump() +
+                ") that no person approved (no tag '" + std::string(pipeline::kOfferApprovedTag) +
+                "' added by an agent on the customer's tickets before it)";
+    const sim::Instant at = facts.ToInstant(e.time);
+    for (const auto& [id, ex] : facts.exchanges) {
+      if (ex.host == kKlaviyoHost && ex.Path() == "/api/events" && ex.handled_index &&
+          facts.trace[*ex.handled_index].time >= at && facts.trace[*ex.handled_index].time < at + sim::Sec(1)) {
+        v.evidence.push_back(ex.request_index);
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Violation> CheckI2(const RunFacts& facts) {
-  std::vector<Violation> out;
+  std::vector<Violation> out = UnapprovedDiscounts(facts);
   for (const Reply& r : PipelineReplies(facts)) {
     const std::string asked = r.answered ? r.answered->body_text.value_or("") : std::string();
     const std::optional<pipeline::Intent> truth = r.answered ? facts.TruthOf(*r.answered) : std::nullopt;

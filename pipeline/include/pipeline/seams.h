@@ -62,12 +62,27 @@ class ReplySender {
                                                                        clients::GorgiasReply reply) const;
 };
 
+// The tags of an offer's approval on the customer's ticket: the pipeline asks with the first; a
+// person answers with one of the other two.
+inline constexpr std::string_view kOfferApprovalNeededTag = "offer-approval-needed";
+inline constexpr std::string_view kOfferApprovedTag = "offer-approved";
+inline constexpr std::string_view kOfferDeclinedTag = "offer-declined";
+
 // Recover (DESIGN.md step 5): fires the recovery event for a resolved issue (I5).
 class RecoveryFirer {
  public:
   virtual ~RecoveryFirer() = default;
   // The real one creates the Klaviyo event (its unique_id makes a retry fire once).
   virtual sim::Task<clients::CallResult<bool>> Fire(clients::KlaviyoClient& klaviyo, clients::KlaviyoEvent event) const;
+};
+
+// Recover: whether a recovery offer must wait for a person's approval before it reaches the
+// customer (I2: a discount is money).
+class OfferApproval {
+ public:
+  virtual ~OfferApproval() = default;
+  // The real one: when the offer touches money (OfferTouchesMoney).
+  virtual bool NeedsPerson(const RecoveryOffer& offer) const;
 };
 
 // An issue that keeps a customer suppressed: a ticket's case the policy named suppression
@@ -93,6 +108,9 @@ class Suppressor {
   // An issue that began and ended before the pipeline heard of it (a delay read after the
   // delivery that ended it): opened and resolved, unless it was known already.
   virtual sim::Task<void> OpenResolved(LiveIssue issue, std::string why);
+  // A ticket changed and now carries `tags`: a person's decision on a recovery offer waiting for
+  // approval on it (kOfferApprovedTag, kOfferDeclinedTag) sends it. Otherwise nothing changes.
+  virtual sim::Task<void> TicketTagged(std::uint64_t ticket_id, std::vector<std::string> tags);
   // The triggers of the customer's live issues other than `except_id` (a VIP's issues elsewhere).
   virtual std::vector<std::string> LiveTriggers(const std::string& email, const std::string& except_id) const;
   // Whether `issue_id` is live (opened and not resolved), so a routine scan costs no order read.
@@ -120,6 +138,7 @@ struct PipelineSeams {
   std::shared_ptr<const FactChecker> fact_check;
   std::shared_ptr<const ReplySender> replies;
   std::shared_ptr<const RecoveryFirer> recovery;
+  std::shared_ptr<const OfferApproval> offers;
   std::shared_ptr<Suppressor> suppressor;
   std::shared_ptr<DecisionRecorder> decisions;
 };

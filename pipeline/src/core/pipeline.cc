@@ -93,13 +93,14 @@ struct Pipeline::Parts {
         seams(WithDefaults(options.seams)),
         ctx{executor, clients, policy, trace, counters, own_user, *seams.confirm, *seams.fact_check, *seams.replies,
             seams.suppressor ? *seams.suppressor : issues, seams.decisions ? *seams.decisions : logged},
-        issues(ctx, *seams.recovery, memory) {}
+        issues(ctx, *seams.recovery, *seams.offers, memory) {}
 
   static PipelineSeams WithDefaults(PipelineSeams seams) {
     if (!seams.confirm) seams.confirm = std::make_shared<const ConfirmPolicy>();
     if (!seams.fact_check) seams.fact_check = std::make_shared<const FactChecker>();
     if (!seams.replies) seams.replies = std::make_shared<const ReplySender>();
     if (!seams.recovery) seams.recovery = std::make_shared<const RecoveryFirer>();
+    if (!seams.offers) seams.offers = std::make_shared<const OfferApproval>();
     return seams;
   }
 

@@ -30,6 +30,10 @@ void Suppressor::Triaging(const std::string&, int) {}
 
 bool Suppressor::IsLive(const std::string&) const { return false; }
 
+sim::Task<void> Suppressor::TicketTagged(std::uint64_t, std::vector<std::string>) { co_return; }
+
+bool OfferApproval::NeedsPerson(const RecoveryOffer& offer) const { return OfferTouchesMoney(offer); }
+
 }  // namespace rh::pipeline
 
 namespace rh::pipeline::stages {
@@ -57,6 +61,48 @@ LiveIssue IssueFrom(const nlohmann::json& j) {
   return i;
 }
 
+std::vector<std::string> Strings(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& s : j) {
+    if (s.is_string()) out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The properties of the recovery event: the issue, the episode, and the offer.
+nlohmann::json RecoveryProperties(const LiveIssue& issue, const std::string& episode, const RecoveryOffer& offer) {
+  nlohmann::json properties = {{"issue_id", issue.id},
+                               {"episode", episode},
+                               {"ticket_id", issue.ticket_id},
+                               {"value_bucket", issue.value_bucket},
+                               {"apology", offer.apology},
+                               {"feedback_request", offer.feedback_request}};
+  if (offer.discount) {
+    properties["discount_kind"] = offer.discount->kind == Discount::Kind::kPercent ? "percent" : "amount";
+    properties["discount_value"] = offer.discount->value;
+  }
+  return properties;
+}
+
+// What the approval note tells the person: the offer, and the two tags that answer it.
+std::string ApprovalNote(const LiveIssue& issue, const RecoveryOffer& offer, const std::string& why) {
+  std::string discount = "a discount";
+  if (offer.discount) {
+    discount = offer.discount->kind == Discount::Kind::kPercent
+                   ? std::to_string(offer.discount->value) + "% discount"
+                   : "discount of " + std::to_string(offer.discount->value) + " (minor units)";
+  }
+  return "Recovery offer waiting for approval: the customer's issue is over (" + why + "), and the " +
+         issue.value_bucket + " offer carries a " + discount + ", which is money. Add the tag '" +
+         std::string(kOfferApprovedTag) + "' to send it, or '" + std::string(kOfferDeclinedTag) +
+         "' to send the apology without the discount.";
+}
+
 }  // namespace
 
 void Issues::Keep(const std::string& email) {
@@ -75,11 +121,20 @@ void Issues::Keep(const std::string& email) {
                        {"opened", settle.opened}, {"due", sim::FormatRfc3339(settle.due, std::chrono::minutes(0), 9)},
                        {"episode", settle.episode}, {"unsuppress", settle.unsuppress}});
   }
+  nlohmann::json awaiting = nlohmann::json::array();
+  for (const auto& [episode, a] : awaiting_) {
+    if (a.issue.email != email) continue;
+    awaiting.push_back({{"episode", episode}, {"issue", IssueJson(a.issue)}, {"why", a.why},
+                        {"unsuppressed", a.unsuppressed}, {"ticket_id", a.ticket_id}, {"asked", a.asked},
+                        {"stale_tags", a.stale_tags}});
+  }
   const nlohmann::json state = {{"issues", issues},
                                 {"suppressed", confirmed_.contains(email)},
                                 {"episodes", episodes_[email]},
                                 {"opened", opened_[email]},
-                                {"settles", settles}};
+                                {"settles", settles},
+                                {"awaiting", awaiting},
+                                {"last_ticket", last_ticket_[email]}};
   if (auto kept = memory_.Put(kCustomerScope, email, state.dump()); !kept) {
     // Kept in this process only: a restart would not know it. Loud, since it weakens I1 and I5.
     ctx_.Record("error", {{"step", "keep_issues"}, {"email", email}, {"error", kept.error()}});
@@ -93,6 +148,7 @@ std::size_t Issues::Restore() {
     return 0;
   }
   std::vector<std::pair<std::string, sim::Duration>> timers;
+  std::vector<std::string> unasked;
   {
     std::lock_guard lock(mu_);
     for (const auto& [email, text] : *stored) {
@@ -118,10 +174,25 @@ std::size_t Issues::Restore() {
         timers.emplace_back(key, std::max(sim::Duration{0}, settle.due - ctx_.WallNow()));
         settles_[key] = std::move(settle);
       }
+      last_ticket_[email] = state.value("last_ticket", std::uint64_t{0});
+      for (const auto& j : state.value("awaiting", nlohmann::json::array())) {
+        Awaiting a{IssueFrom(j.value("issue", nlohmann::json::object())), j.value("why", ""),
+                   j.value("unsuppressed", false), j.value("ticket_id", std::uint64_t{0}), j.value("asked", false),
+                   Strings(j.value("stale_tags", nlohmann::json::array())), false};
+        const std::string episode = j.value("episode", "");
+        if (!a.asked) unasked.push_back(episode);
+        awaiting_[episode] = std::move(a);
+      }
     }
   }
   for (const auto& [key, wait] : timers) StartSettle(key, wait);
+  for (const std::string& episode : unasked) Spawn(AskApproval(episode), "ask_approval");
   return timers.size();
+}
+
+std::size_t Issues::ApprovalsPending() const {
+  std::lock_guard lock(mu_);
+  return awaiting_.size();
 }
 
 std::size_t Issues::SettlesPending() const {
@@ -145,6 +216,7 @@ sim::Task<void> Issues::Open(LiveIssue issue) {
     issues_of_[key].insert(issue.id);
     live_issues_[key].insert(issue.id);
     ++opened_[key];
+    if (issue.ticket_id != 0) last_ticket_[key] = issue.ticket_id;
     if (suppress) suppressed_.insert(key);  // claimed now, so a concurrent issue does not repeat it
     if (!suppress) Keep(key);
   }
@@ -216,11 +288,15 @@ sim::Task<void> Issues::Resolve(std::string issue_id, std::string why) {
 void Issues::StartSettle(const std::string& key, sim::Duration wait) {
   // Outside the queue of the ticket or order: the events behind this one must not wait out the
   // settle period.
-  sim::Detach(EndEpisodeAfterSettle(key, wait), [this](std::exception_ptr e) {
+  Spawn(EndEpisodeAfterSettle(key, wait), "recover");
+}
+
+void Issues::Spawn(sim::Task<void> task, std::string step) {
+  sim::Detach(std::move(task), [this, step = std::move(step)](std::exception_ptr e) {
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& error) {
-      ctx_.Record("error", {{"step", "recover"}, {"error", error.what()}});
+      ctx_.Record("error", {{"step", step}, {"error", error.what()}});
     }
   });
 }
@@ -264,7 +340,14 @@ sim::Task<void> Issues::EndEpisodeAfterSettle(std::string key, sim::Duration wai
     auto done = co_await std::move(done_call);
     if (!done) ctx_.Record("error", {{"issue", settle.issue.id}, {"step", "unsuppress"}, {"error", done.error().detail}});
   }
-  auto fire_call = FireRecovery(settle.issue, settle.episode, settle.why, settle.unsuppress);
+  const RecoveryOffer offer = OfferFor(ctx_.policy, settle.issue.value_bucket);
+  if (offers_.NeedsPerson(offer)) {
+    auto await_call = AwaitApproval(key, std::move(settle), offer);
+    co_await std::move(await_call);
+    co_return;
+  }
+  auto fire_call = FireRecovery(settle.issue, settle.episode, settle.why, settle.unsuppress, offer,
+                                "recover." + settle.issue.value_bucket);
   co_await std::move(fire_call);
   std::lock_guard lock(mu_);
   settles_.erase(key);
@@ -304,20 +387,10 @@ void Issues::Triaging(const std::string& email, int delta) {
   if ((in_triage_[email] += delta) <= 0) in_triage_.erase(email);
 }
 
-// The recovery event the policy offers the customer's value bucket, its trace and its row.
+// The recovery event with `offer`, its trace and its row (`rule`).
 sim::Task<bool> Issues::FireRecovery(const LiveIssue& issue, const std::string& episode, std::string why,
-                                     bool unsuppressed) {
-  const RecoveryOffer offer = OfferFor(ctx_.policy, issue.value_bucket);
-  nlohmann::json properties = {{"issue_id", issue.id},
-                               {"episode", episode},
-                               {"ticket_id", issue.ticket_id},
-                               {"value_bucket", issue.value_bucket},
-                               {"apology", offer.apology},
-                               {"feedback_request", offer.feedback_request}};
-  if (offer.discount) {
-    properties["discount_kind"] = offer.discount->kind == Discount::Kind::kPercent ? "percent" : "amount";
-    properties["discount_value"] = offer.discount->value;
-  }
+                                     bool unsuppressed, const RecoveryOffer& offer, std::string rule) {
+  const nlohmann::json properties = RecoveryProperties(issue, episode, offer);
   // unique_id = the episode: Klaviyo drops a second event with it, so even a retried call fires once.
   auto fired_call = recovery_.Fire(ctx_.clients.klaviyo, {.metric = ctx_.policy.recovery.metric, .email = issue.email,
                                                          .properties = properties, .unique_id = episode});
@@ -328,13 +401,128 @@ sim::Task<bool> Issues::FireRecovery(const LiveIssue& issue, const std::string& 
   ctx_.Record("recover", {{"issue", issue.id}, {"email", issue.email}, {"why", why}, {"unsuppressed", unsuppressed},
                           {"event_sent", fired}});
   ctx_.Log({.ticket_id = issue.ticket_id, .kind = std::string(decision_kind::kRecover),
-            .rule = "recover." + issue.value_bucket,
+            .rule = std::move(rule),
             .rationale = why + "; " + (unsuppressed ? "suppression ended" : "the customer was not suppressed") +
                          "; recovery event " + (fired ? "fired" : "failed: " + fire_error),
             .sender = std::string(kSenderPipeline), .value_bucket = issue.value_bucket,
             .outcome = std::string(fired ? decision_outcome::kRecovered : decision_outcome::kFailed),
             .resolved_at = ctx_.WallNow(), .details = properties.dump()});
   co_return fired;
+}
+
+sim::Task<void> Issues::AwaitApproval(std::string settle_key, Settle settle, RecoveryOffer offer) {
+  const std::string email = settle.issue.email;
+  std::uint64_t ticket_id = 0;
+  {
+    std::lock_guard lock(mu_);
+    ticket_id = settle.issue.ticket_id != 0 ? settle.issue.ticket_id : last_ticket_[email];
+    if (ticket_id != 0) {
+      // Kept before asking: a restart asks again (idempotent), never fires it unapproved.
+      awaiting_[settle.episode] = Awaiting{settle.issue, settle.why, settle.unsuppress, ticket_id, false, {}, false};
+      settles_.erase(settle_key);
+      Keep(email);
+    }
+  }
+  if (ticket_id != 0) {
+    auto ask_call = AskApproval(settle.episode);
+    co_await std::move(ask_call);
+    co_return;
+  }
+  // No ticket of the customer to ask a person on: the apology goes out, the money does not.
+  offer.discount.reset();
+  auto fire_call = FireRecovery(settle.issue, settle.episode,
+                                settle.why + "; no ticket to ask a person to approve the discount on, so none",
+                                settle.unsuppress, offer, "recover.discount_withheld");
+  co_await std::move(fire_call);
+  std::lock_guard lock(mu_);
+  settles_.erase(settle_key);
+  Keep(email);
+}
+
+sim::Task<void> Issues::AskApproval(std::string episode) {
+  Awaiting a;
+  {
+    std::lock_guard lock(mu_);
+    auto it = awaiting_.find(episode);
+    if (it == awaiting_.end() || it->second.asked) co_return;
+    a = it->second;
+  }
+  const RecoveryOffer offer = OfferFor(ctx_.policy, a.issue.value_bucket);
+  auto ticket_call = ctx_.clients.gorgias.GetTicket(a.ticket_id);
+  auto ticket = co_await std::move(ticket_call);
+  if (!ticket) {
+    ctx_.Record("error", {{"issue", a.issue.id}, {"step", "ask_approval"}, {"error", ticket.error().detail}});
+    co_return;  // asked again at the next restart
+  }
+  std::vector<std::string> stale;
+  for (const std::string_view tag : {kOfferApprovedTag, kOfferDeclinedTag}) {
+    if (Contains(ticket->tags, tag)) stale.emplace_back(tag);
+  }
+  const std::string note_id = "offer-approval-" + episode;
+  if (PostedAlready(*ticket, note_id) == nullptr) {
+    auto own_id_call = ctx_.own_user.Id(ctx_.clients.gorgias);
+    const std::uint64_t own_id = co_await std::move(own_id_call);
+    auto note_call = ctx_.clients.gorgias.PostInternalNote(
+        a.ticket_id, {.sender_user_id = own_id, .body_text = ApprovalNote(a.issue, offer, a.why), .external_id = note_id});
+    co_await std::move(note_call);
+  }
+  std::vector<std::string> tag = {std::string(kOfferApprovalNeededTag)};
+  auto tag_call = ctx_.clients.gorgias.AddTags(a.ticket_id, std::move(tag));
+  auto tagged = co_await std::move(tag_call);
+  if (!tagged) {
+    ctx_.Record("error", {{"issue", a.issue.id}, {"step", "ask_approval"}, {"error", tagged.error().detail}});
+    co_return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    auto it = awaiting_.find(episode);
+    if (it == awaiting_.end()) co_return;
+    it->second.asked = true;
+    it->second.stale_tags = stale;
+    Keep(a.issue.email);
+  }
+  const nlohmann::json properties = RecoveryProperties(a.issue, episode, offer);
+  ctx_.Record("recover.awaiting_approval", {{"issue", a.issue.id}, {"email", a.issue.email}, {"ticket", a.ticket_id}});
+  ctx_.Log({.ticket_id = a.ticket_id, .kind = std::string(decision_kind::kRecover), .rule = "recover.awaiting_approval",
+            .rationale = a.why + "; the " + a.issue.value_bucket +
+                         " offer carries a discount, which is money: a person approves it first",
+            .sender = std::string(kSenderPipeline), .value_bucket = a.issue.value_bucket,
+            .outcome = std::string(decision_outcome::kPendingHuman), .details = properties.dump()});
+}
+
+sim::Task<void> Issues::TicketTagged(std::uint64_t ticket_id, std::vector<std::string> tags) {
+  struct Decided {
+    std::string episode;
+    Awaiting awaiting;
+    bool approved = false;
+  };
+  std::vector<Decided> decided;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [episode, a] : awaiting_) {
+      if (a.ticket_id != ticket_id || !a.asked || a.deciding) continue;
+      const auto answers = [&](std::string_view tag) { return Contains(tags, tag) && !Contains(a.stale_tags, tag); };
+      const bool approved = answers(kOfferApprovedTag);
+      const bool declined = answers(kOfferDeclinedTag);
+      if (!approved && !declined) continue;
+      a.deciding = true;
+      decided.push_back({episode, a, approved && !declined});  // both: the cautious answer
+    }
+  }
+  for (Decided& d : decided) {
+    RecoveryOffer offer = OfferFor(ctx_.policy, d.awaiting.issue.value_bucket);
+    if (!d.approved) offer.discount.reset();
+    const std::string why = d.awaiting.why + (d.approved ? "; a person approved the discount (tag offer-approved)"
+                                                         : "; a person declined the discount (tag offer-declined)");
+    // Fired, then forgotten: a restart in between fires again, and Klaviyo drops the repeat
+    // (unique_id = the episode).
+    auto fire_call = FireRecovery(d.awaiting.issue, d.episode, why, d.awaiting.unsuppressed, offer,
+                                  d.approved ? "recover.approved" : "recover.declined");
+    co_await std::move(fire_call);
+    std::lock_guard lock(mu_);
+    awaiting_.erase(d.episode);
+    Keep(d.awaiting.issue.email);
+  }
 }
 
 std::optional<LiveIssue> IssueOfTheCase(const Triage& triage, const Decision& decision) {
@@ -361,6 +549,13 @@ sim::Task<std::optional<clients::ShopifyOrder>> ReadOrderPatiently(const Context
 }  // namespace
 
 sim::Task<void> OnTicketUpdate(const Context& ctx, GorgiasEvent event) {
+  std::vector<std::string> tags;
+  for (const auto& tag : event.ticket.value("tags", nlohmann::json::array())) {
+    if (tag.is_object()) tags.push_back(Str(tag, "name"));
+    if (tag.is_string()) tags.push_back(tag.get<std::string>());
+  }
+  auto tagged_call = ctx.suppressor.TicketTagged(event.ticket_id, std::move(tags));
+  co_await std::move(tagged_call);
   if (Str(event.ticket, "status") != "closed") co_return;
   auto resolve_call = ctx.suppressor.Resolve("ticket-" + std::to_string(event.ticket_id), "the ticket was closed");
   co_await std::move(resolve_call);

@@ -36,6 +36,7 @@ Breakage KeepsNoDecisionLog() { return BreakageFor(V::kNoDecisionLog); }
 Breakage NeverRecovers() { return BreakageFor(V::kSkipsRecovery); }
 Breakage IgnoresRateLimits() { return BreakageFor(V::kIgnoresRateLimits); }
 Breakage SkipsSignatureChecks() { return BreakageFor(V::kSkipsSignatureCheck); }
+Breakage SendsOffersUnapproved() { return BreakageFor(V::kSendsOffersUnapproved); }
 
 // A variant is collaborators at the seams, nothing else: the reference replaces none, and every
 // other variant at least one (a variant that replaced nothing would be the reference in disguise).
@@ -43,11 +44,13 @@ TEST(PipelineVariants, TheReferenceReplacesNoCollaboratorAndEveryOtherVariantOne
   const auto replaced = [](const Breakage& b) {
     const auto& s = b.seams;
     return (s.confirm ? 1 : 0) + (s.fact_check ? 1 : 0) + (s.replies ? 1 : 0) + (s.recovery ? 1 : 0) +
-           (s.suppressor ? 1 : 0) + (s.decisions ? 1 : 0) + (b.signatures ? 1 : 0) + (b.pacing ? 1 : 0);
+           (s.suppressor ? 1 : 0) + (s.decisions ? 1 : 0) + (s.offers ? 1 : 0) + (b.signatures ? 1 : 0) +
+           (b.pacing ? 1 : 0);
   };
   EXPECT_EQ(replaced(BreakageFor(V::kReference)), 0);
   for (V v : {V::kSkipsSignatureCheck, V::kAutoSendsEverything, V::kIgnoresSuppression, V::kNoDecisionLog,
-              V::kSkipsFactCheck, V::kSkipsRecovery, V::kRepliesTwice, V::kRepliesOnEmail, V::kIgnoresRateLimits}) {
+              V::kSkipsFactCheck, V::kSkipsRecovery, V::kRepliesTwice, V::kRepliesOnEmail, V::kIgnoresRateLimits,
+              V::kSendsOffersUnapproved}) {
     EXPECT_EQ(replaced(BreakageFor(v)), 1) << static_cast<int>(v);
   }
   EXPECT_EQ(replaced(WithoutMoneyGuard()), 1);
@@ -75,6 +78,9 @@ struct PipelineWithoutADecisionLog : OracleTest {
 };
 struct PipelineThatNeverRecovers : OracleTest {
   PipelineThatNeverRecovers() : OracleTest(NeverRecovers()) {}
+};
+struct PipelineThatSendsOffersUnapproved : OracleTest {
+  PipelineThatSendsOffersUnapproved() : OracleTest(SendsOffersUnapproved()) {}
 };
 struct PipelineThatIgnoresRateLimits : OracleTest {
   PipelineThatIgnoresRateLimits() : OracleTest(IgnoresRateLimits()) {}
@@ -241,6 +247,43 @@ TEST_F(PipelineThatNeverRecovers, ResolvedIssuesWithoutARecoveryEventFireI5) {
   ExpectFired("I5", "1 violation: ana@example.com: the delivery exception on order " + order.name + " and ticket " +
                         std::to_string(ticket) + " (delivery_exception) was resolved at +0d22h");
   ExpectFired("I5", "but no 'Support Issue Resolved' event fired");
+}
+
+// Bob, a VIP (an espresso machine over $1,000), has a delayed parcel; it arrives and his ticket
+// closes. The VIP offer carries a 15% discount: money, which a person must approve first. Played by
+// `world` so the two tests below share it; `approve` has an agent tag offer-approved at the end.
+void VipEpisodeEnds(OracleTest& t, bool approve) {
+  const CustomerRef bob = t.Customer("Bob", 2, {"VIP"});
+  OrderSpec big = OracleTest::Shipped("1Z999AA10000000009", "delivered", sim::Days(60));
+  big.items = {LineItemSpec{"Espresso machine", "ESP-9", 1, "1250.00"}};
+  t.world.AddOrder(bob, big);
+  const OrderRef order = t.world.AddOrder(bob, OracleTest::Shipped("1Z999AA10000000002"));
+  t.world.CarrierEvent(order, "delayed", "Weather delay");
+  const std::uint64_t ticket = t.Writes(bob, "Where is my order? It says delayed.");
+  t.world.AgentReplies(ticket, 0, "Hi Bob, the carrier reports a weather delay; we are watching it for you.");
+  t.world.RunFor(sim::Hours(20));
+  t.world.CarrierEvent(order, "delivered");
+  t.world.RunFor(sim::Hours(1));
+  t.world.CloseTicket(ticket, 0);
+  t.world.RunFor(sim::Hours(1));
+  if (approve) t.world.TagTicket(ticket, 1, std::string(pipeline::kOfferApprovedTag));
+  t.world.RunFor(sim::Hours(1));
+}
+
+// The old behaviour: the discount reaches Klaviyo when the episode ends, with nobody asked.
+TEST_F(PipelineThatSendsOffersUnapproved, ARecoveryDiscountNoPersonApprovedFiresI2) {
+  VipEpisodeEnds(*this, /*approve=*/false);
+  Judge();
+  ExpectOnlyFired({"I2"});
+  ExpectFired("I2", "recovery event 'Support Issue Resolved' for bob@example.com");
+  ExpectFired("I2", "carries a discount (percent 15) that no person approved");
+}
+
+// The other side: the reference pipeline asks, an agent approves, and the discount goes out.
+TEST_F(OracleTest, ARecoveryDiscountAnAgentApprovedHoldsI2) {
+  VipEpisodeEnds(*this, /*approve=*/true);
+  Judge();
+  ExpectOnlyFired({});
 }
 
 // Dan's damage claim is answered and closed, and the pipeline fires its recovery event. A buggy

@@ -298,6 +298,7 @@ TEST(ScenarioLoad, EveryPipelineVariantReadsBackAsItsOwnValue) {
       {"replies_twice", V::kRepliesTwice},
       {"replies_on_email", V::kRepliesOnEmail},
       {"ignores_rate_limits", V::kIgnoresRateLimits},
+      {"sends_offers_unapproved", V::kSendsOffersUnapproved},
   };
   for (const auto& [name, variant] : variants) {
     SCOPED_TRACE(name);
@@ -477,6 +478,18 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:11:32: world.campaigns[0].lists: a campaign needs at least one list"}),
     CaseName);
 
+// approve_offer and decline_offer: a person's answer to an offer waiting on the ticket.
+TEST(ScenarioLoader, ReadsOfferDecisions) {
+  const sc::Scenario s = Load(With("timeline:\n"
+                                   "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
+                                   "  - {at: 2h, approve_offer: {ticket: t1, agent: 1}}\n"
+                                   "  - {at: 3h, decline_offer: {ticket: t1}}\n"));
+  ASSERT_EQ(s.timeline.size(), 3u);
+  EXPECT_EQ(std::get<sc::DecideOffer>(s.timeline[1].action), (sc::DecideOffer{"t1", 1, true}));
+  EXPECT_EQ(std::get<sc::DecideOffer>(s.timeline[2].action), (sc::DecideOffer{"t1", 0, false}));
+  EXPECT_EQ(s.timeline[1].source.line, 13);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Timeline, ScenarioErrors,
     ::testing::Values(
@@ -487,7 +500,8 @@ INSTANTIATE_TEST_SUITE_P(
              "s.yaml:14:5: timeline[0].refund: one action per step; this step already has wait (line 13)"},
         Case{"NoAction", With("timeline:\n  - at: 0s\n"),
              "s.yaml:12:5: timeline[0]: a step needs an action: one of customer_writes, carrier_scan, agent_replies, "
-             "agent_note, close_ticket, refund, wait, forged_webhook, create_fulfillment or add_to_list"},
+             "agent_note, close_ticket, refund, wait, forged_webhook, create_fulfillment, add_to_list, "
+             "approve_offer or decline_offer"},
         Case{"NoTime", With("timeline:\n  - wait: {}\n"),
              "s.yaml:12:5: timeline[0].at: missing; when the step happens, from the start of the run (e.g. at: 10m)"},
         Case{"UnknownStepKind", With("timeline:\n  - {at: 0s, customer_write: {customer: ana, text: hi}}\n"),
@@ -562,6 +576,22 @@ INSTANTIATE_TEST_SUITE_P(
              With("timeline:\n  - {at: 1h, refund: {order: o2}}\n  - {at: 2h, refund: {order: o2}}\n"),
              "s.yaml:13:30: timeline[1].refund.order: order 'o2' has no unit left to refund by then (its items and "
              "earlier refunds used them all)"},
+        Case{"OfferDecisionOnAnUnknownTicket",
+             With("timeline:\n"
+                  "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
+                  "  - {at: 2h, approve_offer: {ticket: t2}}\n"),
+             "s.yaml:13:38: timeline[1].approve_offer.ticket: unknown ticket 't2': tickets are opened by "
+             "customer_writes steps; did you mean 't1'?"},
+        Case{"OfferDecisionWithAnUnknownField",
+             With("timeline:\n"
+                  "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
+                  "  - {at: 2h, decline_offer: {ticket: t1, reason: no}}\n"),
+             "s.yaml:13:42: timeline[1].decline_offer.reason: unknown field; known: ticket, agent"},
+        Case{"OfferDecisionAgentOutOfRange",
+             With("timeline:\n"
+                  "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"
+                  "  - {at: 2h, approve_offer: {ticket: t1, agent: 50}}\n"),
+             "s.yaml:13:49: timeline[1].approve_offer.agent: must be between 0 and 49, got 50"},
         Case{"AgentOutOfRange",
              With("timeline:\n"
                   "  - {at: 1h, customer_writes: {customer: ana, text: hi, ticket: t1}}\n"

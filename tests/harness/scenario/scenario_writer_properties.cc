@@ -238,7 +238,7 @@ std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
     sc::Step step;
     step.at = at;
     const std::string& customer = s.world.customers[*rc::gen::inRange<std::size_t>(0, s.world.customers.size())].handle;
-    const int kind = *rc::gen::inRange(0, 10);
+    const int kind = *rc::gen::inRange(0, 11);
     if (kind == 0 || tickets.empty()) {
       sc::CustomerWrites w;
       w.customer = customer;
@@ -305,6 +305,8 @@ std::vector<std::string> GenerateTimeline(sc::Scenario& s) {
       }
     } else if (kind == 6) {
       step.action = sc::Wait{};
+    } else if (kind == 10) {
+      step.action = sc::DecideOffer{OneOf(tickets), *rc::gen::inRange(0, 3), *rc::gen::arbitrary<bool>()};
     } else {
       step.action = sc::ForgedWebhook{customer, *rc::gen::arbitrary<bool>() ? "Where is my order?" : NonEmptyText()};
     }

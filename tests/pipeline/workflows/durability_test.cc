@@ -5,11 +5,13 @@
 // (c) a stale fulfillment update replayed with a fresh delivery id after recovery: acknowledged
 //     as stale, the customer not suppressed again;
 // and the recovery's settle timer: counted by Idle(), kept in the database, and resumed at its
-// due time by the next process.
+// due time by the next process; and a VIP's offer waiting for a person's approval, kept across
+// restarts, fired once when an agent approves it.
 #include <gtest/gtest.h>
 
 #include "crash_fixture.h"
 #include "pipeline/inbox.h"
+#include "pipeline/seams.h"
 
 namespace rh::pipeline::testing {
 namespace {
@@ -193,6 +195,44 @@ TEST_F(DurabilityTest, ASettleTimerIsCountedByIdleKeptInTheDatabaseAndFiresAtIts
   EXPECT_EQ(process->pipeline().Activity().resumed, 0u);
   world.RunUntilIdle();
   EXPECT_EQ(RecoveryEvents(world, policy, "dee@example.com"), 1);
+}
+
+TEST_F(DurabilityTest, AnOfferWaitingForApprovalSurvivesRestartsAndFiresOnceWhenAnAgentApproves) {
+  const auto vip = world.AddCustomer(CustomerSpec{.email = "vic@example.com"});
+  OrderSpec espresso;
+  espresso.age = sim::Days(60);
+  espresso.items = {harness::LineItemSpec{"Espresso machine", "ESP-9", 1, "1250.00"}};
+  world.AddOrder(vip, espresso);
+  const auto order = world.AddOrder(vip, Shipped());
+  world.CarrierEvent(order, "delayed", "Weather delay");
+  const std::uint64_t ticket = world.CustomerWrites(vip, "Where is my order? It says delayed.").ticket_id;
+  world.RunFor(sim::Hours(1));
+  world.CarrierEvent(order, "delivered");
+  world.RunFor(sim::Hours(1));
+  world.CloseTicket(ticket, 0);
+  world.RunFor(sim::Minutes(20));  // the episode has ended: the 15% offer waits for a person
+  EXPECT_EQ(RecoveryEvents(world, policy, "vic@example.com"), 0) << "a discount is money: not without a person";
+  EXPECT_TRUE(process->pipeline().Idle()) << "waiting for a person is not work under way";
+
+  Restart();
+  world.RunFor(sim::Hours(1));
+  Restart();
+  world.RunFor(sim::Hours(1));
+  EXPECT_EQ(RecoveryEvents(world, policy, "vic@example.com"), 0);
+
+  world.TagTicket(ticket, 1, std::string(kOfferApprovedTag));
+  world.RunFor(sim::Minutes(5));
+  EXPECT_EQ(RecoveryEvents(world, policy, "vic@example.com"), 1);
+  const auto state = world.klaviyo().Snapshot();
+  ASSERT_FALSE(state.events.empty());
+  EXPECT_EQ(state.events.back().properties.value("discount_value", 0), 15);
+
+  // A later restart, and another update of the ticket, fire nothing more.
+  Restart();
+  world.AgentNote(ticket, 0, "All done.");
+  world.TagTicket(ticket, 0, "followed-up");
+  world.RunUntilIdle();
+  EXPECT_EQ(RecoveryEvents(world, policy, "vic@example.com"), 1);
 }
 
 }  // namespace
