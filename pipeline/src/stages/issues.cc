@@ -309,7 +309,7 @@ sim::Task<void> Issues::EndEpisodeAfterSettle(std::string key, sim::Duration wai
   {
     std::lock_guard lock(mu_);
     Settle& kept = settles_.at(key);
-    const std::string& email = kept.issue.email;
+    const std::string email = kept.issue.email;  // a copy: `kept` may be moved from and erased below
     if (kept.episode.empty()) {
       // Calm: nothing live, nothing in triage, and no issue opened since (one that came and went
       // meanwhile continues the episode, and its own settle ends it).
