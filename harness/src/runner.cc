@@ -583,11 +583,20 @@ std::vector<ExpectationResult> CheckExpectations(Run& run) {
 
 // ---- KPIs and timelines ------------------------------------------------------------------------
 
-void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
+// What Gorgias holds at the end of a run, and the wall time the run started at (seeded tickets
+// and messages are older).
+struct HelpdeskRecord {
+  sim::WallTime epoch;
+  mocks::gorgias::State snapshot;
+  std::vector<mocks::gorgias::CustomerDelivery> deliveries;
+};
+
+// The run's KPIs, from Gorgias's record of the tickets the run created and the decision log.
+void MeasureKpis(Run& run, const RunOptions& options, const HelpdeskRecord& helpdesk, ScenarioResult& result) {
   Kpis& k = result.kpis;
-  const sim::WallTime epoch = run.world.scheduler().virtual_clock().WallNow() - (run.world.scheduler().Now().time_since_epoch());
-  const auto snapshot = run.world.gorgias().Snapshot();
-  const auto deliveries = run.world.gorgias().Deliveries();
+  const sim::WallTime epoch = helpdesk.epoch;
+  const auto& snapshot = helpdesk.snapshot;
+  const auto& deliveries = helpdesk.deliveries;
   k.orders = static_cast<int>(run.world.shopify().Snapshot()["orders"].size());
   std::vector<double> first_response, resolution;
   int automated = 0, answered = 0, reopened = 0, human_replies = 0;
@@ -651,8 +660,14 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
   k.agent_cost = human_replies * handle_minutes * options.agent_cost_per_minute;
   k.cost_per_ticket = k.tickets > 0 ? (k.ai_cost + k.agent_cost) / k.tickets : 0;
   k.first_response_samples_s = first_response;
+}
 
-  // Timelines: what each service did about each ticket, from the trace.
+// Timelines: what each service did about each ticket, from the trace; what people wrote and what
+// reached the customer, from Gorgias's record.
+void BuildTimelines(Run& run, const HelpdeskRecord& helpdesk, ScenarioResult& result) {
+  const sim::WallTime epoch = helpdesk.epoch;
+  const auto& snapshot = helpdesk.snapshot;
+  const auto& deliveries = helpdesk.deliveries;
   std::map<std::uint64_t, TicketTimeline> timelines;
   for (const auto& r : run.world.trace().records()) {
     const sim::TraceValue* t = r.Find("ticket");
@@ -716,6 +731,14 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
     tl.label = label != run.ticket_labels.end() ? label->second : "#" + std::to_string(id);
     result.timelines.push_back(std::move(tl));
   }
+}
+
+void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
+  const HelpdeskRecord helpdesk{
+      run.world.scheduler().virtual_clock().WallNow() - (run.world.scheduler().Now().time_since_epoch()),
+      run.world.gorgias().Snapshot(), run.world.gorgias().Deliveries()};
+  MeasureKpis(run, options, helpdesk, result);
+  BuildTimelines(run, helpdesk, result);
 }
 
 std::string SafeName(const std::string& name) {

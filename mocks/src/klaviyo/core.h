@@ -202,6 +202,13 @@ struct Core {
   sim::Expected<std::string, std::string> ScheduleCampaignLocked(Campaign c, sim::Moment now);
   sim::Expected<std::string, std::string> SeedFlowLocked(Flow f, sim::Moment now);
   sim::Expected<std::string, std::string> SeedJsonLocked(std::string_view what, const Json& doc, sim::Moment now);
+  // SeedJsonLocked's kinds, one each (the document is an object).
+  sim::Expected<std::string, std::string> SeedProfileJson(const Json& doc, sim::Moment now);
+  sim::Expected<std::string, std::string> SeedListJson(const Json& doc, sim::Moment now);
+  sim::Expected<std::string, std::string> SeedMetricJson(const Json& doc, sim::Moment now);
+  sim::Expected<std::string, std::string> SeedSegmentJson(const Json& doc, sim::Moment now);
+  sim::Expected<std::string, std::string> SeedCampaignJson(const Json& doc, sim::Moment now);
+  sim::Expected<std::string, std::string> SeedFlowJson(const Json& doc, sim::Moment now);
 
   Config config;
   sim::Executor& executor;

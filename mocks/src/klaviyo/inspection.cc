@@ -173,193 +173,211 @@ Result Core::SeedFlowLocked(Flow f, sim::Moment now) {
   return id;
 }
 
+// A profile: identifiers, names, properties, consent, suppression and lists.
+Result Core::SeedProfileJson(const Json& doc, sim::Moment now) {
+  ProfileSeed seed;
+  for (const auto& [key, member] :
+       {std::pair{"email", &ProfileSeed::email}, std::pair{"phone_number", &ProfileSeed::phone_number},
+        std::pair{"external_id", &ProfileSeed::external_id}, std::pair{"first_name", &ProfileSeed::first_name},
+        std::pair{"last_name", &ProfileSeed::last_name}}) {
+    auto v = OptStr(doc, key, "");
+    if (!v) return sim::MakeUnexpected(v.error());
+    seed.*member = *v;
+  }
+  if (doc.contains("properties")) {
+    if (!doc["properties"].is_object()) return Bad("properties", "must be an object");
+    seed.properties = OrderedJson::parse(doc["properties"].dump());
+  }
+  for (const auto& [key, member] : {std::pair{"email_consent", &ProfileSeed::email_consent},
+                                    std::pair{"sms_consent", &ProfileSeed::sms_consent}}) {
+    auto v = OptStr(doc, key, "");
+    if (!v) return sim::MakeUnexpected(v.error());
+    if (*v) seed.*member = **v;
+  }
+  auto suppressed = OptStr(doc, "suppressed", "");
+  if (!suppressed) return sim::MakeUnexpected(suppressed.error());
+  seed.suppressed = *suppressed;
+  if (doc.contains("lists")) {
+    if (!doc["lists"].is_array()) return Bad("lists", "must be an array of list ids");
+    for (const Json& l : doc["lists"]) {
+      if (!l.is_string()) return Bad("lists", "must be an array of list ids");
+      seed.lists.push_back(l.get<std::string>());
+    }
+  }
+  return SeedProfileLocked(seed, now);
+}
+
+// A list: its name and, optionally, the id it must have.
+Result Core::SeedListJson(const Json& doc, sim::Moment now) {
+  auto name = OptStr(doc, "name", "");
+  if (!name) return sim::MakeUnexpected(name.error());
+  if (!*name || (*name)->empty()) return Bad("name", "required");
+  auto wanted = OptStr(doc, "id", "");
+  if (!wanted) return sim::MakeUnexpected(wanted.error());
+  if (*wanted && state.lists.count(**wanted)) return Bad("id", "already taken");
+  const std::string id =
+      *wanted ? **wanted : NewShortId(6, [&](const std::string& x) { return state.lists.count(x) > 0; });
+  state.lists[id] = List{id, **name, "single_opt_in", now.wall, now.wall, {}};
+  return id;
+}
+
+// A metric by name (an existing one is reused).
+Result Core::SeedMetricJson(const Json& doc, sim::Moment now) {
+  auto name = OptStr(doc, "name", "");
+  if (!name) return sim::MakeUnexpected(name.error());
+  if (!*name || (*name)->empty()) return Bad("name", "required");
+  return MetricNamed(**name, now.wall).id;
+}
+
+// A segment: its name and conditions (list memberships must name known lists).
+Result Core::SeedSegmentJson(const Json& doc, sim::Moment now) {
+  auto name = OptStr(doc, "name", "");
+  if (!name) return sim::MakeUnexpected(name.error());
+  if (!*name) return Bad("name", "required");
+  if (!doc.contains("conditions") || !doc["conditions"].is_array()) return Bad("conditions", "required array");
+  std::vector<Condition> conditions;
+  for (std::size_t i = 0; i < doc["conditions"].size(); ++i) {
+    auto c = ConditionFromJson(doc["conditions"][i], "conditions[" + std::to_string(i) + "]");
+    if (!c) return sim::MakeUnexpected(c.error());
+    if (c->kind == Condition::Kind::kListMember && !state.lists.count(c->list_id)) {
+      return Bad("conditions[" + std::to_string(i) + "].list_id", "no list " + c->list_id);
+    }
+    conditions.push_back(std::move(*c));
+  }
+  return SeedSegmentLocked(**name, std::move(conditions), now);
+}
+
+// A campaign: name, subject, channel, kind, audiences, smart sending and when it sends.
+Result Core::SeedCampaignJson(const Json& doc, sim::Moment now) {
+  Campaign c;
+  auto name = OptStr(doc, "name", "");
+  if (!name) return sim::MakeUnexpected(name.error());
+  c.name = name->value_or("");
+  auto subject = OptStr(doc, "subject", "");
+  if (!subject) return sim::MakeUnexpected(subject.error());
+  c.subject = subject->value_or(c.name);
+  const std::string channel = doc.value("channel", "email");
+  if (channel != "email" && channel != "sms") return Bad("channel", "must be email or sms");
+  c.channel = channel == "sms" ? Channel::kSms : Channel::kEmail;
+  const auto kind = ParseMessageKind(doc.value("kind", "promotional"));
+  if (!kind) return Bad("kind", "must be promotional, review_request, transactional or recovery");
+  c.kind = *kind;
+  for (const auto& [key, member] : {std::pair{"included", &Campaign::included}, std::pair{"excluded", &Campaign::excluded}}) {
+    if (!doc.contains(key)) continue;
+    if (!doc[key].is_array()) return Bad(key, "must be an array of list or segment ids");
+    for (const Json& id : doc[key]) {
+      if (!id.is_string()) return Bad(key, "must be an array of list or segment ids");
+      (c.*member).push_back(id.get<std::string>());
+    }
+  }
+  if (doc.contains("smart_sending")) {
+    if (!doc["smart_sending"].is_boolean()) return Bad("smart_sending", "must be a boolean");
+    c.use_smart_sending = doc["smart_sending"].get<bool>();
+  }
+  if (doc.contains("send_at")) {
+    sim::WallTime t;
+    if (!doc["send_at"].is_string() || !sim::ParseRfc3339(doc["send_at"].get<std::string>(), t)) {
+      return Bad("send_at", "must be an RFC 3339 datetime");
+    }
+    c.scheduled_at = t;
+  } else if (doc.contains("send_in_s")) {
+    if (!NumberWithin(doc["send_in_s"], 0.0, 315'360'000.0)) return Bad("send_in_s", "must be from 0 to 315360000 (ten years)");
+    c.scheduled_at = now.wall + std::chrono::duration_cast<sim::Duration>(sim::Sec(1) * doc["send_in_s"].get<double>());
+  }
+  return ScheduleCampaignLocked(std::move(c), now);
+}
+
+// A flow: from a template or from scratch; trigger, filters and actions.
+Result Core::SeedFlowJson(const Json& doc, sim::Moment now) {
+  Flow f;
+  const std::string tmpl = doc.value("template", "");
+  if (!tmpl.empty()) {
+    const Json& days = doc.contains("delay_days") ? doc["delay_days"] : Json(nullptr);
+    if (!days.is_null() && !days.is_number_integer()) return Bad("delay_days", "must be an integer");
+    const std::string metric = doc.contains("trigger") && doc["trigger"].is_object() && doc["trigger"].contains("metric") &&
+                                       doc["trigger"]["metric"].is_string()
+                                   ? doc["trigger"]["metric"].get<std::string>()
+                                   : "";
+    if (tmpl == "post_purchase") {
+      f = PostPurchaseFlow(days.is_null() ? sim::Days(1) : sim::Days(days.get<int>()));
+    } else if (tmpl == "review_request") {
+      f = ReviewRequestFlow(days.is_null() ? 7 : days.get<int>(), metric.empty() ? "Fulfilled Order" : metric);
+    } else if (tmpl == "recovery") {
+      f = RecoveryFlow(metric.empty() ? "Issue Resolved" : metric);
+    } else {
+      return Bad("template", "must be post_purchase, review_request or recovery");
+    }
+    if (!metric.empty()) f.trigger_metric = metric;
+  }
+  if (doc.contains("name")) {
+    if (!doc["name"].is_string()) return Bad("name", "must be a string");
+    f.name = doc["name"].get<std::string>();
+  }
+  if (doc.contains("status")) {
+    if (!doc["status"].is_string()) return Bad("status", "must be a string");
+    f.status = doc["status"].get<std::string>();
+  }
+  if (tmpl.empty() || doc.contains("trigger")) {
+    if (!doc.contains("trigger") || !doc["trigger"].is_object()) return Bad("trigger", "required object {metric} or {list_id}");
+    const Json& t = doc["trigger"];
+    if (t.contains("metric") && t["metric"].is_string()) {
+      f.trigger = Flow::Trigger::kMetric;
+      f.trigger_metric = t["metric"].get<std::string>();
+    } else if (t.contains("list_id") && t["list_id"].is_string()) {
+      f.trigger = Flow::Trigger::kAddedToList;
+      f.trigger_list_id = t["list_id"].get<std::string>();
+    } else {
+      return Bad("trigger", "needs a metric or a list_id string");
+    }
+  }
+  if (doc.contains("filters")) {
+    if (!doc["filters"].is_array()) return Bad("filters", "must be an array of conditions");
+    f.profile_filters.clear();
+    for (std::size_t i = 0; i < doc["filters"].size(); ++i) {
+      auto c = ConditionFromJson(doc["filters"][i], "filters[" + std::to_string(i) + "]");
+      if (!c) return sim::MakeUnexpected(c.error());
+      f.profile_filters.push_back(std::move(*c));
+    }
+  }
+  if (doc.contains("actions")) {
+    if (!doc["actions"].is_array()) return Bad("actions", "must be an array");
+    f.actions.clear();
+    for (std::size_t i = 0; i < doc["actions"].size(); ++i) {
+      const Json& a = doc["actions"][i];
+      const std::string where = "actions[" + std::to_string(i) + "]";
+      if (!a.is_object()) return Bad(where, "must be an object");
+      const std::string type = a.value("type", "");
+      FlowAction action;
+      if (type == "delay") {
+        auto d = DurationOf(a, where + ".");
+        if (!d) return sim::MakeUnexpected(d.error());
+        action.type = FlowAction::Type::kDelay;
+        action.delay = *d;
+      } else if (type == "email" || type == "sms") {
+        action.type = type == "sms" ? FlowAction::Type::kSms : FlowAction::Type::kEmail;
+        action.name = a.value("name", type);
+        const auto kind = ParseMessageKind(a.value("kind", "promotional"));
+        if (!kind) return Bad(where + ".kind", "must be promotional, review_request, transactional or recovery");
+        action.kind = *kind;
+        action.transactional = a.value("transactional", *kind == MessageKind::kTransactional);
+        action.smart_sending = a.value("smart_sending", !action.transactional);
+      } else {
+        return Bad(where + ".type", "must be delay, email or sms");
+      }
+      f.actions.push_back(std::move(action));
+    }
+  }
+  return SeedFlowLocked(std::move(f), now);
+}
+
 Result Core::SeedJsonLocked(std::string_view what, const Json& doc, sim::Moment now) {
   if (!doc.is_object()) return Bad("body", "must be a JSON object");
-  if (what == "profiles") {
-    ProfileSeed seed;
-    for (const auto& [key, member] :
-         {std::pair{"email", &ProfileSeed::email}, std::pair{"phone_number", &ProfileSeed::phone_number},
-          std::pair{"external_id", &ProfileSeed::external_id}, std::pair{"first_name", &ProfileSeed::first_name},
-          std::pair{"last_name", &ProfileSeed::last_name}}) {
-      auto v = OptStr(doc, key, "");
-      if (!v) return sim::MakeUnexpected(v.error());
-      seed.*member = *v;
-    }
-    if (doc.contains("properties")) {
-      if (!doc["properties"].is_object()) return Bad("properties", "must be an object");
-      seed.properties = OrderedJson::parse(doc["properties"].dump());
-    }
-    for (const auto& [key, member] : {std::pair{"email_consent", &ProfileSeed::email_consent},
-                                      std::pair{"sms_consent", &ProfileSeed::sms_consent}}) {
-      auto v = OptStr(doc, key, "");
-      if (!v) return sim::MakeUnexpected(v.error());
-      if (*v) seed.*member = **v;
-    }
-    auto suppressed = OptStr(doc, "suppressed", "");
-    if (!suppressed) return sim::MakeUnexpected(suppressed.error());
-    seed.suppressed = *suppressed;
-    if (doc.contains("lists")) {
-      if (!doc["lists"].is_array()) return Bad("lists", "must be an array of list ids");
-      for (const Json& l : doc["lists"]) {
-        if (!l.is_string()) return Bad("lists", "must be an array of list ids");
-        seed.lists.push_back(l.get<std::string>());
-      }
-    }
-    return SeedProfileLocked(seed, now);
-  }
-  if (what == "lists") {
-    auto name = OptStr(doc, "name", "");
-    if (!name) return sim::MakeUnexpected(name.error());
-    if (!*name || (*name)->empty()) return Bad("name", "required");
-    auto wanted = OptStr(doc, "id", "");
-    if (!wanted) return sim::MakeUnexpected(wanted.error());
-    if (*wanted && state.lists.count(**wanted)) return Bad("id", "already taken");
-    const std::string id =
-        *wanted ? **wanted : NewShortId(6, [&](const std::string& x) { return state.lists.count(x) > 0; });
-    state.lists[id] = List{id, **name, "single_opt_in", now.wall, now.wall, {}};
-    return id;
-  }
-  if (what == "metrics") {
-    auto name = OptStr(doc, "name", "");
-    if (!name) return sim::MakeUnexpected(name.error());
-    if (!*name || (*name)->empty()) return Bad("name", "required");
-    return MetricNamed(**name, now.wall).id;
-  }
-  if (what == "segments") {
-    auto name = OptStr(doc, "name", "");
-    if (!name) return sim::MakeUnexpected(name.error());
-    if (!*name) return Bad("name", "required");
-    if (!doc.contains("conditions") || !doc["conditions"].is_array()) return Bad("conditions", "required array");
-    std::vector<Condition> conditions;
-    for (std::size_t i = 0; i < doc["conditions"].size(); ++i) {
-      auto c = ConditionFromJson(doc["conditions"][i], "conditions[" + std::to_string(i) + "]");
-      if (!c) return sim::MakeUnexpected(c.error());
-      if (c->kind == Condition::Kind::kListMember && !state.lists.count(c->list_id)) {
-        return Bad("conditions[" + std::to_string(i) + "].list_id", "no list " + c->list_id);
-      }
-      conditions.push_back(std::move(*c));
-    }
-    return SeedSegmentLocked(**name, std::move(conditions), now);
-  }
-  if (what == "campaigns") {
-    Campaign c;
-    auto name = OptStr(doc, "name", "");
-    if (!name) return sim::MakeUnexpected(name.error());
-    c.name = name->value_or("");
-    auto subject = OptStr(doc, "subject", "");
-    if (!subject) return sim::MakeUnexpected(subject.error());
-    c.subject = subject->value_or(c.name);
-    const std::string channel = doc.value("channel", "email");
-    if (channel != "email" && channel != "sms") return Bad("channel", "must be email or sms");
-    c.channel = channel == "sms" ? Channel::kSms : Channel::kEmail;
-    const auto kind = ParseMessageKind(doc.value("kind", "promotional"));
-    if (!kind) return Bad("kind", "must be promotional, review_request, transactional or recovery");
-    c.kind = *kind;
-    for (const auto& [key, member] : {std::pair{"included", &Campaign::included}, std::pair{"excluded", &Campaign::excluded}}) {
-      if (!doc.contains(key)) continue;
-      if (!doc[key].is_array()) return Bad(key, "must be an array of list or segment ids");
-      for (const Json& id : doc[key]) {
-        if (!id.is_string()) return Bad(key, "must be an array of list or segment ids");
-        (c.*member).push_back(id.get<std::string>());
-      }
-    }
-    if (doc.contains("smart_sending")) {
-      if (!doc["smart_sending"].is_boolean()) return Bad("smart_sending", "must be a boolean");
-      c.use_smart_sending = doc["smart_sending"].get<bool>();
-    }
-    if (doc.contains("send_at")) {
-      sim::WallTime t;
-      if (!doc["send_at"].is_string() || !sim::ParseRfc3339(doc["send_at"].get<std::string>(), t)) {
-        return Bad("send_at", "must be an RFC 3339 datetime");
-      }
-      c.scheduled_at = t;
-    } else if (doc.contains("send_in_s")) {
-      if (!NumberWithin(doc["send_in_s"], 0.0, 315'360'000.0)) return Bad("send_in_s", "must be from 0 to 315360000 (ten years)");
-      c.scheduled_at = now.wall + std::chrono::duration_cast<sim::Duration>(sim::Sec(1) * doc["send_in_s"].get<double>());
-    }
-    return ScheduleCampaignLocked(std::move(c), now);
-  }
-  if (what == "flows") {
-    Flow f;
-    const std::string tmpl = doc.value("template", "");
-    if (!tmpl.empty()) {
-      const Json& days = doc.contains("delay_days") ? doc["delay_days"] : Json(nullptr);
-      if (!days.is_null() && !days.is_number_integer()) return Bad("delay_days", "must be an integer");
-      const std::string metric = doc.contains("trigger") && doc["trigger"].is_object() && doc["trigger"].contains("metric") &&
-                                         doc["trigger"]["metric"].is_string()
-                                     ? doc["trigger"]["metric"].get<std::string>()
-                                     : "";
-      if (tmpl == "post_purchase") {
-        f = PostPurchaseFlow(days.is_null() ? sim::Days(1) : sim::Days(days.get<int>()));
-      } else if (tmpl == "review_request") {
-        f = ReviewRequestFlow(days.is_null() ? 7 : days.get<int>(), metric.empty() ? "Fulfilled Order" : metric);
-      } else if (tmpl == "recovery") {
-        f = RecoveryFlow(metric.empty() ? "Issue Resolved" : metric);
-      } else {
-        return Bad("template", "must be post_purchase, review_request or recovery");
-      }
-      if (!metric.empty()) f.trigger_metric = metric;
-    }
-    if (doc.contains("name")) {
-      if (!doc["name"].is_string()) return Bad("name", "must be a string");
-      f.name = doc["name"].get<std::string>();
-    }
-    if (doc.contains("status")) {
-      if (!doc["status"].is_string()) return Bad("status", "must be a string");
-      f.status = doc["status"].get<std::string>();
-    }
-    if (tmpl.empty() || doc.contains("trigger")) {
-      if (!doc.contains("trigger") || !doc["trigger"].is_object()) return Bad("trigger", "required object {metric} or {list_id}");
-      const Json& t = doc["trigger"];
-      if (t.contains("metric") && t["metric"].is_string()) {
-        f.trigger = Flow::Trigger::kMetric;
-        f.trigger_metric = t["metric"].get<std::string>();
-      } else if (t.contains("list_id") && t["list_id"].is_string()) {
-        f.trigger = Flow::Trigger::kAddedToList;
-        f.trigger_list_id = t["list_id"].get<std::string>();
-      } else {
-        return Bad("trigger", "needs a metric or a list_id string");
-      }
-    }
-    if (doc.contains("filters")) {
-      if (!doc["filters"].is_array()) return Bad("filters", "must be an array of conditions");
-      f.profile_filters.clear();
-      for (std::size_t i = 0; i < doc["filters"].size(); ++i) {
-        auto c = ConditionFromJson(doc["filters"][i], "filters[" + std::to_string(i) + "]");
-        if (!c) return sim::MakeUnexpected(c.error());
-        f.profile_filters.push_back(std::move(*c));
-      }
-    }
-    if (doc.contains("actions")) {
-      if (!doc["actions"].is_array()) return Bad("actions", "must be an array");
-      f.actions.clear();
-      for (std::size_t i = 0; i < doc["actions"].size(); ++i) {
-        const Json& a = doc["actions"][i];
-        const std::string where = "actions[" + std::to_string(i) + "]";
-        if (!a.is_object()) return Bad(where, "must be an object");
-        const std::string type = a.value("type", "");
-        FlowAction action;
-        if (type == "delay") {
-          auto d = DurationOf(a, where + ".");
-          if (!d) return sim::MakeUnexpected(d.error());
-          action.type = FlowAction::Type::kDelay;
-          action.delay = *d;
-        } else if (type == "email" || type == "sms") {
-          action.type = type == "sms" ? FlowAction::Type::kSms : FlowAction::Type::kEmail;
-          action.name = a.value("name", type);
-          const auto kind = ParseMessageKind(a.value("kind", "promotional"));
-          if (!kind) return Bad(where + ".kind", "must be promotional, review_request, transactional or recovery");
-          action.kind = *kind;
-          action.transactional = a.value("transactional", *kind == MessageKind::kTransactional);
-          action.smart_sending = a.value("smart_sending", !action.transactional);
-        } else {
-          return Bad(where + ".type", "must be delay, email or sms");
-        }
-        f.actions.push_back(std::move(action));
-      }
-    }
-    return SeedFlowLocked(std::move(f), now);
-  }
+  if (what == "profiles") return SeedProfileJson(doc, now);
+  if (what == "lists") return SeedListJson(doc, now);
+  if (what == "metrics") return SeedMetricJson(doc, now);
+  if (what == "segments") return SeedSegmentJson(doc, now);
+  if (what == "campaigns") return SeedCampaignJson(doc, now);
+  if (what == "flows") return SeedFlowJson(doc, now);
   return Bad("path", "unknown seed kind " + std::string(what));
 }
 

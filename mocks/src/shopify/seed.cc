@@ -408,202 +408,232 @@ SeedResult<Id> SeedCustomerImpl(Core& core, const Json& doc, sim::Moment now) {
   });
 }
 
+// SeedOrderImpl's steps, in order (each may Fail; nothing is stored until all have passed).
+
+// The order's own fields: id, number, name, contact, times, statuses, tags, notes, addresses.
+Order SeedOrderFields(Core& core, const Json& o, sim::WallTime now) {
+  Order order;
+  if (const auto id = OptId(o, "id", "")) {
+    if (core.state.orders.count(*id)) Fail("id", "has already been taken");
+    order.id = *id;
+  } else {
+    order.id = core.NextId(IdKind::kOrder);
+  }
+  if (const auto number = OptInt(o, "order_number", "")) {
+    if (*number < 1001) Fail("order_number", "must be at least 1001");
+    order.order_number = *number;
+  } else {
+    order.order_number = core.state.next_order_number;
+  }
+  order.name = OptString(o, "name", "").value_or("#" + std::to_string(order.order_number));
+  order.email = OptString(o, "email", "");
+  order.phone = OptString(o, "phone", "");
+  order.created_at = OptTime(core, o, "created_at", "").value_or(now);
+  order.updated_at = OptTime(core, o, "updated_at", "").value_or(order.created_at);
+  order.processed_at = OptTime(core, o, "processed_at", "").value_or(order.created_at);
+  order.cancelled_at = OptTime(core, o, "cancelled_at", "");
+  static constexpr std::array<std::string_view, 5> kReasons = {"customer", "inventory", "fraud",
+                                                               "declined", "other"};
+  if (order.cancelled_at) order.cancel_reason = OneOf(o, "cancel_reason", "", kReasons, "other");
+  order.closed_at = OptTime(core, o, "closed_at", "");
+  static constexpr std::array<std::string_view, 7> kFinancial = {
+      "pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded",
+      "voided"};
+  order.financial_status = OneOf(o, "financial_status", "", kFinancial, "paid");
+  order.test = OptBool(o, "test", "").value_or(false);
+  order.currency = OptString(o, "currency", "").value_or(core.config.currency);
+  order.tags = Tags(o, "tags", "");
+  order.note = OptString(o, "note", "");
+  if (const Json* na = Find(o, "note_attributes")) {
+    if (!na->is_array()) Fail("note_attributes", "must be an array");
+    order.note_attributes = OrderedJson::parse(na->dump());
+  }
+  order.shipping_address = OptObject(o, "shipping_address", "");
+  order.billing_address = OptObject(o, "billing_address", "");
+  order.source_name = OptString(o, "source_name", "").value_or("web");
+
+  return order;
+}
+
+// Line items, tax, discounts and shipping, checked against the totals the document states.
+OrderTotals SeedOrderAmounts(Core& core, const Json& o, Order& order) {
+  const Json* lines = Find(o, "line_items");
+  if (!lines || !lines->is_array() || lines->empty()) {
+    Fail("line_items", "must have at least one line item");
+  }
+  std::vector<Id> ids_in_doc;
+  bool lines_have_tax = false, lines_have_discount = false;
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    order.line_items.push_back(
+        ParseLineItem(core, (*lines)[i], "line_items[" + std::to_string(i) + "].", ids_in_doc));
+    lines_have_tax |= order.line_items.back().tax != 0;
+    lines_have_discount |= order.line_items.back().total_discount != 0;
+  }
+  if (const auto tax = OptMoney(o, "total_tax", "")) {
+    if (!lines_have_tax) {
+      Spread(order.line_items, *tax, &LineItem::tax, true);
+    } else if (ComputeTotals(order).tax != *tax) {
+      Fail("total_tax", "does not match the line items' tax_lines");
+    }
+  }
+  if (const auto discounts = OptMoney(o, "total_discounts", "")) {
+    if (!lines_have_discount) {
+      Spread(order.line_items, *discounts, &LineItem::total_discount, false);
+    } else if (ComputeTotals(order).discounts != *discounts) {
+      Fail("total_discounts", "does not match the line items' total_discount");
+    }
+  }
+  if (const Json* sl = Find(o, "shipping_lines")) {
+    if (!sl->is_array()) Fail("shipping_lines", "must be an array");
+    for (std::size_t i = 0; i < sl->size(); ++i) {
+      const std::string at = "shipping_lines[" + std::to_string(i) + "].";
+      if (!(*sl)[i].is_object()) Fail(at.substr(0, at.size() - 1), "must be an object");
+      order.shipping += OptMoney((*sl)[i], "price", at).value_or(0);
+      if (const auto title = OptString((*sl)[i], "title", at)) order.shipping_title = *title;
+    }
+  } else if (const Json* ts = Find(o, "total_shipping_price_set")) {
+    const Json* shop = ts->is_object() ? Find(*ts, "shop_money") : nullptr;
+    if (!shop || !shop->is_object()) Fail("total_shipping_price_set", "must have shop_money");
+    order.shipping = OptMoney(*shop, "amount", "total_shipping_price_set.shop_money.").value_or(0);
+  }
+  const OrderTotals totals = ComputeTotals(order);
+  if (const auto sub = OptMoney(o, "subtotal_price", "")) {
+    if (*sub != totals.subtotal) {
+      Fail("subtotal_price", "does not match the line items (" + FormatMoney(totals.subtotal) + ")");
+    }
+  }
+  if (const auto total = OptMoney(o, "total_price", "")) {
+    if (*total != totals.total) {
+      Fail("total_price", "does not match line items + tax + shipping (" +
+                              FormatMoney(totals.total) + ")");
+    }
+  }
+
+  return totals;
+}
+
+// The order's customer (a new one, when returned, is stored with the order) and its e-mail.
+std::optional<Customer> SeedOrderCustomer(Core& core, const Json& o, Order& order) {
+  // The customer: an existing one by id or email, or a new one from the document (or from
+  // the order's e-mail, as a checkout makes one).
+  std::optional<Customer> new_customer;
+  if (const Json* c = Find(o, "customer")) {
+    if (!c->is_object()) Fail("customer", "must be an object");
+    const std::optional<Id> cid = OptId(*c, "id", "customer.");
+    const std::optional<std::string> cemail = OptString(*c, "email", "customer.");
+    if (cid && core.state.customers.count(*cid)) {
+      order.customer_id = cid;
+    } else if (!cid && cemail) {
+      for (const auto& [id, existing] : core.state.customers) {
+        if (ToLower(existing.email) == ToLower(*cemail)) order.customer_id = id;
+      }
+    }
+    if (!order.customer_id) {
+      new_customer = ParseCustomer(core, *c, "customer.", order.created_at);
+      if (new_customer->id == 0) new_customer->id = core.NextId(IdKind::kCustomer);
+      order.customer_id = new_customer->id;
+    }
+  } else if (order.email && !order.email->empty()) {
+    for (const auto& [id, existing] : core.state.customers) {
+      if (ToLower(existing.email) == ToLower(*order.email)) order.customer_id = id;
+    }
+    if (!order.customer_id) {
+      Customer fresh;
+      fresh.id = core.NextId(IdKind::kCustomer);
+      fresh.email = *order.email;
+      const OrderedJson& addr = order.shipping_address.is_object() ? order.shipping_address
+                                                                   : order.billing_address;
+      if (addr.is_object()) {
+        if (addr.contains("first_name") && addr["first_name"].is_string()) {
+          fresh.first_name = addr["first_name"].get<std::string>();
+        }
+        if (addr.contains("last_name") && addr["last_name"].is_string()) {
+          fresh.last_name = addr["last_name"].get<std::string>();
+        }
+      }
+      fresh.currency = order.currency;
+      fresh.created_at = order.created_at;
+      fresh.updated_at = order.created_at;
+      new_customer = std::move(fresh);
+      order.customer_id = new_customer->id;
+    }
+  }
+  if (!order.email) {
+    if (new_customer && !new_customer->email.empty()) order.email = new_customer->email;
+    if (!new_customer && order.customer_id) {
+      const std::string& e = core.state.customers.at(*order.customer_id).email;
+      if (!e.empty()) order.email = e;
+    }
+  }
+
+  return new_customer;
+}
+
+// One open fulfillment order for the lines that need shipping.
+void OpenSeedFulfillmentOrder(Core& core, Order& order) {
+  FulfillmentOrder fo;
+  fo.id = core.NextId(IdKind::kFulfillmentOrder);
+  fo.order_id = order.id;
+  fo.assigned_location_id = core.config.location_id;
+  fo.created_at = order.created_at;
+  fo.updated_at = order.created_at;
+  for (const auto& li : order.line_items) {
+    if (!li.requires_shipping) continue;
+    FulfillmentOrderLine fol;
+    fol.id = core.NextId(IdKind::kFulfillmentOrderLine);
+    fol.line_item_id = li.id;
+    fol.quantity = li.quantity;
+    fol.fulfillable = li.quantity;
+    fo.lines.push_back(fol);
+  }
+  if (!fo.lines.empty()) order.fulfillment_orders.push_back(std::move(fo));
+
+}
+
+// The fulfillments the document gives (or its fulfillment_status implies); a cancelled order's
+// fulfillment orders closed.
+void SeedOrderFulfillments(Core& core, const Json& o, Order& order) {
+  static constexpr std::array<std::string_view, 6> kFulfillment = {
+      "fulfilled", "partial", "unfulfilled", "unshipped", "shipped", "restocked"};
+  const std::string wanted_status = OneOf(o, "fulfillment_status", "", kFulfillment, "");
+  const Json* fulfillments = Find(o, "fulfillments");
+  if (fulfillments && !fulfillments->is_array()) Fail("fulfillments", "must be an array");
+  if (fulfillments && !fulfillments->empty()) {
+    for (std::size_t i = 0; i < fulfillments->size(); ++i) {
+      FulfillmentSeed seed = ParseFulfillment(core, order, (*fulfillments)[i],
+                                              "fulfillments[" + std::to_string(i) + "].");
+      ApplyFulfillmentSeed(core, order, std::move(seed), order.created_at);
+    }
+  } else if (wanted_status == "fulfilled" || wanted_status == "shipped") {
+    ApplyFulfillmentSeed(core, order, ParseFulfillment(core, order, Json::object(), ""),
+                         order.created_at);
+  } else if (wanted_status == "partial") {
+    Fail("fulfillment_status", "partial needs a fulfillments array saying what was sent");
+  }
+  if (!wanted_status.empty() && wanted_status != "unfulfilled" && wanted_status != "unshipped") {
+    const std::string normalized = wanted_status == "shipped" ? "fulfilled" : wanted_status;
+    if (OrderFulfillmentStatus(order).value_or("") != normalized) {
+      Fail("fulfillment_status", "does not match the fulfillments");
+    }
+  }
+  if (order.cancelled_at) {
+    for (auto& f : order.fulfillment_orders) {
+      if (f.status == "open" || f.status == "in_progress") f.status = "closed";
+      for (auto& l : f.lines) l.fulfillable = 0;
+    }
+  }
+
+}
+
 SeedResult<Id> SeedOrderImpl(Core& core, Action& action, const Json& doc, bool notify) {
   return Guard([&]() -> SeedResult<Id> {
     const Json& o = Unwrap(doc, "order");
-    const sim::WallTime now = action.now.wall;
-    Order order;
-    if (const auto id = OptId(o, "id", "")) {
-      if (core.state.orders.count(*id)) Fail("id", "has already been taken");
-      order.id = *id;
-    } else {
-      order.id = core.NextId(IdKind::kOrder);
-    }
-    if (const auto number = OptInt(o, "order_number", "")) {
-      if (*number < 1001) Fail("order_number", "must be at least 1001");
-      order.order_number = *number;
-    } else {
-      order.order_number = core.state.next_order_number;
-    }
-    order.name = OptString(o, "name", "").value_or("#" + std::to_string(order.order_number));
-    order.email = OptString(o, "email", "");
-    order.phone = OptString(o, "phone", "");
-    order.created_at = OptTime(core, o, "created_at", "").value_or(now);
-    order.updated_at = OptTime(core, o, "updated_at", "").value_or(order.created_at);
-    order.processed_at = OptTime(core, o, "processed_at", "").value_or(order.created_at);
-    order.cancelled_at = OptTime(core, o, "cancelled_at", "");
-    static constexpr std::array<std::string_view, 5> kReasons = {"customer", "inventory", "fraud",
-                                                                 "declined", "other"};
-    if (order.cancelled_at) order.cancel_reason = OneOf(o, "cancel_reason", "", kReasons, "other");
-    order.closed_at = OptTime(core, o, "closed_at", "");
-    static constexpr std::array<std::string_view, 7> kFinancial = {
-        "pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded",
-        "voided"};
-    order.financial_status = OneOf(o, "financial_status", "", kFinancial, "paid");
-    order.test = OptBool(o, "test", "").value_or(false);
-    order.currency = OptString(o, "currency", "").value_or(core.config.currency);
-    order.tags = Tags(o, "tags", "");
-    order.note = OptString(o, "note", "");
-    if (const Json* na = Find(o, "note_attributes")) {
-      if (!na->is_array()) Fail("note_attributes", "must be an array");
-      order.note_attributes = OrderedJson::parse(na->dump());
-    }
-    order.shipping_address = OptObject(o, "shipping_address", "");
-    order.billing_address = OptObject(o, "billing_address", "");
-    order.source_name = OptString(o, "source_name", "").value_or("web");
-
-    const Json* lines = Find(o, "line_items");
-    if (!lines || !lines->is_array() || lines->empty()) {
-      Fail("line_items", "must have at least one line item");
-    }
-    std::vector<Id> ids_in_doc;
-    bool lines_have_tax = false, lines_have_discount = false;
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      order.line_items.push_back(
-          ParseLineItem(core, (*lines)[i], "line_items[" + std::to_string(i) + "].", ids_in_doc));
-      lines_have_tax |= order.line_items.back().tax != 0;
-      lines_have_discount |= order.line_items.back().total_discount != 0;
-    }
-    if (const auto tax = OptMoney(o, "total_tax", "")) {
-      if (!lines_have_tax) {
-        Spread(order.line_items, *tax, &LineItem::tax, true);
-      } else if (ComputeTotals(order).tax != *tax) {
-        Fail("total_tax", "does not match the line items' tax_lines");
-      }
-    }
-    if (const auto discounts = OptMoney(o, "total_discounts", "")) {
-      if (!lines_have_discount) {
-        Spread(order.line_items, *discounts, &LineItem::total_discount, false);
-      } else if (ComputeTotals(order).discounts != *discounts) {
-        Fail("total_discounts", "does not match the line items' total_discount");
-      }
-    }
-    if (const Json* sl = Find(o, "shipping_lines")) {
-      if (!sl->is_array()) Fail("shipping_lines", "must be an array");
-      for (std::size_t i = 0; i < sl->size(); ++i) {
-        const std::string at = "shipping_lines[" + std::to_string(i) + "].";
-        if (!(*sl)[i].is_object()) Fail(at.substr(0, at.size() - 1), "must be an object");
-        order.shipping += OptMoney((*sl)[i], "price", at).value_or(0);
-        if (const auto title = OptString((*sl)[i], "title", at)) order.shipping_title = *title;
-      }
-    } else if (const Json* ts = Find(o, "total_shipping_price_set")) {
-      const Json* shop = ts->is_object() ? Find(*ts, "shop_money") : nullptr;
-      if (!shop || !shop->is_object()) Fail("total_shipping_price_set", "must have shop_money");
-      order.shipping = OptMoney(*shop, "amount", "total_shipping_price_set.shop_money.").value_or(0);
-    }
-    const OrderTotals totals = ComputeTotals(order);
-    if (const auto sub = OptMoney(o, "subtotal_price", "")) {
-      if (*sub != totals.subtotal) {
-        Fail("subtotal_price", "does not match the line items (" + FormatMoney(totals.subtotal) + ")");
-      }
-    }
-    if (const auto total = OptMoney(o, "total_price", "")) {
-      if (*total != totals.total) {
-        Fail("total_price", "does not match line items + tax + shipping (" +
-                                FormatMoney(totals.total) + ")");
-      }
-    }
-
-    // The customer: an existing one by id or email, or a new one from the document (or from
-    // the order's e-mail, as a checkout makes one).
-    std::optional<Customer> new_customer;
-    if (const Json* c = Find(o, "customer")) {
-      if (!c->is_object()) Fail("customer", "must be an object");
-      const std::optional<Id> cid = OptId(*c, "id", "customer.");
-      const std::optional<std::string> cemail = OptString(*c, "email", "customer.");
-      if (cid && core.state.customers.count(*cid)) {
-        order.customer_id = cid;
-      } else if (!cid && cemail) {
-        for (const auto& [id, existing] : core.state.customers) {
-          if (ToLower(existing.email) == ToLower(*cemail)) order.customer_id = id;
-        }
-      }
-      if (!order.customer_id) {
-        new_customer = ParseCustomer(core, *c, "customer.", order.created_at);
-        if (new_customer->id == 0) new_customer->id = core.NextId(IdKind::kCustomer);
-        order.customer_id = new_customer->id;
-      }
-    } else if (order.email && !order.email->empty()) {
-      for (const auto& [id, existing] : core.state.customers) {
-        if (ToLower(existing.email) == ToLower(*order.email)) order.customer_id = id;
-      }
-      if (!order.customer_id) {
-        Customer fresh;
-        fresh.id = core.NextId(IdKind::kCustomer);
-        fresh.email = *order.email;
-        const OrderedJson& addr = order.shipping_address.is_object() ? order.shipping_address
-                                                                     : order.billing_address;
-        if (addr.is_object()) {
-          if (addr.contains("first_name") && addr["first_name"].is_string()) {
-            fresh.first_name = addr["first_name"].get<std::string>();
-          }
-          if (addr.contains("last_name") && addr["last_name"].is_string()) {
-            fresh.last_name = addr["last_name"].get<std::string>();
-          }
-        }
-        fresh.currency = order.currency;
-        fresh.created_at = order.created_at;
-        fresh.updated_at = order.created_at;
-        new_customer = std::move(fresh);
-        order.customer_id = new_customer->id;
-      }
-    }
-    if (!order.email) {
-      if (new_customer && !new_customer->email.empty()) order.email = new_customer->email;
-      if (!new_customer && order.customer_id) {
-        const std::string& e = core.state.customers.at(*order.customer_id).email;
-        if (!e.empty()) order.email = e;
-      }
-    }
-
+    Order order = SeedOrderFields(core, o, action.now.wall);
+    const OrderTotals totals = SeedOrderAmounts(core, o, order);
+    std::optional<Customer> new_customer = SeedOrderCustomer(core, o, order);
     AddPayments(core, order, totals.total, o);
-
-    FulfillmentOrder fo;
-    fo.id = core.NextId(IdKind::kFulfillmentOrder);
-    fo.order_id = order.id;
-    fo.assigned_location_id = core.config.location_id;
-    fo.created_at = order.created_at;
-    fo.updated_at = order.created_at;
-    for (const auto& li : order.line_items) {
-      if (!li.requires_shipping) continue;
-      FulfillmentOrderLine fol;
-      fol.id = core.NextId(IdKind::kFulfillmentOrderLine);
-      fol.line_item_id = li.id;
-      fol.quantity = li.quantity;
-      fol.fulfillable = li.quantity;
-      fo.lines.push_back(fol);
-    }
-    if (!fo.lines.empty()) order.fulfillment_orders.push_back(std::move(fo));
-
-    static constexpr std::array<std::string_view, 6> kFulfillment = {
-        "fulfilled", "partial", "unfulfilled", "unshipped", "shipped", "restocked"};
-    const std::string wanted_status = OneOf(o, "fulfillment_status", "", kFulfillment, "");
-    const Json* fulfillments = Find(o, "fulfillments");
-    if (fulfillments && !fulfillments->is_array()) Fail("fulfillments", "must be an array");
-    if (fulfillments && !fulfillments->empty()) {
-      for (std::size_t i = 0; i < fulfillments->size(); ++i) {
-        FulfillmentSeed seed = ParseFulfillment(core, order, (*fulfillments)[i],
-                                                "fulfillments[" + std::to_string(i) + "].");
-        ApplyFulfillmentSeed(core, order, std::move(seed), order.created_at);
-      }
-    } else if (wanted_status == "fulfilled" || wanted_status == "shipped") {
-      ApplyFulfillmentSeed(core, order, ParseFulfillment(core, order, Json::object(), ""),
-                           order.created_at);
-    } else if (wanted_status == "partial") {
-      Fail("fulfillment_status", "partial needs a fulfillments array saying what was sent");
-    }
-    if (!wanted_status.empty() && wanted_status != "unfulfilled" && wanted_status != "unshipped") {
-      const std::string normalized = wanted_status == "shipped" ? "fulfilled" : wanted_status;
-      if (OrderFulfillmentStatus(order).value_or("") != normalized) {
-        Fail("fulfillment_status", "does not match the fulfillments");
-      }
-    }
-    if (order.cancelled_at) {
-      for (auto& f : order.fulfillment_orders) {
-        if (f.status == "open" || f.status == "in_progress") f.status = "closed";
-        for (auto& l : f.lines) l.fulfillable = 0;
-      }
-    }
+    OpenSeedFulfillmentOrder(core, order);
+    SeedOrderFulfillments(core, o, order);
 
     // Everything checked: store it.
     if (new_customer) InsertCustomer(core, std::move(*new_customer));

@@ -1,12 +1,16 @@
+// The pipeline's settings file (services' base URLs and credentials, the policy, the decision log,
+// the listen address) read on the config library's Reader, then the environment over it.
+// Deterministic but for ProcessEnvironment, which reads the process's environment.
 #include "pipeline/settings.h"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <fstream>
-#include <set>
-#include <sstream>
+
+#include "config/yaml_reader.h"
 
 namespace rh::pipeline {
 namespace {
@@ -97,90 +101,113 @@ std::string HostOf(std::string_view base_url) {
   return std::string(rest.substr(0, rest.find('/')));
 }
 
-sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view yaml, std::string_view file_name,
-                                                             const EnvLookup& env) {
-  using Error = sim::Unexpected<std::string>;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::ParserException& e) {
-    return Error{Where(file_name, e.mark) + ": (syntax): " + e.msg};
-  }
-  PipelineSettings out;
-  if (!root.IsNull() && !root.IsMap()) return Error{Where(file_name, root.Mark()) + ": (top level): expected a mapping"};
+namespace {
 
-  auto read_string = [&](const YAML::Node& node, const std::string& field, std::string& target) -> std::optional<std::string> {
-    if (!node.IsScalar()) return Where(file_name, node.Mark()) + ": " + field + ": expected a string";
-    target = node.Scalar();
-    return std::nullopt;
-  };
+using config::Entry;
 
-  for (const auto& entry : root) {
-    const std::string section = entry.first.Scalar();
-    const YAML::Node& body = entry.second;
-    if (!body.IsMap()) return Error{Where(file_name, body.Mark()) + ": " + section + ": expected a mapping"};
-    if (section == "pipeline") {
-      for (const auto& kv : body) {
-        const std::string key = kv.first.Scalar();
-        const std::string field = section + "." + key;
-        std::string* target = key == "policy" ? &out.policy_path
-                              : key == "decision_log" ? &out.decision_log_path
-                              : key == "listen" ? &out.listen : nullptr;
-        if (target == nullptr) {
-          return Error{Where(file_name, kv.first.Mark()) + ": " + field + ": unknown field (known: policy, decision_log, listen)"};
-        }
-        if (auto err = read_string(kv.second, field, *target)) return Error{*err};
-        if (key == "listen") {
-          if (const std::string why = ListenProblem(*target); !why.empty()) {
-            return Error{Where(file_name, kv.second.Mark()) + ": " + field + ": " + why};
-          }
-        }
-      }
-      continue;
-    }
-    const SectionKeys* known = nullptr;
-    for (const auto& s : kServices) {
-      if (s.section == section) known = &s;
-    }
-    if (known == nullptr) {
-      return Error{Where(file_name, entry.first.Mark()) + ": " + section +
-                   ": unknown section (known: shopify, gorgias, klaviyo, llm, pipeline)"};
-    }
-    ServiceSettings& service = section == "shopify" ? out.shopify
-                               : section == "gorgias" ? out.gorgias
-                               : section == "klaviyo" ? out.klaviyo : out.llm;
-    for (const auto& kv : body) {
-      const std::string key = kv.first.Scalar();
-      const std::string field = section + "." + key;
-      if (key == "base_url") {
-        if (auto err = read_string(kv.second, field, service.base_url)) return Error{*err};
-        if (const std::string why = BaseUrlProblem(service.base_url); !why.empty()) {
-          return Error{Where(file_name, kv.second.Mark()) + ": " + field + ": " + why};
-        }
+// The known names, "a, b, c", for an unknown field or section: a settings file has a dozen
+// fields, so the whole list helps more than a guess.
+std::string KnownList(const std::vector<std::string_view>& names) {
+  std::string list;
+  for (std::string_view k : names) list += (list.empty() ? "" : ", ") + std::string(k);
+  return list;
+}
+
+ServiceSettings& ServiceOf(PipelineSettings& out, std::string_view section) {
+  return section == "shopify" ? out.shopify : section == "gorgias" ? out.gorgias : section == "klaviyo" ? out.klaviyo : out.llm;
+}
+
+// Reads a settings document on config::Reader: positions, the failure type and its
+// "<file>:<line>:<col>: <field>: <message>" rendering are the config library's; the names,
+// checks and messages are the settings'. A failure is thrown as config::ReadFailure and caught in
+// LoadSettingsText. Deterministic.
+class SettingsReader {
+ public:
+  explicit SettingsReader(std::string file) : reader_(std::move(file)) {}
+
+  PipelineSettings Read(const YAML::Node& doc) {
+    const Entry root(doc, "", YAML::Mark::null_mark());
+    if (!root.IsNull() && !root.value.IsMap()) reader_.Fail(root.value.Mark(), "(top level)", "expected a mapping");
+    if (root.IsNull()) return out_;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      const std::string section = it->first.Scalar();
+      const Entry body(it->second, section, it->first.Mark());
+      if (!body.value.IsMap()) reader_.Fail(body.value.Mark(), section, "expected a mapping");
+      if (section == "pipeline") {
+        Pipeline(body);
         continue;
       }
-      bool ok = false;
-      std::string list;
-      for (std::string_view k : known->keys) {
-        if (k.empty()) continue;
-        ok = ok || k == key;
-        list += (list.empty() ? "" : ", ") + std::string(k);
+      const SectionKeys* known = nullptr;
+      for (const auto& s : kServices) {
+        if (s.section == section) known = &s;
       }
-      if (!ok) {
-        return Error{Where(file_name, kv.first.Mark()) + ": " + field + ": unknown field (known: base_url, " + list + ")"};
+      if (known == nullptr) {
+        reader_.Fail(body.key_mark, section, "unknown section (known: shopify, gorgias, klaviyo, llm, pipeline)");
       }
-      if (auto err = read_string(kv.second, field, service.values[key])) return Error{*err};
+      Service(*known, body);
+    }
+    return out_;
+  }
+
+ private:
+  // Each field of a mapping with its entry, in document order.
+  template <class Read>
+  void EachField(const Entry& body, Read read) const {
+    for (auto it = body.value.begin(); it != body.value.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      read(key, Entry(it->second, config::Join(body.path, key), it->first.Mark()));
     }
   }
 
-  // The environment wins over the file.
+  std::string String(const Entry& e) const {
+    if (!e.value.IsScalar()) reader_.Fail(e.value.Mark(), e.path, "expected a string");
+    return e.value.Scalar();
+  }
+
+  void Pipeline(const Entry& body) {
+    EachField(body, [&](const std::string& key, const Entry& e) {
+      std::string* target = key == "policy"         ? &out_.policy_path
+                            : key == "decision_log" ? &out_.decision_log_path
+                            : key == "listen"       ? &out_.listen
+                                                    : nullptr;
+      if (target == nullptr) reader_.Fail(e.key_mark, e.path, "unknown field (known: policy, decision_log, listen)");
+      *target = String(e);
+      if (key == "listen") {
+        if (const std::string why = ListenProblem(*target); !why.empty()) reader_.Fail(e.value.Mark(), e.path, why);
+      }
+    });
+  }
+
+  void Service(const SectionKeys& known, const Entry& body) {
+    ServiceSettings& service = ServiceOf(out_, known.section);
+    std::vector<std::string_view> names;
+    for (std::string_view k : known.keys) {
+      if (!k.empty()) names.push_back(k);
+    }
+    EachField(body, [&](const std::string& key, const Entry& e) {
+      if (key == "base_url") {
+        service.base_url = String(e);
+        if (const std::string why = BaseUrlProblem(service.base_url); !why.empty()) reader_.Fail(e.value.Mark(), e.path, why);
+        return;
+      }
+      if (std::find(names.begin(), names.end(), key) == names.end()) {
+        reader_.Fail(e.key_mark, e.path, "unknown field (known: base_url, " + KnownList(names) + ")");
+      }
+      service.values[key] = String(e);
+    });
+  }
+
+  config::Reader reader_;
+  PipelineSettings out_;
+};
+
+// The environment wins over the file: REHEARSAL_<SECTION>_<KEY>, checked as the file's values.
+std::optional<std::string> ApplyEnvironment(const EnvLookup& env, PipelineSettings& out) {
   for (const auto& s : kServices) {
-    ServiceSettings& service = s.section == "shopify" ? out.shopify
-                               : s.section == "gorgias" ? out.gorgias
-                               : s.section == "klaviyo" ? out.klaviyo : out.llm;
+    ServiceSettings& service = ServiceOf(out, s.section);
     const std::string prefix = "REHEARSAL_" + Upper(s.section) + "_";
     if (auto v = env(prefix + "BASE_URL")) {
-      if (const std::string why = BaseUrlProblem(*v); !why.empty()) return Error{prefix + "BASE_URL: " + why};
+      if (const std::string why = BaseUrlProblem(*v); !why.empty()) return prefix + "BASE_URL: " + why;
       service.base_url = *v;
     }
     for (std::string_view k : s.keys) {
@@ -191,9 +218,27 @@ sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view y
   if (auto v = env("REHEARSAL_PIPELINE_POLICY")) out.policy_path = *v;
   if (auto v = env("REHEARSAL_PIPELINE_DECISION_LOG")) out.decision_log_path = *v;
   if (auto v = env("REHEARSAL_PIPELINE_LISTEN")) {
-    if (const std::string why = ListenProblem(*v); !why.empty()) return Error{"REHEARSAL_PIPELINE_LISTEN: " + why};
+    if (const std::string why = ListenProblem(*v); !why.empty()) return "REHEARSAL_PIPELINE_LISTEN: " + why;
     out.listen = *v;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+sim::Expected<PipelineSettings, std::string> LoadSettingsText(std::string_view yaml, std::string_view file_name,
+                                                             const EnvLookup& env) {
+  const std::string file(file_name);
+  PipelineSettings out;
+  try {
+    const YAML::Node doc = YAML::Load(std::string(yaml));
+    out = SettingsReader(file).Read(doc);
+  } catch (const config::ReadFailure& failure) {
+    return sim::MakeUnexpected(failure.error.ToString());
+  } catch (const YAML::ParserException& e) {
+    return sim::MakeUnexpected(Where(file_name, e.mark) + ": (syntax): " + e.msg);
+  }
+  if (auto refused = ApplyEnvironment(env, out)) return sim::MakeUnexpected(std::move(*refused));
   return out;
 }
 

@@ -202,6 +202,10 @@ struct FaultRecord {
   std::string detail;
 };
 
+namespace detail {
+struct State;  // mocks/src/llm/llm_state.h: the store, buckets, scripts and call log
+}  // namespace detail
+
 class LlmMock final : public sim::Service {
  public:
   LlmMock(Config config, sim::Rng rng);
@@ -226,7 +230,7 @@ class LlmMock final : public sim::Service {
   std::vector<CassetteEntry> CassetteEntries() const;
 
  private:
-  struct State;
+  using State = detail::State;
   std::unique_ptr<State> state_;
   mutable std::mutex mu_;
 };
