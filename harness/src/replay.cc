@@ -151,9 +151,12 @@ ReplayOutcome Replay(const std::string& trace_path, const ReplayOptions& options
   // The new header names the scenario as the recorded one did, so an accepted trace keeps its path.
   loaded->file = header->scenario;
 
-  // A file beside the recorded trace, so a replay needs no shared temporary folder; the process id
-  // keeps two replays of one trace apart.
-  const std::string replayed_path = trace_path + ".replay-" + std::to_string(::getpid());
+  // In the temporary folder, never beside the recorded trace (golden traces live in the source
+  // tree); the process id keeps two replays of one trace apart.
+  const std::string replayed_path =
+      (fs::temp_directory_path() /
+       ("rehearse-replay-" + std::to_string(::getpid()) + "-" + fs::path(trace_path).filename().string()))
+          .string();
   RunOptions run;
   run.seed = header->seed;
   run.trace_path = replayed_path;
@@ -186,7 +189,10 @@ ReplayOutcome Replay(const std::string& trace_path, const ReplayOptions& options
   out.divergence = d;
   out.status = ReplayOutcome::Status::kDiverged;
   if (options.accept) {
-    fs::rename(replayed_path, trace_path, ec);
+    // A copy, not a rename: the temporary folder may be on another file system.
+    fs::copy_file(replayed_path, trace_path, fs::copy_options::overwrite_existing, ec);
+    std::error_code ignored;
+    fs::remove(replayed_path, ignored);
     if (ec) return Failed(out, trace_path + ": cannot rewrite the recorded trace: " + ec.message());
     out.accepted = true;
   } else {
