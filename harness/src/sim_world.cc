@@ -193,6 +193,18 @@ CustomerRef SimWorld::AddCustomer(const CustomerSpec& spec) {
   return ref;
 }
 
+namespace {
+
+// The Shopify fulfillment a spec describes, created `spec.age` before `now`.
+mocks::Json FulfillmentJson(const FulfillmentSpec& spec, const sim::Moment& now) {
+  return {{"tracking_company", spec.company},
+          {"tracking_number", spec.tracking_number},
+          {"shipment_status", spec.shipment_status},
+          {"created_at", Fmt(now.wall - spec.age)}};
+}
+
+}  // namespace
+
 OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) {
   const sim::Moment now = Now();
   mocks::Json items = mocks::Json::array();
@@ -213,12 +225,7 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
   ref.id = *id;
   if (auto json = shopify_->OrderJson(ref.id)) ref.name = (*json)["name"].get<std::string>();
   if (spec.fulfillment) {
-    const FulfillmentSpec& f = *spec.fulfillment;
-    mocks::Json fulfillment = {{"tracking_company", f.company},
-                               {"tracking_number", f.tracking_number},
-                               {"shipment_status", f.shipment_status},
-                               {"created_at", Fmt(now.wall - f.age)}};
-    auto fid = shopify_->SeedFulfillment(ref.id, fulfillment, now, /*notify=*/false);
+    auto fid = shopify_->SeedFulfillment(ref.id, FulfillmentJson(*spec.fulfillment, now), now, /*notify=*/false);
     RH_CHECK(fid.has_value(), "seeding a Shopify fulfillment failed");
     ref.fulfillment_id = *fid;
   }
@@ -236,11 +243,7 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
 void SimWorld::CreateFulfillment(OrderRef& order, const FulfillmentSpec& spec) {
   RH_CHECK(!order.fulfillment_id.has_value(), "create_fulfillment on an order that is fulfilled already");
   const sim::Moment now = Now();
-  const mocks::Json fulfillment = {{"tracking_company", spec.company},
-                                   {"tracking_number", spec.tracking_number},
-                                   {"shipment_status", spec.shipment_status},
-                                   {"created_at", Fmt(now.wall - spec.age)}};
-  auto fid = shopify_->SeedFulfillment(order.id, fulfillment, now, /*notify=*/true);
+  auto fid = shopify_->SeedFulfillment(order.id, FulfillmentJson(spec, now), now, /*notify=*/true);
   RH_CHECK(fid.has_value(), "creating a Shopify fulfillment failed");
   order.fulfillment_id = *fid;
 }
