@@ -356,7 +356,8 @@ std::vector<Transaction> SuggestTransactions(const Order& order, const RefundPla
 // caller produces orders/updated (a cancel puts orders/cancelled first).
 Refund& ApplyRefund(Core& core, Action& action, Order& order, RefundPlan plan);
 
-// GraphQL (graphql_exec.cc): the whole endpoint after auth, including the cost bucket.
+// GraphQL (graphql_exec.cc, with graphql_schema, graphql_cost and the resolvers): the whole
+// endpoint after auth, including the cost bucket.
 sim::Response HandleGraphql(Core& core, Action& action, const sim::Request& request,
                             const std::string& version);
 
