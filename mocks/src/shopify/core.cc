@@ -148,46 +148,46 @@ void Core::IndexOrder(const Order& order) {
 
 // ---- Error bodies ----
 
-sim::Response ErrorText(int status, std::string_view message) {
-  return JsonResponse(status, OrderedJson{{"errors", message}});
-}
+ApiError ErrorText(int status, std::string_view message) { return ApiError{status, OrderedJson(message)}; }
 
-sim::Response ErrorObject(int status, OrderedJson errors) {
-  OrderedJson body;
-  body["errors"] = std::move(errors);
-  return JsonResponse(status, body);
-}
+ApiError ErrorObject(int status, OrderedJson errors) { return ApiError{status, std::move(errors)}; }
 
-sim::Response Unprocessable(std::string_view field, std::string_view message) {
+ApiError Unprocessable(std::string_view field, std::string_view message) {
   OrderedJson errors;
   errors[std::string(field)] = OrderedJson::array({message});
   return ErrorObject(422, std::move(errors));
 }
 
-sim::Response NotFound() { return ErrorText(404, "Not Found"); }
+ApiError NotFound() { return ErrorText(404, "Not Found"); }
 
-sim::Response MissingParameter(std::string_view root) {
+ApiError MissingParameter(std::string_view root) {
   OrderedJson errors;
   errors[std::string(root)] = "Required parameter missing or invalid";
   return ErrorObject(400, std::move(errors));
 }
 
-sim::Expected<Json, sim::Response> BodyRoot(const RestRequest& request, std::string_view root) {
-  if (!HasJsonContentType(request.http)) return sim::MakeUnexpected(MissingParameter(root));
-  std::optional<Json> body = ParseJsonBody(request.http);
+sim::Response ErrorResponse(const ApiError& error) {
+  OrderedJson body;
+  body["errors"] = error.errors;
+  return JsonResponse(error.status, body);
+}
+
+sim::Expected<Json, ApiError> BodyRoot(const Call& call, std::string_view root) {
+  if (!HasJsonContentType(call.request)) return sim::MakeUnexpected(MissingParameter(root));
+  std::optional<Json> body = ParseJsonBody(call.request);
   if (!body || !body->is_object()) return sim::MakeUnexpected(MissingParameter(root));
   const auto it = body->find(std::string(root));
   if (it == body->end() || !it->is_object()) return sim::MakeUnexpected(MissingParameter(root));
   return Json(*it);
 }
 
-sim::Expected<Json, sim::Response> OptionalBody(const RestRequest& request, std::string_view root) {
-  const std::string& raw = request.http.body;
+sim::Expected<Json, ApiError> OptionalBody(const Call& call, std::string_view root) {
+  const std::string& raw = call.request.body;
   if (std::all_of(raw.begin(), raw.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; })) {
     return Json::object();
   }
-  if (!HasJsonContentType(request.http)) return sim::MakeUnexpected(MissingParameter(root));
-  std::optional<Json> body = ParseJsonBody(request.http);
+  if (!HasJsonContentType(call.request)) return sim::MakeUnexpected(MissingParameter(root));
+  std::optional<Json> body = ParseJsonBody(call.request);
   if (!body || !body->is_object()) return sim::MakeUnexpected(MissingParameter(root));
   return std::move(*body);
 }

@@ -1,7 +1,8 @@
 // Internals of the Shopify mock shared by its translation units: the Core behind the mutex
 // (state, buckets, logs, id streams, indexes), the per-request Action (its time, its outbox of
 // webhooks and the event id its topics share), rendering of the REST shapes, seeding, and the
-// handlers' entry points. Not a public header: nothing outside src/shopify includes it.
+// REST handlers (Core members, each `Reply X(Call&)`). Not a public header: nothing outside
+// src/shopify includes it.
 // Everything here runs with the mock's mutex held and is deterministic.
 #pragma once
 
@@ -46,6 +47,17 @@ enum class IdKind : std::size_t {
   kCount,
 };
 
+// A Shopify API error before rendering: the status and the value of "errors" (a message, an
+// object of field -> messages, or a list), rendered once as {"errors": ...} by ErrorResponse.
+struct ApiError {
+  int status = 400;
+  OrderedJson errors;
+};
+
+// What a REST handler answers: the response, or the error the route table renders.
+using Reply = sim::Expected<sim::Response, ApiError>;
+struct Call;  // one REST request as its handler sees it (below)
+
 // Where one resource lives inside its order (for lookups by a child id).
 struct Core {
   Core(Config config, sim::Rng rng);
@@ -85,6 +97,42 @@ struct Core {
 
   // Registers a new order and its children in the indexes (after insertion into state).
   void IndexOrder(const Order& order);
+
+  // ---- The REST API: one handler per route, each `Reply X(Call&)` (the route table is in
+  // shopify_mock.cc); validation first, then the change and its webhooks ----
+
+  // orders and customers, webhook subscriptions, the shop (rest_orders.cc)
+  Reply ListOrders(Call& call);
+  Reply CountOrders(Call& call);
+  Reply GetOrder(Call& call);
+  Reply UpdateOrder(Call& call);
+  Reply CloseOrder(Call& call);
+  Reply OpenOrder(Call& call);
+  Reply CancelOrder(Call& call);
+  Reply SearchCustomers(Call& call);
+  Reply GetCustomer(Call& call);
+  Reply CustomerOrders(Call& call);
+  Reply ListSubscriptions(Call& call);
+  Reply CreateSubscription(Call& call);
+  Reply GetSubscription(Call& call);
+  Reply DeleteSubscription(Call& call);
+  Reply GetShop(Call& call);
+  // fulfillment orders and fulfillments (rest_fulfillments.cc)
+  Reply ListFulfillmentOrders(Call& call);
+  Reply GetFulfillmentOrder(Call& call);
+  Reply FulfillmentOrderAction(Call& call);
+  Reply CreateFulfillmentRest(Call& call);
+  Reply UpdateTracking(Call& call);
+  Reply CancelFulfillment(Call& call);
+  Reply ListFulfillments(Call& call);
+  Reply GetFulfillment(Call& call);
+  Reply ListFulfillmentEvents(Call& call);
+  Reply CreateFulfillmentEvent(Call& call);
+  // refunds (rest_refunds.cc)
+  Reply ListRefunds(Call& call);
+  Reply GetRefund(Call& call);
+  Reply CalculateRefund(Call& call);
+  Reply CreateRefundRest(Call& call);
 
  private:
   bool Taken(IdKind kind, Id id) const;
@@ -277,66 +325,32 @@ void FulfillmentCreated(Core& core, Action& action, Order& order, const Fulfillm
 // The tracking URL Shopify would generate for a known carrier, or nullopt.
 std::optional<std::string> CarrierTrackingUrl(std::string_view company, std::string_view number);
 
-// ---- Handlers ----
+// ---- REST handlers' context and errors ----
 
-// A REST request after auth, rate limiting and routing.
-struct RestRequest {
-  const sim::Request& http;
-  std::string version;
+// One REST request after auth, rate limiting and routing, as its handler sees it.
+struct Call {
+  const sim::Request& request;
+  // The call's time, its webhook outbox and rate-limit note (shared with seeding and GraphQL).
+  Action& action;
+  std::string version;  // the served API version
   PathParams params;
   std::string resource;  // the path after /admin/api/{version}, e.g. "/orders/1.json"
 };
 
-using RestHandler = sim::Response (*)(Core&, Action&, const RestRequest&);
-
-// Error bodies as Shopify writes them.
-sim::Response ErrorText(int status, std::string_view message);  // {"errors":"..."}
-sim::Response ErrorObject(int status, OrderedJson errors);       // {"errors":{...}} or [...]
-sim::Response Unprocessable(std::string_view field, std::string_view message);
-sim::Response NotFound();
+// Errors as Shopify writes them, and their one rendering.
+ApiError ErrorText(int status, std::string_view message);  // {"errors":"..."}
+ApiError ErrorObject(int status, OrderedJson errors);       // {"errors":{...}} or [...]
+ApiError Unprocessable(std::string_view field, std::string_view message);
+ApiError NotFound();
 // 400 {"errors":{"<root>":"Required parameter missing or invalid"}}: the body is missing, not
 // JSON (content type or syntax), or lacks the resource's root key.
-sim::Response MissingParameter(std::string_view root);
+ApiError MissingParameter(std::string_view root);
+sim::Response ErrorResponse(const ApiError& error);
 // The request body's JSON with `root` present (an object), or the 400 to send.
-sim::Expected<Json, sim::Response> BodyRoot(const RestRequest& request, std::string_view root);
+sim::Expected<Json, ApiError> BodyRoot(const Call& call, std::string_view root);
 // The request body's JSON object for endpoints whose body is optional ({} when empty); a body
 // that is not JSON (content type or syntax) is the 400 of MissingParameter(root).
-sim::Expected<Json, sim::Response> OptionalBody(const RestRequest& request, std::string_view root);
-
-// orders and customers (rest_orders.cc)
-sim::Response ListOrders(Core&, Action&, const RestRequest&);
-sim::Response CountOrders(Core&, Action&, const RestRequest&);
-sim::Response GetOrder(Core&, Action&, const RestRequest&);
-sim::Response UpdateOrder(Core&, Action&, const RestRequest&);
-sim::Response CloseOrder(Core&, Action&, const RestRequest&);
-sim::Response OpenOrder(Core&, Action&, const RestRequest&);
-sim::Response CancelOrder(Core&, Action&, const RestRequest&);
-sim::Response SearchCustomers(Core&, Action&, const RestRequest&);
-sim::Response GetCustomer(Core&, Action&, const RestRequest&);
-sim::Response CustomerOrders(Core&, Action&, const RestRequest&);
-sim::Response ListSubscriptions(Core&, Action&, const RestRequest&);
-sim::Response CreateSubscription(Core&, Action&, const RestRequest&);
-sim::Response GetSubscription(Core&, Action&, const RestRequest&);
-sim::Response DeleteSubscription(Core&, Action&, const RestRequest&);
-sim::Response GetShop(Core&, Action&, const RestRequest&);
-
-// fulfillment orders and fulfillments (rest_fulfillments.cc)
-sim::Response ListFulfillmentOrders(Core&, Action&, const RestRequest&);
-sim::Response GetFulfillmentOrder(Core&, Action&, const RestRequest&);
-sim::Response FulfillmentOrderAction(Core&, Action&, const RestRequest&);
-sim::Response CreateFulfillmentRest(Core&, Action&, const RestRequest&);
-sim::Response UpdateTracking(Core&, Action&, const RestRequest&);
-sim::Response CancelFulfillment(Core&, Action&, const RestRequest&);
-sim::Response ListFulfillments(Core&, Action&, const RestRequest&);
-sim::Response GetFulfillment(Core&, Action&, const RestRequest&);
-sim::Response ListFulfillmentEvents(Core&, Action&, const RestRequest&);
-sim::Response CreateFulfillmentEvent(Core&, Action&, const RestRequest&);
-
-// refunds (rest_refunds.cc)
-sim::Response ListRefunds(Core&, Action&, const RestRequest&);
-sim::Response GetRefund(Core&, Action&, const RestRequest&);
-sim::Response CalculateRefund(Core&, Action&, const RestRequest&);
-sim::Response CreateRefundRest(Core&, Action&, const RestRequest&);
+sim::Expected<Json, ApiError> OptionalBody(const Call& call, std::string_view root);
 
 // A refund request parsed and checked against the order; creating it cannot fail.
 struct RefundPlan {
@@ -347,9 +361,8 @@ struct RefundPlan {
   bool restock = false;
 };
 // Parses a refund body ({"refund_line_items","shipping","transactions","note"}) against the
-// order; a 422 response when it asks for more than can be refunded.
-sim::Expected<RefundPlan, sim::Response> PlanRefund(Core& core, const Order& order,
-                                                     const Json& refund);
+// order; a 422 when it asks for more than can be refunded.
+sim::Expected<RefundPlan, ApiError> PlanRefund(Core& core, const Order& order, const Json& refund);
 // What calculate suggests: the line items' and shipping's value, as suggested transactions.
 std::vector<Transaction> SuggestTransactions(const Order& order, const RefundPlan& plan);
 // Stores the refund, moves quantities and financial_status, and produces refunds/create. The

@@ -296,7 +296,7 @@ sim::Response HandleGraphql(Core& core, Action& action, const sim::Request& requ
   (void)version;
   using namespace gql;  // the endpoint's parts (context, cost, resolvers, schema)
   std::optional<GraphqlRequest> read = ReadGraphqlRequest(request);
-  if (!read) return MissingParameter("query");
+  if (!read) return ErrorResponse(MissingParameter("query"));
   const std::string& query = read->query;
   Json& variables = read->variables;
   const std::string& operation_name = read->operation_name;

@@ -134,7 +134,7 @@ struct ListParams {
   std::optional<std::string> page_info;
 };
 
-sim::Expected<ListParams, sim::Response> ReadListParams(const sim::Request& http) {
+sim::Expected<ListParams, ApiError> ReadListParams(const sim::Request& http) {
   ListParams p;
   if (const auto limit = http.Query("limit")) {
     const std::optional<Id> n = ParseId(*limit);
@@ -162,7 +162,7 @@ sim::Expected<ListParams, sim::Response> ReadListParams(const sim::Request& http
 
 // A token that does not decode, or belongs to another listing. The reference leaves the answer
 // open; 400 {"errors":{"page_info":"Invalid value."}} is Shopify's usual shape for a bad parameter.
-sim::Response InvalidPageInfo() {
+ApiError InvalidPageInfo() {
   return ErrorObject(400, OrderedJson{{"page_info", "Invalid value."}});
 }
 
@@ -184,8 +184,8 @@ struct PageResult {
 
 // Cuts a page out of `keys` (already in listing order) from the cursor in `token` (or the
 // start), and makes the tokens of the neighbouring pages with `filters` baked in.
-sim::Expected<PageResult, sim::Response> Paginate(const std::vector<SortKey>& keys, bool descending,
-                                                  int limit, const std::optional<Json>& token,
+sim::Expected<PageResult, ApiError> Paginate(const std::vector<SortKey>& keys, bool descending,
+                                             int limit, const std::optional<Json>& token,
                                                   const std::string& resource,
                                                   const OrderedJson& filters) {
   PageResult page;
@@ -234,9 +234,9 @@ sim::Expected<PageResult, sim::Response> Paginate(const std::vector<SortKey>& ke
   return page;
 }
 
-void SetLinkHeader(Core& core, sim::Response& response, const RestRequest& req, int limit,
+void SetLinkHeader(Core& core, sim::Response& response, const Call& call, int limit,
                    const PageResult& page, const std::string& resource) {
-  const std::string base = core.LinkOrigin(req.http) + "/admin/api/" + req.version + resource +
+  const std::string base = core.LinkOrigin(call.request) + "/admin/api/" + call.version + resource +
                            "?limit=" + std::to_string(limit) + "&page_info=";
   std::string link;
   if (page.next_token) link += "<" + base + *page.next_token + ">; rel=\"next\"";
@@ -265,7 +265,7 @@ std::optional<OrderedJson> AddressFieldValue(const std::string& key, const Json&
 
 // Reads the order filters from the query; unknown enum values fall back to the default, as
 // Shopify ignores values it does not know.
-sim::Expected<OrderFilter, sim::Response> ReadOrderFilter(Core& core, const sim::Request& http) {
+sim::Expected<OrderFilter, ApiError> ReadOrderFilter(Core& core, const sim::Request& http) {
   OrderFilter f;
   if (const auto v = http.Query("status")) {
     if (*v == "open" || *v == "closed" || *v == "cancelled" || *v == "any") f.status = *v;
@@ -318,22 +318,22 @@ sim::Expected<OrderFilter, sim::Response> ReadOrderFilter(Core& core, const sim:
 }
 
 // GET listing of orders: the shared body of /orders.json and /customers/{id}/orders.json.
-sim::Response ListOrdersWith(Core& core, const RestRequest& req, std::optional<Id> customer_id) {
-  auto params = ReadListParams(req.http);
-  if (!params) return params.error();
+Reply ListOrdersWith(Core& core, const Call& call, std::optional<Id> customer_id) {
+  auto params = ReadListParams(call.request);
+  if (!params) return sim::MakeUnexpected(params.error());
   OrderFilter filter;
   std::optional<Json> token;
   if (params->page_info) {
     token = DecodeToken(*params->page_info);
-    if (!token || !token->contains("filters") || token->value("resource", "") != req.resource) {
-      return InvalidPageInfo();
+    if (!token || !token->contains("filters") || token->value("resource", "") != call.resource) {
+      return sim::MakeUnexpected(InvalidPageInfo());
     }
     auto baked = OrderFilter::FromJson((*token)["filters"]);
-    if (!baked) return InvalidPageInfo();
+    if (!baked) return sim::MakeUnexpected(InvalidPageInfo());
     filter = std::move(*baked);
   } else {
-    auto read = ReadOrderFilter(core, req.http);
-    if (!read) return read.error();
+    auto read = ReadOrderFilter(core, call.request);
+    if (!read) return sim::MakeUnexpected(read.error());
     filter = std::move(*read);
     filter.customer_id = customer_id;
   }
@@ -359,20 +359,20 @@ sim::Response ListOrdersWith(Core& core, const RestRequest& req, std::optional<I
     sorted_keys.push_back(keys[i]);
     sorted.push_back(matched[i]);
   }
-  auto page = Paginate(sorted_keys, descending, params->limit, token, req.resource, filter.ToJson());
-  if (!page) return page.error();
+  auto page = Paginate(sorted_keys, descending, params->limit, token, call.resource, filter.ToJson());
+  if (!page) return sim::MakeUnexpected(page.error());
   OrderedJson list = OrderedJson::array();
   for (std::size_t i = page->begin; i < page->end; ++i) {
     OrderedJson rendered = RenderOrder(core, *sorted[i]);
     list.push_back(params->fields ? SelectFields(rendered, *params->fields) : std::move(rendered));
   }
   sim::Response response = JsonResponse(200, OrderedJson{{"orders", list}});
-  SetLinkHeader(core, response, req, params->limit, *page, req.resource);
+  SetLinkHeader(core, response, call, params->limit, *page, call.resource);
   return response;
 }
 
-Order* OrderFromPath(Core& core, const RestRequest& req) {
-  return core.FindOrder(req.params.GetUint("id").value_or(0));
+Order* OrderFromPath(Core& core, const Call& call) {
+  return core.FindOrder(call.params.GetUint("id").value_or(0));
 }
 
 sim::Response OrderResponse(Core& core, const Order& order, int status = 200) {
@@ -386,31 +386,31 @@ bool MoneyHeld(const Order& order) {
 
 }  // namespace
 
-sim::Response ListOrders(Core& core, Action&, const RestRequest& req) {
-  return ListOrdersWith(core, req, std::nullopt);
+Reply Core::ListOrders(Call& call) {
+  return ListOrdersWith(*this, call, std::nullopt);
 }
 
-sim::Response CountOrders(Core& core, Action&, const RestRequest& req) {
-  auto filter = ReadOrderFilter(core, req.http);
-  if (!filter) return filter.error();
+Reply Core::CountOrders(Call& call) {
+  auto filter = ReadOrderFilter(*this, call.request);
+  if (!filter) return sim::MakeUnexpected(filter.error());
   std::int64_t count = 0;
-  for (const auto& [id, order] : core.state.orders) count += filter->Matches(order) ? 1 : 0;
+  for (const auto& [id, order] : state.orders) count += filter->Matches(order) ? 1 : 0;
   return JsonResponse(200, OrderedJson{{"count", count}});
 }
 
-sim::Response GetOrder(Core& core, Action&, const RestRequest& req) {
-  const Order* order = OrderFromPath(core, req);
-  if (!order) return NotFound();
-  OrderedJson rendered = RenderOrder(core, *order);
-  if (const auto fields = req.http.Query("fields")) rendered = SelectFields(rendered, *fields);
+Reply Core::GetOrder(Call& call) {
+  const Order* order = OrderFromPath(*this, call);
+  if (!order) return sim::MakeUnexpected(NotFound());
+  OrderedJson rendered = RenderOrder(*this, *order);
+  if (const auto fields = call.request.Query("fields")) rendered = SelectFields(rendered, *fields);
   return JsonResponse(200, OrderedJson{{"order", rendered}});
 }
 
-sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
-  Order* order = OrderFromPath(core, req);
-  if (!order) return NotFound();
-  auto body = BodyRoot(req, "order");
-  if (!body) return body.error();
+Reply Core::UpdateOrder(Call& call) {
+  Order* order = OrderFromPath(*this, call);
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = BodyRoot(call, "order");
+  if (!body) return sim::MakeUnexpected(body.error());
   const Json& in = *body;
   Order updated = *order;
   if (in.contains("tags")) {
@@ -422,25 +422,25 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
     } else if (t.is_array()) {
       updated.tags.clear();
       for (const auto& item : t) {
-        if (!item.is_string()) return Unprocessable("tags", "is invalid");
+        if (!item.is_string()) return sim::MakeUnexpected(Unprocessable("tags", "is invalid"));
         for (auto& part : SplitTags(item.get<std::string>())) updated.tags.push_back(std::move(part));
       }
     } else {
-      return Unprocessable("tags", "is invalid");
+      return sim::MakeUnexpected(Unprocessable("tags", "is invalid"));
     }
   }
   if (in.contains("note")) {
     if (in["note"].is_null()) updated.note.reset();
     else if (in["note"].is_string()) updated.note = in["note"].get<std::string>();
-    else return Unprocessable("note", "is invalid");
+    else return sim::MakeUnexpected(Unprocessable("note", "is invalid"));
   }
   if (in.contains("note_attributes")) {
     const Json& na = in["note_attributes"];
-    if (!na.is_array()) return Unprocessable("note_attributes", "is invalid");
+    if (!na.is_array()) return sim::MakeUnexpected(Unprocessable("note_attributes", "is invalid"));
     OrderedJson attrs = OrderedJson::array();
     for (const auto& a : na) {
       if (!a.is_object() || !a.contains("name") || !a["name"].is_string()) {
-        return Unprocessable("note_attributes", "is invalid");
+        return sim::MakeUnexpected(Unprocessable("note_attributes", "is invalid"));
       }
       OrderedJson value = a.contains("value") ? OrderedJson::parse(a["value"].dump()) : OrderedJson(nullptr);
       if (value.is_number()) value = value.dump(-1, ' ', false, kReplaceInvalidUtf8);
@@ -454,13 +454,13 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
     } else if (in["email"].is_string() && in["email"].get<std::string>().find('@') != std::string::npos) {
       updated.email = in["email"].get<std::string>();
     } else {
-      return Unprocessable("email", "is invalid");
+      return sim::MakeUnexpected(Unprocessable("email", "is invalid"));
     }
   }
   if (in.contains("phone")) {
     if (in["phone"].is_null()) updated.phone.reset();
     else if (in["phone"].is_string()) updated.phone = in["phone"].get<std::string>();
-    else return Unprocessable("phone", "is invalid");
+    else return sim::MakeUnexpected(Unprocessable("phone", "is invalid"));
   }
   if (in.contains("shipping_address")) {
     const Json& a = in["shipping_address"];
@@ -471,11 +471,11 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
       if (!updated.shipping_address.is_object()) updated.shipping_address = OrderedJson::object();
       for (auto it = a.begin(); it != a.end(); ++it) {
         auto field = AddressFieldValue(it.key(), it.value());
-        if (!field) return Unprocessable("shipping_address", "is invalid");
+        if (!field) return sim::MakeUnexpected(Unprocessable("shipping_address", "is invalid"));
         updated.shipping_address[it.key()] = std::move(*field);
       }
     } else {
-      return Unprocessable("shipping_address", "is invalid");
+      return sim::MakeUnexpected(Unprocessable("shipping_address", "is invalid"));
     }
   }
   const bool changed = updated.tags != order->tags || updated.note != order->note ||
@@ -484,40 +484,40 @@ sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
                        updated.shipping_address != order->shipping_address;
   if (changed) {
     *order = std::move(updated);
-    OrderChanged(core, action, *order);
+    OrderChanged(*this, call.action, *order);
   }
-  return OrderResponse(core, *order);
+  return OrderResponse(*this, *order);
 }
 
-sim::Response CloseOrder(Core& core, Action& action, const RestRequest& req) {
-  Order* order = OrderFromPath(core, req);
-  if (!order) return NotFound();
-  auto body = OptionalBody(req, "order");
-  if (!body) return body.error();
+Reply Core::CloseOrder(Call& call) {
+  Order* order = OrderFromPath(*this, call);
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = OptionalBody(call, "order");
+  if (!body) return sim::MakeUnexpected(body.error());
   if (!order->closed_at) {
-    order->closed_at = action.now.wall;
-    OrderChanged(core, action, *order);
+    order->closed_at = call.action.now.wall;
+    OrderChanged(*this, call.action, *order);
   }
-  return OrderResponse(core, *order);
+  return OrderResponse(*this, *order);
 }
 
-sim::Response OpenOrder(Core& core, Action& action, const RestRequest& req) {
-  Order* order = OrderFromPath(core, req);
-  if (!order) return NotFound();
-  auto body = OptionalBody(req, "order");
-  if (!body) return body.error();
+Reply Core::OpenOrder(Call& call) {
+  Order* order = OrderFromPath(*this, call);
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = OptionalBody(call, "order");
+  if (!body) return sim::MakeUnexpected(body.error());
   if (order->closed_at) {
     order->closed_at.reset();
-    OrderChanged(core, action, *order);
+    OrderChanged(*this, call.action, *order);
   }
-  return OrderResponse(core, *order);
+  return OrderResponse(*this, *order);
 }
 
-sim::Response CancelOrder(Core& core, Action& action, const RestRequest& req) {
-  Order* order = OrderFromPath(core, req);
-  if (!order) return NotFound();
-  auto body = OptionalBody(req, "order");
-  if (!body) return body.error();
+Reply Core::CancelOrder(Call& call) {
+  Order* order = OrderFromPath(*this, call);
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = OptionalBody(call, "order");
+  if (!body) return sim::MakeUnexpected(body.error());
   const Json& in = *body;
 
   std::string reason = "other";
@@ -526,21 +526,21 @@ sim::Response CancelOrder(Core& core, Action& action, const RestRequest& req) {
                                                                  "declined", "other"};
     if (!in["reason"].is_string() ||
         std::find(kReasons.begin(), kReasons.end(), in["reason"].get<std::string>()) == kReasons.end()) {
-      return Unprocessable("reason", "is not included in the list");
+      return sim::MakeUnexpected(Unprocessable("reason", "is not included in the list"));
     }
     reason = in["reason"].get<std::string>();
   }
   // The refusals; the wording of the errors is not documented (reference, section 11).
   if (order->cancelled_at) {
-    return ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Order has already been canceled"})}});
+    return sim::MakeUnexpected(ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Order has already been canceled"})}}));
   }
   if (HasOpenReturn(*order)) {
-    return ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Order has an open return and can't be canceled"})}});
+    return sim::MakeUnexpected(ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Order has an open return and can't be canceled"})}}));
   }
   const bool has_fulfillments = std::any_of(order->fulfillments.begin(), order->fulfillments.end(),
                                             [](const Fulfillment& f) { return f.status != "cancelled"; });
   if (MoneyHeld(*order) && has_fulfillments) {
-    return ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Orders that are paid and have fulfillments can't be canceled"})}});
+    return sim::MakeUnexpected(ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Orders that are paid and have fulfillments can't be canceled"})}}));
   }
 
   // The money: an explicit refund, an amount, or by default everything that was paid (the REST
@@ -550,21 +550,21 @@ sim::Response CancelOrder(Core& core, Action& action, const RestRequest& req) {
   const OrderTotals totals = ComputeTotals(*order);
   const Cents held = totals.received - totals.refunded;
   if (in.contains("refund") && in["refund"].is_object()) {
-    auto p = PlanRefund(core, *order, in["refund"]);
-    if (!p) return p.error();
+    auto p = PlanRefund(*this, *order, in["refund"]);
+    if (!p) return sim::MakeUnexpected(p.error());
     plan = std::move(*p);
   } else if (in.contains("amount") && !in["amount"].is_null()) {
     const std::optional<Cents> amount = ParseMoney(in["amount"]);
-    if (!amount || *amount <= 0) return Unprocessable("amount", "is invalid");
-    if (*amount > held) return Unprocessable("amount", "cannot be greater than the refundable amount");
+    if (!amount || *amount <= 0) return sim::MakeUnexpected(Unprocessable("amount", "is invalid"));
+    if (*amount > held) return sim::MakeUnexpected(Unprocessable("amount", "cannot be greater than the refundable amount"));
     Json refund = {{"transactions", Json::array()}};
     for (const auto& t : order->transactions) {
       if (t.status == "success" && (t.kind == "sale" || t.kind == "capture")) {
         refund["transactions"] = Json::array({{{"parent_id", t.id}, {"amount", FormatMoney(*amount)}, {"kind", "refund"}}});
       }
     }
-    auto p = PlanRefund(core, *order, refund);
-    if (!p) return p.error();
+    auto p = PlanRefund(*this, *order, refund);
+    if (!p) return sim::MakeUnexpected(p.error());
     plan = std::move(*p);
   } else if (held > 0) {
     Json refund = {{"shipping", {{"full_refund", true}}}, {"refund_line_items", Json::array()}};
@@ -580,26 +580,26 @@ sim::Response CancelOrder(Core& core, Action& action, const RestRequest& req) {
         refund["transactions"] = Json::array({{{"parent_id", t.id}, {"amount", FormatMoney(held)}, {"kind", "refund"}}});
       }
     }
-    auto p = PlanRefund(core, *order, refund);
-    if (!p) return p.error();
+    auto p = PlanRefund(*this, *order, refund);
+    if (!p) return sim::MakeUnexpected(p.error());
     plan = std::move(*p);
   }
 
   // Everything checked: cancel.
-  order->cancelled_at = action.now.wall;
+  order->cancelled_at = call.action.now.wall;
   order->cancel_reason = reason;
   if (plan && (!plan->lines.empty() || !plan->transactions.empty() || plan->shipping != 0)) {
-    ApplyRefund(core, action, *order, std::move(*plan));
+    ApplyRefund(*this, call.action, *order, std::move(*plan));
   }
   if (order->financial_status == "authorized" || order->financial_status == "pending") {
     for (const auto& t : order->transactions) {
       if (t.kind == "authorization" && t.status == "success") {
         Transaction v;
-        v.id = core.NextId(IdKind::kTransaction);
+        v.id = NextId(IdKind::kTransaction);
         v.kind = "void";
         v.amount = t.amount;
         v.parent_id = t.id;
-        v.created_at = action.now.wall;
+        v.created_at = call.action.now.wall;
         order->transactions.push_back(v);
         break;
       }
@@ -612,37 +612,37 @@ sim::Response CancelOrder(Core& core, Action& action, const RestRequest& req) {
     fo.status = "closed";
     fo.request_status = "closed";
     for (auto& l : fo.lines) l.fulfillable = 0;
-    fo.updated_at = action.now.wall;
+    fo.updated_at = call.action.now.wall;
   }
-  order->updated_at = action.now.wall;
-  ProduceWebhook(core, action, "orders/cancelled", RenderOrder(core, *order));
-  ProduceWebhook(core, action, "orders/updated", RenderOrder(core, *order));
+  order->updated_at = call.action.now.wall;
+  ProduceWebhook(*this, call.action, "orders/cancelled", RenderOrder(*this, *order));
+  ProduceWebhook(*this, call.action, "orders/updated", RenderOrder(*this, *order));
   return JsonResponse(200, OrderedJson{{"notice", "Order has been canceled"},
-                                       {"order", RenderOrder(core, *order)}});
+                                       {"order", RenderOrder(*this, *order)}});
 }
 
 // ---- Customers ----
 
-sim::Response SearchCustomers(Core& core, Action&, const RestRequest& req) {
-  auto params = ReadListParams(req.http);
-  if (!params) return params.error();
+Reply Core::SearchCustomers(Call& call) {
+  auto params = ReadListParams(call.request);
+  if (!params) return sim::MakeUnexpected(params.error());
   std::string query;
   std::optional<Json> token;
   if (params->page_info) {
     token = DecodeToken(*params->page_info);
-    if (!token || token->value("resource", "") != req.resource || !token->contains("filters") ||
+    if (!token || token->value("resource", "") != call.resource || !token->contains("filters") ||
         !(*token)["filters"].contains("query") || !(*token)["filters"]["query"].is_string()) {
-      return InvalidPageInfo();
+      return sim::MakeUnexpected(InvalidPageInfo());
     }
     query = (*token)["filters"]["query"].get<std::string>();
   } else {
-    query = req.http.Query("query").value_or("");
+    query = call.request.Query("query").value_or("");
   }
   // Most recent order first (customers without orders last), as the search's default order.
   std::vector<std::pair<SortKey, const Customer*>> matched;
-  for (const auto& [id, c] : core.state.customers) {
-    if (!CustomerMatches(core, c, query)) continue;
-    const CustomerStats stats = StatsOf(core, c);
+  for (const auto& [id, c] : state.customers) {
+    if (!CustomerMatches(*this, c, query)) continue;
+    const CustomerStats stats = StatsOf(*this, c);
     const std::int64_t last = stats.last_order ? Ns(stats.last_order->created_at) : INT64_MIN;
     matched.push_back({SortKey{last, c.id}, &c});
   }
@@ -650,47 +650,47 @@ sim::Response SearchCustomers(Core& core, Action&, const RestRequest& req) {
             [](const auto& a, const auto& b) { return Before(a.first, b.first, true); });
   std::vector<SortKey> keys;
   for (const auto& m : matched) keys.push_back(m.first);
-  auto page = Paginate(keys, true, params->limit, token, req.resource, OrderedJson{{"query", query}});
-  if (!page) return page.error();
+  auto page = Paginate(keys, true, params->limit, token, call.resource, OrderedJson{{"query", query}});
+  if (!page) return sim::MakeUnexpected(page.error());
   OrderedJson list = OrderedJson::array();
   for (std::size_t i = page->begin; i < page->end; ++i) {
-    OrderedJson rendered = RenderCustomer(core, *matched[i].second, false);
+    OrderedJson rendered = RenderCustomer(*this, *matched[i].second, false);
     list.push_back(params->fields ? SelectFields(rendered, *params->fields) : std::move(rendered));
   }
   sim::Response response = JsonResponse(200, OrderedJson{{"customers", list}});
-  SetLinkHeader(core, response, req, params->limit, *page, req.resource);
+  SetLinkHeader(*this, response, call, params->limit, *page, call.resource);
   return response;
 }
 
-sim::Response GetCustomer(Core& core, Action&, const RestRequest& req) {
-  const Customer* c = core.FindCustomer(req.params.GetUint("id").value_or(0));
-  if (!c) return NotFound();
-  OrderedJson rendered = RenderCustomer(core, *c, false);
-  if (const auto fields = req.http.Query("fields")) rendered = SelectFields(rendered, *fields);
+Reply Core::GetCustomer(Call& call) {
+  const Customer* c = FindCustomer(call.params.GetUint("id").value_or(0));
+  if (!c) return sim::MakeUnexpected(NotFound());
+  OrderedJson rendered = RenderCustomer(*this, *c, false);
+  if (const auto fields = call.request.Query("fields")) rendered = SelectFields(rendered, *fields);
   return JsonResponse(200, OrderedJson{{"customer", rendered}});
 }
 
-sim::Response CustomerOrders(Core& core, Action&, const RestRequest& req) {
-  const Customer* c = core.FindCustomer(req.params.GetUint("id").value_or(0));
-  if (!c) return NotFound();
-  return ListOrdersWith(core, req, c->id);
+Reply Core::CustomerOrders(Call& call) {
+  const Customer* c = FindCustomer(call.params.GetUint("id").value_or(0));
+  if (!c) return sim::MakeUnexpected(NotFound());
+  return ListOrdersWith(*this, call, c->id);
 }
 
 // ---- Webhook subscriptions ----
 
-sim::Response ListSubscriptions(Core& core, Action&, const RestRequest& req) {
-  const std::optional<std::string> topic = req.http.Query("topic");
+Reply Core::ListSubscriptions(Call& call) {
+  const std::optional<std::string> topic = call.request.Query("topic");
   OrderedJson list = OrderedJson::array();
-  for (const auto& [id, s] : core.state.subscriptions) {
+  for (const auto& [id, s] : state.subscriptions) {
     if (topic && s.topic != *topic) continue;
-    list.push_back(RenderSubscription(core, s));
+    list.push_back(RenderSubscription(*this, s));
   }
   return JsonResponse(200, OrderedJson{{"webhooks", list}});
 }
 
-sim::Response CreateSubscription(Core& core, Action& action, const RestRequest& req) {
-  auto body = BodyRoot(req, "webhook");
-  if (!body) return body.error();
+Reply Core::CreateSubscription(Call& call) {
+  auto body = BodyRoot(call, "webhook");
+  if (!body) return sim::MakeUnexpected(body.error());
   const Json& in = *body;
   static constexpr std::array<std::string_view, 22> kTopics = {
       "orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled",
@@ -700,51 +700,51 @@ sim::Response CreateSubscription(Core& core, Action& action, const RestRequest& 
       "returns/update", "returns/process", "customers/create", "customers/update",
       "app/uninstalled"};
   const std::string topic = in.contains("topic") && in["topic"].is_string() ? in["topic"].get<std::string>() : "";
-  if (topic.empty()) return Unprocessable("topic", "can't be blank");
+  if (topic.empty()) return sim::MakeUnexpected(Unprocessable("topic", "can't be blank"));
   if (std::find(kTopics.begin(), kTopics.end(), topic) == kTopics.end()) {
-    return Unprocessable("topic", "Invalid topic specified: " + topic);
+    return sim::MakeUnexpected(Unprocessable("topic", "Invalid topic specified: " + topic));
   }
   const std::string address = in.contains("address") && in["address"].is_string() ? in["address"].get<std::string>() : "";
   std::string_view rest = address;
   if (rest.substr(0, 8) == "https://") rest.remove_prefix(8);
   else if (rest.substr(0, 7) == "http://") rest.remove_prefix(7);
-  else return Unprocessable("address", "is invalid");
+  else return sim::MakeUnexpected(Unprocessable("address", "is invalid"));
   const auto slash = rest.find('/');
   const std::string host(rest.substr(0, slash));
   const std::string path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (host.empty()) return Unprocessable("address", "is invalid");
-  for (const auto& [id, s] : core.state.subscriptions) {
+  if (host.empty()) return sim::MakeUnexpected(Unprocessable("address", "is invalid"));
+  for (const auto& [id, s] : state.subscriptions) {
     if (s.topic == topic && s.host == host && s.path == path) {
-      return Unprocessable("address", "for this topic has already been taken");
+      return sim::MakeUnexpected(Unprocessable("address", "for this topic has already been taken"));
     }
   }
-  const Id id = AddSubscriptionImpl(core, {topic, host, path, true}, action.now.wall);
-  WebhookSubscription& s = core.state.subscriptions.at(id);
+  const Id id = AddSubscriptionImpl(*this, {topic, host, path, true}, call.action.now.wall);
+  WebhookSubscription& s = state.subscriptions.at(id);
   s.address = address;
-  return JsonResponse(201, OrderedJson{{"webhook", RenderSubscription(core, s)}});
+  return JsonResponse(201, OrderedJson{{"webhook", RenderSubscription(*this, s)}});
 }
 
-sim::Response GetSubscription(Core& core, Action&, const RestRequest& req) {
-  const auto it = core.state.subscriptions.find(req.params.GetUint("id").value_or(0));
-  if (it == core.state.subscriptions.end()) return NotFound();
-  return JsonResponse(200, OrderedJson{{"webhook", RenderSubscription(core, it->second)}});
+Reply Core::GetSubscription(Call& call) {
+  const auto it = state.subscriptions.find(call.params.GetUint("id").value_or(0));
+  if (it == state.subscriptions.end()) return sim::MakeUnexpected(NotFound());
+  return JsonResponse(200, OrderedJson{{"webhook", RenderSubscription(*this, it->second)}});
 }
 
-sim::Response DeleteSubscription(Core& core, Action&, const RestRequest& req) {
-  const auto it = core.state.subscriptions.find(req.params.GetUint("id").value_or(0));
-  if (it == core.state.subscriptions.end()) return NotFound();
-  core.state.subscriptions.erase(it);
+Reply Core::DeleteSubscription(Call& call) {
+  const auto it = state.subscriptions.find(call.params.GetUint("id").value_or(0));
+  if (it == state.subscriptions.end()) return sim::MakeUnexpected(NotFound());
+  state.subscriptions.erase(it);
   return JsonResponse(200, OrderedJson::object());
 }
 
-sim::Response GetShop(Core& core, Action&, const RestRequest&) {
+Reply Core::GetShop(Call&) {
   OrderedJson shop;
-  shop["name"] = core.config.shop_name;
-  shop["domain"] = core.config.shop_domain;
-  shop["myshopify_domain"] = core.config.shop_domain;
-  shop["currency"] = core.config.currency;
+  shop["name"] = config.shop_name;
+  shop["domain"] = config.shop_domain;
+  shop["myshopify_domain"] = config.shop_domain;
+  shop["currency"] = config.currency;
   const char* plans[] = {"basic", "professional", "shopify_plus", "enterprise"};
-  shop["plan_name"] = plans[static_cast<int>(core.config.plan)];
+  shop["plan_name"] = plans[static_cast<int>(config.plan)];
   return JsonResponse(200, OrderedJson{{"shop", shop}});
 }
 

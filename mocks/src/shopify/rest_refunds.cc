@@ -43,8 +43,7 @@ const Transaction* Parent(const Order& order) {
 
 }  // namespace
 
-sim::Expected<RefundPlan, sim::Response> PlanRefund(Core& core, const Order& order,
-                                                     const Json& refund) {
+sim::Expected<RefundPlan, ApiError> PlanRefund(Core& core, const Order& order, const Json& refund) {
   (void)core;
   RefundPlan plan;
   auto fail = [](std::string_view field, std::string_view message) {
@@ -196,33 +195,33 @@ Refund& ApplyRefund(Core& core, Action& action, Order& order, RefundPlan plan) {
   return order.refunds.back();
 }
 
-sim::Response ListRefunds(Core& core, Action&, const RestRequest& req) {
-  const Order* order = core.FindOrder(req.params.GetUint("id").value_or(0));
-  if (!order) return NotFound();
+Reply Core::ListRefunds(Call& call) {
+  const Order* order = FindOrder(call.params.GetUint("id").value_or(0));
+  if (!order) return sim::MakeUnexpected(NotFound());
   OrderedJson list = OrderedJson::array();
-  for (const auto& r : order->refunds) list.push_back(RenderRefund(core, *order, r));
+  for (const auto& r : order->refunds) list.push_back(RenderRefund(*this, *order, r));
   return JsonResponse(200, OrderedJson{{"refunds", list}});
 }
 
-sim::Response GetRefund(Core& core, Action&, const RestRequest& req) {
-  const Order* order = core.FindOrder(req.params.GetUint("id").value_or(0));
-  if (!order) return NotFound();
-  const Id rid = req.params.GetUint("rid").value_or(0);
+Reply Core::GetRefund(Call& call) {
+  const Order* order = FindOrder(call.params.GetUint("id").value_or(0));
+  if (!order) return sim::MakeUnexpected(NotFound());
+  const Id rid = call.params.GetUint("rid").value_or(0);
   for (const auto& r : order->refunds) {
-    if (r.id == rid) return JsonResponse(200, OrderedJson{{"refund", RenderRefund(core, *order, r)}});
+    if (r.id == rid) return JsonResponse(200, OrderedJson{{"refund", RenderRefund(*this, *order, r)}});
   }
-  return NotFound();
+  return sim::MakeUnexpected(NotFound());
 }
 
-sim::Response CalculateRefund(Core& core, Action&, const RestRequest& req) {
-  const Order* order = core.FindOrder(req.params.GetUint("id").value_or(0));
-  if (!order) return NotFound();
-  auto body = BodyRoot(req, "refund");
-  if (!body) return body.error();
+Reply Core::CalculateRefund(Call& call) {
+  const Order* order = FindOrder(call.params.GetUint("id").value_or(0));
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = BodyRoot(call, "refund");
+  if (!body) return sim::MakeUnexpected(body.error());
   Json wanted = *body;
   wanted.erase("transactions");  // calculate ignores them
-  auto plan = PlanRefund(core, *order, wanted);
-  if (!plan) return plan.error();
+  auto plan = PlanRefund(*this, *order, wanted);
+  if (!plan) return sim::MakeUnexpected(plan.error());
   const OrderTotals totals = ComputeTotals(*order);
   const Cents refundable = totals.received - totals.refunded;
   const std::string& cur = order->currency;
@@ -267,19 +266,19 @@ sim::Response CalculateRefund(Core& core, Action&, const RestRequest& req) {
   return JsonResponse(200, OrderedJson{{"refund", out}});
 }
 
-sim::Response CreateRefundRest(Core& core, Action& action, const RestRequest& req) {
-  Order* order = core.FindOrder(req.params.GetUint("id").value_or(0));
-  if (!order) return NotFound();
-  auto body = BodyRoot(req, "refund");
-  if (!body) return body.error();
-  auto plan = PlanRefund(core, *order, *body);
-  if (!plan) return plan.error();
+Reply Core::CreateRefundRest(Call& call) {
+  Order* order = FindOrder(call.params.GetUint("id").value_or(0));
+  if (!order) return sim::MakeUnexpected(NotFound());
+  auto body = BodyRoot(call, "refund");
+  if (!body) return sim::MakeUnexpected(body.error());
+  auto plan = PlanRefund(*this, *order, *body);
+  if (!plan) return sim::MakeUnexpected(plan.error());
   if (plan->lines.empty() && plan->transactions.empty() && plan->shipping == 0) {
-    return ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Refund must include line items, shipping or transactions"})}});
+    return sim::MakeUnexpected(ErrorObject(422, OrderedJson{{"base", OrderedJson::array({"Refund must include line items, shipping or transactions"})}}));
   }
-  Refund& r = ApplyRefund(core, action, *order, std::move(*plan));
-  OrderedJson rendered = RenderRefund(core, *order, r);
-  OrderChanged(core, action, *order);
+  Refund& r = ApplyRefund(*this, call.action, *order, std::move(*plan));
+  OrderedJson rendered = RenderRefund(*this, *order, r);
+  OrderChanged(*this, call.action, *order);
   return JsonResponse(201, OrderedJson{{"refund", rendered}});
 }
 

@@ -49,40 +49,40 @@ constexpr double kMaxRatePerSecond = 1'000'000;
 struct Route {
   sim::Method method;
   std::string_view pattern;
-  detail::RestHandler handler;
+  detail::Reply (Core::*handler)(detail::Call&);
 };
 
 // Order matters where patterns overlap ("/orders/count.json" before "/orders/{id}.json").
 constexpr Route kRoutes[] = {
-    {sim::Method::kGet, "/orders.json", detail::ListOrders},
-    {sim::Method::kGet, "/orders/count.json", detail::CountOrders},
-    {sim::Method::kGet, "/orders/{id}.json", detail::GetOrder},
-    {sim::Method::kPut, "/orders/{id}.json", detail::UpdateOrder},
-    {sim::Method::kPost, "/orders/{id}/close.json", detail::CloseOrder},
-    {sim::Method::kPost, "/orders/{id}/open.json", detail::OpenOrder},
-    {sim::Method::kPost, "/orders/{id}/cancel.json", detail::CancelOrder},
-    {sim::Method::kGet, "/orders/{id}/fulfillment_orders.json", detail::ListFulfillmentOrders},
-    {sim::Method::kGet, "/orders/{id}/fulfillments.json", detail::ListFulfillments},
-    {sim::Method::kGet, "/orders/{id}/fulfillments/{fid}.json", detail::GetFulfillment},
-    {sim::Method::kGet, "/orders/{id}/fulfillments/{fid}/events.json", detail::ListFulfillmentEvents},
-    {sim::Method::kPost, "/orders/{id}/fulfillments/{fid}/events.json", detail::CreateFulfillmentEvent},
-    {sim::Method::kGet, "/orders/{id}/refunds.json", detail::ListRefunds},
-    {sim::Method::kPost, "/orders/{id}/refunds.json", detail::CreateRefundRest},
-    {sim::Method::kPost, "/orders/{id}/refunds/calculate.json", detail::CalculateRefund},
-    {sim::Method::kGet, "/orders/{id}/refunds/{rid}.json", detail::GetRefund},
-    {sim::Method::kGet, "/customers/search.json", detail::SearchCustomers},
-    {sim::Method::kGet, "/customers/{id}.json", detail::GetCustomer},
-    {sim::Method::kGet, "/customers/{id}/orders.json", detail::CustomerOrders},
-    {sim::Method::kGet, "/fulfillment_orders/{id}.json", detail::GetFulfillmentOrder},
-    {sim::Method::kPost, "/fulfillment_orders/{id}/{action}.json", detail::FulfillmentOrderAction},
-    {sim::Method::kPost, "/fulfillments.json", detail::CreateFulfillmentRest},
-    {sim::Method::kPost, "/fulfillments/{id}/update_tracking.json", detail::UpdateTracking},
-    {sim::Method::kPost, "/fulfillments/{id}/cancel.json", detail::CancelFulfillment},
-    {sim::Method::kGet, "/webhooks.json", detail::ListSubscriptions},
-    {sim::Method::kPost, "/webhooks.json", detail::CreateSubscription},
-    {sim::Method::kGet, "/webhooks/{id}.json", detail::GetSubscription},
-    {sim::Method::kDelete, "/webhooks/{id}.json", detail::DeleteSubscription},
-    {sim::Method::kGet, "/shop.json", detail::GetShop},
+    {sim::Method::kGet, "/orders.json", &Core::ListOrders},
+    {sim::Method::kGet, "/orders/count.json", &Core::CountOrders},
+    {sim::Method::kGet, "/orders/{id}.json", &Core::GetOrder},
+    {sim::Method::kPut, "/orders/{id}.json", &Core::UpdateOrder},
+    {sim::Method::kPost, "/orders/{id}/close.json", &Core::CloseOrder},
+    {sim::Method::kPost, "/orders/{id}/open.json", &Core::OpenOrder},
+    {sim::Method::kPost, "/orders/{id}/cancel.json", &Core::CancelOrder},
+    {sim::Method::kGet, "/orders/{id}/fulfillment_orders.json", &Core::ListFulfillmentOrders},
+    {sim::Method::kGet, "/orders/{id}/fulfillments.json", &Core::ListFulfillments},
+    {sim::Method::kGet, "/orders/{id}/fulfillments/{fid}.json", &Core::GetFulfillment},
+    {sim::Method::kGet, "/orders/{id}/fulfillments/{fid}/events.json", &Core::ListFulfillmentEvents},
+    {sim::Method::kPost, "/orders/{id}/fulfillments/{fid}/events.json", &Core::CreateFulfillmentEvent},
+    {sim::Method::kGet, "/orders/{id}/refunds.json", &Core::ListRefunds},
+    {sim::Method::kPost, "/orders/{id}/refunds.json", &Core::CreateRefundRest},
+    {sim::Method::kPost, "/orders/{id}/refunds/calculate.json", &Core::CalculateRefund},
+    {sim::Method::kGet, "/orders/{id}/refunds/{rid}.json", &Core::GetRefund},
+    {sim::Method::kGet, "/customers/search.json", &Core::SearchCustomers},
+    {sim::Method::kGet, "/customers/{id}.json", &Core::GetCustomer},
+    {sim::Method::kGet, "/customers/{id}/orders.json", &Core::CustomerOrders},
+    {sim::Method::kGet, "/fulfillment_orders/{id}.json", &Core::GetFulfillmentOrder},
+    {sim::Method::kPost, "/fulfillment_orders/{id}/{action}.json", &Core::FulfillmentOrderAction},
+    {sim::Method::kPost, "/fulfillments.json", &Core::CreateFulfillmentRest},
+    {sim::Method::kPost, "/fulfillments/{id}/update_tracking.json", &Core::UpdateTracking},
+    {sim::Method::kPost, "/fulfillments/{id}/cancel.json", &Core::CancelFulfillment},
+    {sim::Method::kGet, "/webhooks.json", &Core::ListSubscriptions},
+    {sim::Method::kPost, "/webhooks.json", &Core::CreateSubscription},
+    {sim::Method::kGet, "/webhooks/{id}.json", &Core::GetSubscription},
+    {sim::Method::kDelete, "/webhooks/{id}.json", &Core::DeleteSubscription},
+    {sim::Method::kGet, "/shop.json", &Core::GetShop},
 };
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -126,7 +126,7 @@ bool Authorized(const Core& core, const sim::Request& request) {
 // The reference's REST 401 body; GraphQL answers the same (its 401 body is not documented).
 // A 401 carries no call-limit header: the call is not attributed to the app's bucket.
 sim::Response Unauthorized() {
-  return detail::ErrorText(401, "[API] Invalid API key or access token (unrecognized login or wrong password)");
+  return detail::ErrorResponse(detail::ErrorText(401, "[API] Invalid API key or access token (unrecognized login or wrong password)"));
 }
 
 sim::Response RouteRest(Core& core, Action& action, const sim::Request& request, const std::string& version,
@@ -141,12 +141,13 @@ sim::Response RouteRest(Core& core, Action& action, const sim::Request& request,
       allowed.push_back(sim::MethodName(route.method));
       continue;
     }
-    const detail::RestRequest rest{request, version, std::move(*params), std::string(resource)};
-    return route.handler(core, action, rest);
+    detail::Call call{request, action, version, std::move(*params), std::string(resource)};
+    detail::Reply reply = (core.*route.handler)(call);
+    return reply ? std::move(*reply) : detail::ErrorResponse(reply.error());
   }
-  if (!path_known) return detail::NotFound();
+  if (!path_known) return detail::ErrorResponse(detail::NotFound());
   // A known path with another method: 406, as Shopify's Rails stack answers.
-  sim::Response response = detail::ErrorText(406, "Not Acceptable");
+  sim::Response response = detail::ErrorResponse(detail::ErrorText(406, "Not Acceptable"));
   std::string allow;
   for (auto m : allowed) {
     if (allow.find(m) == std::string::npos) allow += (allow.empty() ? "" : ", ") + std::string(m);
@@ -163,15 +164,15 @@ namespace {
 // ---- Inspection surface ----
 
 sim::Response SeedErrorResponse(const SeedError& e) {
-  if (e.message == "not found") return NotFound();
+  if (e.message == "not found") return ErrorResponse(NotFound());
   OrderedJson errors;
   errors[e.field.empty() ? std::string("base") : e.field] = e.message;
-  return ErrorObject(400, std::move(errors));
+  return ErrorResponse(ErrorObject(400, std::move(errors)));
 }
 
 std::optional<Json> InspectionBody(const sim::Request& request, sim::Response& error) {
   std::optional<Json> body = ParseJsonBody(request);
-  if (!body) error = ErrorObject(400, OrderedJson{{"body", "is not valid JSON"}});
+  if (!body) error = ErrorResponse(ErrorObject(400, OrderedJson{{"body", "is not valid JSON"}}));
   return body;
 }
 
@@ -271,36 +272,36 @@ OrderedJson SnapshotOf(const Core& core) {
 // PUT /_rehearsal/limits: a plan, or the REST bucket and the GraphQL rates within bounds, and
 // whether orders.json honours its email filter.
 sim::Response PutLimits(Core& core, const Json& body) {
-  if (!body.is_object()) return ErrorObject(400, OrderedJson{{"body", "must be an object"}});
+  if (!body.is_object()) return ErrorResponse(ErrorObject(400, OrderedJson{{"body", "must be an object"}}));
   Plan plan = core.config.plan;
   if (body.contains("plan")) {
     const std::optional<Plan> p = body["plan"].is_string() ? ParsePlan(body["plan"].get<std::string>()) : std::nullopt;
-    if (!p) return ErrorObject(400, OrderedJson{{"plan", "must be standard, advanced, plus or enterprise"}});
+    if (!p) return ErrorResponse(ErrorObject(400, OrderedJson{{"plan", "must be standard, advanced, plus or enterprise"}}));
     plan = *p;
   }
   RestLimits rest = body.contains("plan") ? RestLimitsFor(plan) : core.config.rest_limits.value_or(RestLimitsFor(plan));
   GraphqlLimits gql = body.contains("plan") ? GraphqlLimitsFor(plan) : core.config.graphql_limits.value_or(GraphqlLimitsFor(plan));
   if (body.contains("rest")) {
     const Json& r = body["rest"];
-    if (!r.is_object()) return ErrorObject(400, OrderedJson{{"rest", "must be an object"}});
+    if (!r.is_object()) return ErrorResponse(ErrorObject(400, OrderedJson{{"rest", "must be an object"}}));
     if (r.contains("bucket_size")) {
       const auto size = IntegerWithin(r["bucket_size"], 1, kMaxBucketSize);
-      if (!size) return ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be an integer from 1 to 1000000"}});
+      if (!size) return ErrorResponse(ErrorObject(400, OrderedJson{{"rest.bucket_size", "must be an integer from 1 to 1000000"}}));
       rest.bucket_size = *size;
     }
     if (r.contains("leak_per_second")) {
       const auto rate = NumberWithin(r["leak_per_second"], kMinRatePerSecond, kMaxRatePerSecond);
-      if (!rate) return ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a number from 0.001 to 1000000"}});
+      if (!rate) return ErrorResponse(ErrorObject(400, OrderedJson{{"rest.leak_per_second", "must be a number from 0.001 to 1000000"}}));
       rest.leak_each = sim::Duration(static_cast<std::int64_t>(std::llround(1e9 / *rate)));
     }
   }
   if (body.contains("graphql")) {
     const Json& g = body["graphql"];
-    if (!g.is_object()) return ErrorObject(400, OrderedJson{{"graphql", "must be an object"}});
+    if (!g.is_object()) return ErrorResponse(ErrorObject(400, OrderedJson{{"graphql", "must be an object"}}));
     for (const char* key : {"restore_rate", "maximum_available"}) {
       if (!g.contains(key)) continue;
       if (!NumberWithin(g[key], kMinRatePerSecond, kMaxRatePerSecond)) {
-        return ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a number from 0.001 to 1000000"}});
+        return ErrorResponse(ErrorObject(400, OrderedJson{{std::string("graphql.") + key, "must be a number from 0.001 to 1000000"}}));
       }
     }
     gql.restore_rate = g.value("restore_rate", gql.restore_rate);
@@ -309,7 +310,7 @@ sim::Response PutLimits(Core& core, const Json& body) {
   if (body.contains("orders_email_filter")) {
     const std::string v = body["orders_email_filter"].is_string() ? body["orders_email_filter"].get<std::string>() : "";
     if (v != "honored" && v != "ignored") {
-      return ErrorObject(400, OrderedJson{{"orders_email_filter", "must be honored or ignored"}});
+      return ErrorResponse(ErrorObject(400, OrderedJson{{"orders_email_filter", "must be honored or ignored"}}));
     }
     core.config.orders_email_filter = v == "honored" ? OrdersEmailFilter::kHonored : OrdersEmailFilter::kIgnored;
   }
@@ -347,10 +348,10 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
     const auto body = InspectionBody(request, error);
     if (!body) return error;
     if (!body->is_object() || !body->contains("topic") || !(*body)["topic"].is_string()) {
-      return ErrorObject(400, OrderedJson{{"topic", "must be a string"}});
+      return ErrorResponse(ErrorObject(400, OrderedJson{{"topic", "must be a string"}}));
     }
     if (!body->contains("host") || !(*body)["host"].is_string()) {
-      return ErrorObject(400, OrderedJson{{"host", "must be a string"}});
+      return ErrorResponse(ErrorObject(400, OrderedJson{{"host", "must be a string"}}));
     }
     WebhookSubscriptionConfig s;
     s.topic = (*body)["topic"].get<std::string>();
@@ -390,7 +391,7 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
       const auto body = InspectionBody(request, error);
       if (!body) return error;
       if (!body->is_object() || !body->contains("status") || !(*body)["status"].is_string()) {
-        return ErrorObject(400, OrderedJson{{"status", "must be a string"}});
+        return ErrorResponse(ErrorObject(400, OrderedJson{{"status", "must be a string"}}));
       }
       std::optional<std::string> message;
       if (body->contains("message") && (*body)["message"].is_string()) message = (*body)["message"].get<std::string>();
@@ -401,7 +402,7 @@ sim::Response Inspect(Core& core, Action& action, const sim::Request& request) {
       return created("fulfillment", RenderFulfillment(core, *order, *f));
     }
   }
-  return NotFound();
+  return ErrorResponse(NotFound());
 }
 
 }  // namespace
@@ -461,14 +462,14 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
       if (StartsWith(path, "/_rehearsal/")) {
         response = detail::Inspect(core, action, request);
       } else if (!StartsWith(path, "/admin/api/")) {
-        response = detail::NotFound();
+        response = detail::ErrorResponse(detail::NotFound());
       } else {
         const std::string_view after = path.substr(std::string_view("/admin/api/").size());
         const auto slash = after.find('/');
         const std::string requested(after.substr(0, slash));
         const std::string_view resource = slash == std::string_view::npos ? std::string_view() : after.substr(slash);
         if (!WellFormedVersion(requested) || resource.empty()) {
-          response = detail::NotFound();
+          response = detail::ErrorResponse(detail::NotFound());
         } else {
           served_version = ServedVersion(core, requested);
           if (!Authorized(core, request)) {
@@ -477,7 +478,7 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
           } else if (resource == "/graphql.json") {
             account = core.config.app_name;
             if (request.method != sim::Method::kPost) {
-              response = detail::ErrorText(406, "Not Acceptable");
+              response = detail::ErrorResponse(detail::ErrorText(406, "Not Acceptable"));
               response.headers.Set("Allow", "POST");
             } else {
               response = detail::HandleGraphql(core, action, request, served_version);
@@ -488,7 +489,7 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
             call_limit = std::to_string(decision.level) + "/" + std::to_string(core.rest_bucket.config().capacity);
             if (!decision.admitted) {
               // A refused call does not fill the bucket. The body says "2 calls" whatever the plan.
-              response = detail::ErrorText(429, "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.");
+              response = detail::ErrorResponse(detail::ErrorText(429, "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."));
               response.headers.Set("Retry-After", RetryAfterText(decision.retry_after));
               action.rate_limit_note = "refused " + call_limit + " retry_after=" + RetryAfterText(decision.retry_after) + "s";
             } else {
@@ -501,7 +502,7 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
     } catch (const std::exception& e) {
       // A bug or an input nothing above anticipated (e.g. a string that is not UTF-8 echoed
       // into JSON): Shopify's 500 body, never an exception out of Handle.
-      response = detail::ErrorText(500, "An unexpected error occurred");
+      response = detail::ErrorResponse(detail::ErrorText(500, "An unexpected error occurred"));
       action.rate_limit_note += std::string(" exception: ") + e.what();
     }
     if (!call_limit.empty()) response.headers.Set("X-Shopify-Shop-Api-Call-Limit", call_limit);
