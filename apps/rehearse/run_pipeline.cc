@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +20,10 @@
 
 namespace rh::app {
 namespace {
+
+// How long a stop waits for events under way, in real time (a service that never answers must
+// not hold the process forever; what is cut short is resumed by the next run).
+constexpr sim::Duration kShutdownGrace = sim::Sec(30);
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "rehearse pipeline: %s\n", message.c_str());
@@ -102,9 +105,9 @@ int RunPipeline(const RunPipelineOptions& options) {
   // Let events under way finish (bounded: a service that never answers must not hold us forever).
   // Settle timers are not waited for: they are in the decision log and the next run resumes
   // them, as it resumes an event cut short here.
-  auto busy = [&workflow] { return workflow.Activity().events > 0; };
-  for (int i = 0; i < 300 && busy(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  if (busy()) std::fprintf(stderr, "rehearse pipeline: stopped with events under way; the next run resumes them\n");
+  if (!workflow.WaitUntilNoEventsUnderWay(kShutdownGrace)) {
+    std::fprintf(stderr, "rehearse pipeline: stopped with events under way; the next run resumes them\n");
+  }
   http.Close();
   runtime.Stop();
   return 0;

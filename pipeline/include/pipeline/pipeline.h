@@ -29,6 +29,7 @@
 // send: the ticket goes to a person.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -116,6 +117,12 @@ class Pipeline final : public EventSink {
   PipelineActivity Activity() const;
   // True when no event is queued or being handled and no settle timer is running.
   bool Idle() const;
+  // Blocks the calling thread until no event is queued or being handled, for at most `timeout`
+  // of real time; true when none is. For a live host that stops (rehearse pipeline lets events
+  // under way finish): call it from a thread other than the executor's, which must keep running.
+  // Settle timers are not waited for (they are durable: the next run resumes them). In sim mode
+  // only a zero timeout makes sense (one thread), and then it is `Activity().events == 0`.
+  bool WaitUntilNoEventsUnderWay(sim::Duration timeout) const;
 
  private:
   struct Parts;
@@ -148,6 +155,7 @@ class Pipeline final : public EventSink {
   mutable std::mutex mu_;
   std::map<std::string, std::deque<Queued>> queues_;  // guarded by mu_; a key present = a drainer runs
   std::size_t events_ = 0;                            // guarded by mu_; queued or being handled
+  mutable std::condition_variable no_events_;         // notified when events_ drops to 0
   std::size_t resumed_ = 0;
   std::map<std::uint64_t, std::shared_ptr<stages::TicketMemory>> tickets_;  // guarded by mu_
 };

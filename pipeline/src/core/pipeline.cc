@@ -136,6 +136,11 @@ bool Pipeline::Idle() const {
   return a.events == 0 && a.settles == 0;
 }
 
+bool Pipeline::WaitUntilNoEventsUnderWay(sim::Duration timeout) const {
+  std::unique_lock lock(mu_);
+  return no_events_.wait_for(lock, timeout, [this] { return events_ == 0; });
+}
+
 std::shared_ptr<stages::TicketMemory> Pipeline::Ticket(std::uint64_t id) {
   std::lock_guard lock(mu_);
   auto& slot = tickets_[id];
@@ -229,7 +234,7 @@ sim::Task<void> Pipeline::Drain(std::string key) {
     // worth redoing after a restart.
     Finish(next.inbox_id);
     std::lock_guard lock(mu_);
-    --events_;
+    if (--events_ == 0) no_events_.notify_all();
   }
 }
 

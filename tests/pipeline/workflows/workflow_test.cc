@@ -4,6 +4,8 @@
 // (suppression) and the decision log (route and rule).
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "workflow_fixture.h"
 
 namespace rh::pipeline::testing {
@@ -216,6 +218,24 @@ TEST_F(ExchangeWorkflowTest, AnExchangeForAnotherSkuGoesToAPerson) {
   const std::uint64_t ticket = Writes(ana, "Can I exchange it for a different model, the TR-42 trail runner?");
   ExpectHandedOver(ticket);
   ExpectRoute(ticket, "human", "exchange.sku_not_approved");
+}
+
+// The completion signal a live host blocks on before it stops (rehearse pipeline): a thread that
+// is not the executor's waits, and is woken when the executor finishes the last event under way.
+TEST_F(WorkflowTest, AHostWaitingToStopIsWokenWhenTheLastEventUnderWayIsDone) {
+  const auto ana = world.AddCustomer(CustomerSpec{});
+  const auto order = world.AddOrder(ana, Shipped());
+  world.CustomerWrites(ana, "Hi, where is my order " + order.name + "?");
+  Pipeline& pipeline = reference.pipeline();
+  while (pipeline.Activity().events == 0 && world.scheduler().Step()) {
+  }
+  ASSERT_GT(pipeline.Activity().events, 0u);
+  EXPECT_FALSE(pipeline.WaitUntilNoEventsUnderWay(sim::Duration{0})) << "an event is under way";
+
+  auto host = std::async(std::launch::async, [&pipeline] { return pipeline.WaitUntilNoEventsUnderWay(sim::Sec(60)); });
+  world.RunFor(sim::Hours(1));
+  EXPECT_TRUE(host.get());
+  EXPECT_EQ(pipeline.Activity().events, 0u);
 }
 
 }  // namespace
