@@ -110,7 +110,9 @@ void LoadTraffic::Arrive(int hour, sim::Rng& rng) {
       }
       const OrderRef ref = world_.AddOrder(customer, order);
       if (delayed && ref.fulfillment_id) world_.CarrierEvent(ref, "delayed", "Carrier delay");
-      const auto written = world_.CustomerWrites(customer, text + (seed.Bernoulli(0.5) ? " Order " + ref.name + "." : ""), channel);
+      // A repeat buyer has several orders and names the one they mean; a first-time buyer may not.
+      const bool names_order = !first_time || seed.Bernoulli(0.5);
+      const auto written = world_.CustomerWrites(customer, text + (names_order ? " Order " + ref.name + "." : ""), channel);
       world_.RecordTrueIntent(written.message_id, intent);
       tickets_.push_back({.id = written.ticket_id, .intent = intent, .opened = world_.scheduler().Now(), .hour = hour});
       unsettled_.push_back(tickets_.size() - 1);

@@ -41,7 +41,7 @@ void PlanShifts(const LoadProfile& profile, LoadResult& result) {
       const int others = profile.AgentsInHour(hour.hour) - shift.agents;
       const int total = AgentsNeeded(hour.handed_over, profile.handle_time, profile.first_response_sla, profile.sla_target);
       const int needed = std::max(0, total - others);
-      if (needed > plan.needed || (plan.needed == 0 && hour.handed_over > plan.handed_over_per_hour)) {
+      if (needed > plan.needed || (needed == plan.needed && hour.handed_over > plan.handed_over_per_hour)) {
         plan.needed = needed;
         plan.busiest_hour = hour.hour;
         plan.handed_over_per_hour = hour.handed_over;
