@@ -95,29 +95,52 @@ void LoadTraffic::Arrive(int hour, sim::Rng& rng) {
     const std::string channel = channels_[rng.WeightedIndex(channel_weights_)];
     const std::uint64_t order_age_h = static_cast<std::uint64_t>(rng.UniformInt(delayed ? 30 : 2, 24 * 6));
     const std::uint64_t pick = first_time ? 0 : rng.Below(customers_.size());
-    world_.scheduler().ScheduleAt(when, Guarded([this, hour, first_time, delayed, pick, order_age_h, intent, text, channel] {
-      sim::Rng seed = rng_.Fork("customer", tickets_.size());
-      const CustomerRef customer = first_time ? NewCustomerFor(true, seed) : customers_[pick % customers_.size()];
-      OrderSpec order;
-      char price[32];
-      std::snprintf(price, sizeof price, "%.2f", std::max(5.0, seed.Normal(profile_.average_order_value, profile_.average_order_value / 3)));
-      order.items = {LineItemSpec{"Hoodie", "HD-M-BLK", 1, price}};
-      order.age = sim::Hours(static_cast<std::int64_t>(order_age_h));
-      if (order.age > sim::Hours(20)) {
-        const bool delivered = !delayed && order.age > sim::Days(4);
-        order.fulfillment = FulfillmentSpec{"UPS", "1Z999AA1" + std::to_string(3000000000ULL + tickets_.size()),
-                                            delivered ? "delivered" : "in_transit", order.age - sim::Hours(18)};
-      }
-      const OrderRef ref = world_.AddOrder(customer, order);
-      if (delayed && ref.fulfillment_id) world_.CarrierEvent(ref, "delayed", "Carrier delay");
-      // A repeat buyer has several orders and names the one they mean; a first-time buyer may not.
-      const bool names_order = !first_time || seed.Bernoulli(0.5);
-      const auto written = world_.CustomerWrites(customer, text + (names_order ? " Order " + ref.name + "." : ""), channel);
-      world_.RecordTrueIntent(written.message_id, intent);
-      tickets_.push_back({.id = written.ticket_id, .intent = intent, .opened = world_.scheduler().Now(), .hour = hour});
-      unsettled_.push_back(tickets_.size() - 1);
+    // A delayed parcel's scan comes first: the customer writes half an hour to three hours later.
+    const sim::Duration scan_before = delayed ? sim::Minutes(rng.UniformInt(30, 180)) : sim::Duration{0};
+    const sim::Instant prepare_at = std::max(world_.scheduler().Now(), when - scan_before);
+    const std::uint64_t index = arrivals_drawn_++;
+    world_.scheduler().ScheduleAt(prepare_at, Guarded([this, index, first_time, delayed, pick, order_age_h] {
+      Prepare(index, first_time, delayed, pick, order_age_h);
+    }));
+    world_.scheduler().ScheduleAt(when, Guarded([this, index, hour, first_time, intent, text, channel] {
+      Write(index, hour, first_time, intent, text, channel);
     }));
   }
+}
+
+// The customer (new, or a repeat buyer) and the order the ticket is about, with its carrier scan
+// when the parcel is delayed.
+void LoadTraffic::Prepare(std::uint64_t index, bool first_time, bool delayed, std::uint64_t pick, std::uint64_t order_age_h) {
+  sim::Rng seed = rng_.Fork("customer", index);
+  const CustomerRef customer = first_time ? NewCustomerFor(true, seed) : customers_[pick % customers_.size()];
+  OrderSpec order;
+  char price[32];
+  std::snprintf(price, sizeof price, "%.2f", std::max(5.0, seed.Normal(profile_.average_order_value, profile_.average_order_value / 3)));
+  order.items = {LineItemSpec{"Hoodie", "HD-M-BLK", 1, price}};
+  order.age = sim::Hours(static_cast<std::int64_t>(order_age_h));
+  if (order.age > sim::Hours(20)) {
+    const bool delivered = !delayed && order.age > sim::Days(4);
+    order.fulfillment = FulfillmentSpec{"UPS", "1Z999AA1" + std::to_string(3000000000ULL + index),
+                                        delivered ? "delivered" : "in_transit", order.age - sim::Hours(18)};
+  }
+  const OrderRef ref = world_.AddOrder(customer, order);
+  if (delayed && ref.fulfillment_id) world_.CarrierEvent(ref, "delayed", "Carrier delay");
+  pending_[index] = {customer, ref};
+}
+
+void LoadTraffic::Write(std::uint64_t index, int hour, bool first_time, const std::string& intent, const std::string& text,
+                        const std::string& channel) {
+  const auto it = pending_.find(index);
+  if (it == pending_.end()) return;
+  const auto [customer, ref] = it->second;
+  pending_.erase(it);
+  sim::Rng seed = rng_.Fork("words", index);
+  // A repeat buyer has several orders and names the one they mean; a first-time buyer may not.
+  const bool names_order = !first_time || seed.Bernoulli(0.5);
+  const auto written = world_.CustomerWrites(customer, text + (names_order ? " Order " + ref.name + "." : ""), channel);
+  world_.RecordTrueIntent(written.message_id, intent);
+  tickets_.push_back({.id = written.ticket_id, .intent = intent, .opened = world_.scheduler().Now(), .hour = hour});
+  unsettled_.push_back(tickets_.size() - 1);
 }
 
 CustomerRef LoadTraffic::NewCustomerFor(bool /*first_time*/, sim::Rng& /*rng*/) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ class LoadTraffic {
   };
   void ScheduleHour(int hour);
   void Arrive(int hour, sim::Rng& rng);
+  void Prepare(std::uint64_t index, bool first_time, bool delayed, std::uint64_t pick, std::uint64_t order_age_h);
+  void Write(std::uint64_t index, int hour, bool first_time, const std::string& intent, const std::string& text,
+             const std::string& channel);
   CustomerRef NewCustomerFor(bool first_time, sim::Rng& rng);
   void Look();  // the helpdesk round
   void Dispatch();
@@ -84,6 +88,8 @@ class LoadTraffic {
   std::vector<double> channel_weights_;
   std::vector<CustomerRef> customers_;
   std::vector<LoadTicket> tickets_;
+  std::uint64_t arrivals_drawn_ = 0;
+  std::map<std::uint64_t, std::pair<CustomerRef, OrderRef>> pending_;  // prepared, not yet written
   std::vector<std::size_t> unsettled_;   // tickets the automation has not answered or handed over
   std::deque<std::size_t> person_queue_;  // handed over, waiting for a person
   std::vector<Agent> agents_;
