@@ -112,12 +112,18 @@ void LoadTraffic::Arrive(int hour, sim::Rng& rng) {
 // when the parcel is delayed.
 void LoadTraffic::Prepare(std::uint64_t index, bool first_time, bool delayed, std::uint64_t pick, std::uint64_t order_age_h) {
   sim::Rng seed = rng_.Fork("customer", index);
-  const CustomerRef customer = first_time ? NewCustomerFor(true, seed) : customers_[pick % customers_.size()];
+  const std::size_t who = first_time ? customers_.size() : static_cast<std::size_t>(pick % customers_.size());
+  const CustomerRef customer = first_time ? NewCustomerFor(true, seed) : customers_[who];
+  const sim::Instant now = world_.scheduler().Now();
+  // A repeat buyer's new order is newer than their last one (ages are drawn, so keep them in order).
+  sim::Duration age = sim::Hours(static_cast<std::int64_t>(order_age_h));
+  if (!first_time) age = std::min(age, (now - last_order_at_[who]) / 2);
+  last_order_at_[who] = now - age;
   OrderSpec order;
   char price[32];
   std::snprintf(price, sizeof price, "%.2f", std::max(5.0, seed.Normal(profile_.average_order_value, profile_.average_order_value / 3)));
   order.items = {LineItemSpec{"Hoodie", "HD-M-BLK", 1, price}};
-  order.age = sim::Hours(static_cast<std::int64_t>(order_age_h));
+  order.age = age;
   if (order.age > sim::Hours(20)) {
     const bool delivered = !delayed && order.age > sim::Days(4);
     order.fulfillment = FulfillmentSpec{"UPS", "1Z999AA1" + std::to_string(3000000000ULL + index),
@@ -151,6 +157,7 @@ CustomerRef LoadTraffic::NewCustomerFor(bool /*first_time*/, sim::Rng& /*rng*/) 
   spec.email = "shopper" + n + "@example.com";
   spec.phone = "+1555" + std::to_string(6000000 + customers_.size());
   customers_.push_back(world_.AddCustomer(spec));
+  last_order_at_.push_back(world_.scheduler().Now());
   return customers_.back();
 }
 

@@ -87,6 +87,7 @@ class LoadTraffic {
   std::vector<std::string> channels_;
   std::vector<double> channel_weights_;
   std::vector<CustomerRef> customers_;
+  std::vector<sim::Instant> last_order_at_;  // per customer: when their latest order was placed
   std::vector<LoadTicket> tickets_;
   std::uint64_t arrivals_drawn_ = 0;
   std::map<std::uint64_t, std::pair<CustomerRef, OrderRef>> pending_;  // prepared, not yet written
