@@ -41,19 +41,14 @@ bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>
   return static_cast<bool>(out);
 }
 
-// A bar on a terminal, one line per sweep run in CI logs, nothing when quiet.
+// A progress line on a terminal (the run's hour, the sweep's multiplier); nothing in CI, without
+// a terminal, or when quiet.
 std::function<void(int, int, double)> Progress(const LoadCommandOptions& options) {
-  if (options.quiet) return {};
-  const bool interactive = Interactive();
-  return [interactive](int done, int total, double multiplier) {
-    if (total == 0) {
-      std::fprintf(stderr, "load: sweep run at x%.2f\n", multiplier);
-      return;
-    }
-    if (interactive) {
-      std::fprintf(stderr, "\r\033[Kload x%.2f: hour %d/%d", multiplier, done, total);
-      if (done == total) std::fputc('\n', stderr);
-    }
+  if (options.quiet || !Interactive()) return {};
+  return [](int done, int total, double multiplier) {
+    if (total == 0) return;  // a sweep run starts: its hours follow
+    std::fprintf(stderr, "\r\033[Kload x%.2f: hour %d/%d", multiplier, done, total);
+    if (done == total) std::fputs("\r\033[K", stderr);
   };
 }
 
