@@ -110,27 +110,34 @@ void LoadTraffic::Arrive(int hour, sim::Rng& rng) {
 
 // The customer (new, or a repeat buyer) and the order the ticket is about, with its carrier scan
 // when the parcel is delayed.
+// A first-time buyer is a new customer with an order placed hours to days ago (nobody has seen
+// them before, so its history may be backdated). A repeat buyer writes again about their latest
+// order: an order seeded now with a past date would rewrite what the oracles already judged at
+// those times. A delayed parcel gets the carrier's scan now.
 void LoadTraffic::Prepare(std::uint64_t index, bool first_time, bool delayed, std::uint64_t pick, std::uint64_t order_age_h) {
+  if (!first_time) {
+    const auto who = static_cast<std::size_t>(pick % customers_.size());
+    CustomerHistory& known = customers_[who];
+    if (delayed && known.order.fulfillment_id && !known.delivered) world_.CarrierEvent(known.order, "delayed", "Carrier delay");
+    pending_[index] = {known.customer, known.order};
+    return;
+  }
   sim::Rng seed = rng_.Fork("customer", index);
-  const std::size_t who = first_time ? customers_.size() : static_cast<std::size_t>(pick % customers_.size());
-  const CustomerRef customer = first_time ? NewCustomerFor(true, seed) : customers_[who];
-  const sim::Instant now = world_.scheduler().Now();
-  // A repeat buyer's new order is newer than their last one (ages are drawn, so keep them in order).
-  sim::Duration age = sim::Hours(static_cast<std::int64_t>(order_age_h));
-  if (!first_time) age = std::min(age, (now - last_order_at_[who]) / 2);
-  last_order_at_[who] = now - age;
+  const CustomerRef customer = NewCustomer();
   OrderSpec order;
   char price[32];
   std::snprintf(price, sizeof price, "%.2f", std::max(5.0, seed.Normal(profile_.average_order_value, profile_.average_order_value / 3)));
   order.items = {LineItemSpec{"Hoodie", "HD-M-BLK", 1, price}};
-  order.age = age;
+  order.age = sim::Hours(static_cast<std::int64_t>(order_age_h));
+  bool delivered = false;
   if (order.age > sim::Hours(20)) {
-    const bool delivered = !delayed && order.age > sim::Days(4);
+    delivered = !delayed && order.age > sim::Days(4);
     order.fulfillment = FulfillmentSpec{"UPS", "1Z999AA1" + std::to_string(3000000000ULL + index),
                                         delivered ? "delivered" : "in_transit", order.age - sim::Hours(18)};
   }
   const OrderRef ref = world_.AddOrder(customer, order);
   if (delayed && ref.fulfillment_id) world_.CarrierEvent(ref, "delayed", "Carrier delay");
+  customers_.push_back({customer, ref, delivered});
   pending_[index] = {customer, ref};
 }
 
@@ -149,16 +156,14 @@ void LoadTraffic::Write(std::uint64_t index, int hour, bool first_time, const st
   unsettled_.push_back(tickets_.size() - 1);
 }
 
-CustomerRef LoadTraffic::NewCustomerFor(bool /*first_time*/, sim::Rng& /*rng*/) {
+CustomerRef LoadTraffic::NewCustomer() {
   const std::string n = std::to_string(customers_.size() + 1);
   CustomerSpec spec;
   spec.first_name = "Shopper";
   spec.last_name = n;
   spec.email = "shopper" + n + "@example.com";
   spec.phone = "+1555" + std::to_string(6000000 + customers_.size());
-  customers_.push_back(world_.AddCustomer(spec));
-  last_order_at_.push_back(world_.scheduler().Now());
-  return customers_.back();
+  return world_.AddCustomer(spec);
 }
 
 // The helpdesk round: what the automation did with each unsettled ticket, read from Gorgias's

@@ -1,9 +1,10 @@
 // The simulated people of a load rehearsal, driven by a load profile's curve (internal to
 // rh_harness):
 // - customers: arrivals hour by hour as a Poisson process at the hour's expected tickets (orders
-//   on the curve x the hour's contact rate); each is a first-time buyer (a new customer) or a
-//   repeat one with the hour's share, with an order placed a few days before; a share of them
-//   (the delay rate) write about a parcel the carrier has just delayed;
+//   on the curve x the hour's contact rate); with the hour's share, a first-time buyer (a new
+//   customer with an order placed hours to days before), else a customer who wrote before,
+//   again about their order; a share of them (the delay rate) write about a parcel the carrier
+//   has just delayed;
 // - the helpdesk as people see it: every two minutes, a look at each ticket the automation has
 //   not settled yet, from Gorgias's own record (the pipeline's tags), so a ticket it handed over
 //   joins the people's queue then;
@@ -64,7 +65,7 @@ class LoadTraffic {
   void Prepare(std::uint64_t index, bool first_time, bool delayed, std::uint64_t pick, std::uint64_t order_age_h);
   void Write(std::uint64_t index, int hour, bool first_time, const std::string& intent, const std::string& text,
              const std::string& channel);
-  CustomerRef NewCustomerFor(bool first_time, sim::Rng& rng);
+  CustomerRef NewCustomer();
   void Look();  // the helpdesk round
   void Dispatch();
   void Work(Agent& agent, std::size_t ticket);
@@ -86,8 +87,12 @@ class LoadTraffic {
   std::vector<double> intent_weights_;
   std::vector<std::string> channels_;
   std::vector<double> channel_weights_;
-  std::vector<CustomerRef> customers_;
-  std::vector<sim::Instant> last_order_at_;  // per customer: when their latest order was placed
+  struct CustomerHistory {
+    CustomerRef customer;
+    OrderRef order;  // the one order they placed
+    bool delivered = false;
+  };
+  std::vector<CustomerHistory> customers_;
   std::vector<LoadTicket> tickets_;
   std::uint64_t arrivals_drawn_ = 0;
   std::map<std::uint64_t, std::pair<CustomerRef, OrderRef>> pending_;  // prepared, not yet written
