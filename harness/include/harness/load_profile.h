@@ -51,6 +51,7 @@ struct LoadProfile {
   std::string name;
   std::string description;
   std::string file;
+  std::string content_hash;  // hex SHA-256 of the file's bytes (the trace header names it)
   std::uint64_t seed = 1;
   LoadStore store;
   double orders_per_hour = 20;  // a normal day's average

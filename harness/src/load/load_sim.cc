@@ -1,6 +1,7 @@
 // The sim mode of a load rehearsal: build the world from the profile, play it hour by hour,
 // judge it with every oracle, and measure it from ground truth.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 #include "harness/load.h"
@@ -27,8 +28,11 @@ SimWorldConfig WorldConfigFor(const LoadProfile& profile, std::uint64_t seed) {
   SimWorldConfig c;
   c.seed = seed;
   c.scenario = profile.file.empty() ? profile.name : profile.file;
+  c.scenario_hash = profile.content_hash;
   c.build = std::string(kVersion) + "+" + kGitDescribe;
-  c.replay = "rehearse load --mode sim --seed " + std::to_string(seed) + " " + c.scenario;
+  char multiplier[32];
+  std::snprintf(multiplier, sizeof multiplier, "%.2f", profile.multiplier);
+  c.replay = "rehearse load --mode sim --seed " + std::to_string(seed) + " --multiplier " + multiplier + " " + c.scenario;
   c.shopify.plan = ShopifyPlanOf(profile.store.shopify_plan);
   if (profile.store.gorgias_enterprise) c.gorgias.rate_limits = mocks::gorgias::RateLimits::Enterprise();
   // The reference pipeline authenticates with a key; an OAuth store is modelled by giving that

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "config/yaml_reader.h"
+#include "sim/crypto.h"
 #include "harness/load_profile.h"
 #include "harness/load_thresholds.h"
 #include "harness/traffic.h"
@@ -192,7 +193,9 @@ class ProfileReader {
 
 sim::Expected<LoadProfile, config::FileError> LoadLoadProfileText(const std::string& yaml, const std::string& file) {
   try {
-    return ProfileReader(file).Read(YAML::Load(yaml));
+    LoadProfile profile = ProfileReader(file).Read(YAML::Load(yaml));
+    profile.content_hash = sim::HexEncode(sim::Sha256(yaml));
+    return profile;
   } catch (const config::ReadFailure& failure) {
     return sim::MakeUnexpected(failure.error);
   } catch (const YAML::Exception& e) {
