@@ -95,6 +95,12 @@ sim::Expected<LoadResult, std::string> RunLoad(const LoadProfile& profile, const
   }
   for (const Threshold& t : options.extra_thresholds) thresholds.push_back(t);
   if (thresholds.empty()) thresholds.push_back(*ParseThreshold("oracles.violated == 0"));
+  // A metric no run has is refused before the run, not after a week of it.
+  LoadResult names_only;
+  for (const char* vendor : {"gorgias", "shopify", "klaviyo", "llm"}) names_only.services[vendor];
+  for (const ThresholdVerdict& v : JudgeThresholds(thresholds, LoadMetrics(names_only))) {
+    if (!v.observed) return sim::MakeUnexpected("threshold '" + v.expression + "': " + v.detail);
+  }
 
   LoadResult result = SimulateLoad(profile, options);
   for (double multiplier : options.sweep) {
