@@ -108,7 +108,8 @@ sim::Expected<LoadResult, std::string> RunLoad(const LoadProfile& profile, const
     one.multiplier = multiplier;
     one.trace_path.clear();
     if (options.progress) options.progress(0, 0, multiplier);
-    const LoadResult swept = SimulateLoad(profile, one);
+    // The main run's multiplier is not run twice.
+    const LoadResult swept = multiplier == result.multiplier ? result : SimulateLoad(profile, one);
     result.plan.sweep.push_back({.multiplier = multiplier,
                                  .arrivals = swept.arrivals,
                                  .first_response_p90_s = swept.first_response.p90_s,

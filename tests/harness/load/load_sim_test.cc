@@ -76,6 +76,17 @@ TEST(LoadSim, AThresholdThatFailsMakesTheExitCodeOne) {
   EXPECT_FALSE(r->thresholds.back().held);
 }
 
+TEST(LoadSim, ASweepRunsEachMultiplierAndReusesTheMainRun) {
+  LoadOptions options;
+  options.sweep = {1, 3};
+  const auto r = RunLoad(Small(), options);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->plan.sweep.size(), 2u);
+  EXPECT_EQ(r->plan.sweep[0].arrivals, r->arrivals);  // x1 is the main run
+  EXPECT_GT(r->plan.sweep[1].arrivals, 2 * r->arrivals);
+  EXPECT_EQ(r->plan.sla_breaks_at.has_value(), !r->plan.sweep[0].held || !r->plan.sweep[1].held);
+}
+
 TEST(LoadSim, AnUnknownMetricIsAnInputError) {
   LoadProfile p = Small();
   p.thresholds = {"p99(stage.reply) < 2s"};
