@@ -35,13 +35,17 @@ std::string TimeChart(const std::string& title, const std::string& unit, const s
   const auto y = [&](double v) { return kTop + plot_h * (1 - scale(v) / top); };
   std::string svg = "<svg viewBox=\"0 0 " + std::to_string(kWidth) + " " + std::to_string(kHeight) +
                     "\" role=\"img\" width=\"100%\"><title>" + EscapeHtml(title) + "</title>";
-  for (std::size_t day = 0; day * 24 <= hours; ++day) {
+  for (std::size_t day = 0; day * 24 < hours; ++day) {
     const std::string gx = FormatFixed(x(day * 24), 1);
     svg += "<line x1=\"" + gx + "\" x2=\"" + gx + "\" y1=\"" + std::to_string(kTop) + "\" y2=\"" +
            FormatFixed(kTop + plot_h, 1) + "\" stroke=\"#d0d7de\" stroke-dasharray=\"3 3\"/>";
     svg += "<text x=\"" + gx + "\" y=\"" + std::to_string(kHeight - 8) + "\" font-size=\"11\">day " + std::to_string(day + 1) + "</text>";
   }
-  svg += "<text x=\"4\" y=\"" + std::to_string(kTop) + "\" font-size=\"11\">" + EscapeHtml(unit) + "</text>";
+  // The scale: the top of the plot and zero.
+  svg += "<text x=\"4\" y=\"" + std::to_string(kTop + 4) + "\" font-size=\"11\">" + EscapeHtml(FormatFixed(top, top < 10 ? 1 : 0) + " " + unit) +
+         "</text><text x=\"4\" y=\"" + FormatFixed(kTop + plot_h, 1) + "\" font-size=\"11\">0</text>";
+  svg += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kWidth - 10) + "\" y1=\"" + std::to_string(kTop) +
+         "\" y2=\"" + std::to_string(kTop) + "\" stroke=\"#d0d7de\" stroke-dasharray=\"3 3\"/>";
   svg += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kWidth - 10) + "\" y1=\"" +
          FormatFixed(kTop + plot_h, 1) + "\" y2=\"" + FormatFixed(kTop + plot_h, 1) + "\" stroke=\"#57606a\"/>";
   int legend_x = kLeft;
