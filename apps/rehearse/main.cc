@@ -11,6 +11,7 @@
 #include "decisions.h"
 #include "fuzz.h"
 #include "live_check.h"
+#include "load.h"
 #include "replay.h"
 #include "run.h"
 #include "run_pipeline.h"
@@ -211,6 +212,8 @@ int main(int argc, char** argv) {
   std::uint64_t compare_seed = 0;
   CLI::Option* compare_seed_opt = nullptr;
   CLI::App* compare_cmd = AddCompareCommand(app, compare, compare_seed, compare_seed_opt);
+  rh::app::LoadCommandOptions load;
+  CLI::App* load_cmd = rh::app::AddLoadCommand(app, load);
 
   CLI11_PARSE(app, argc, argv);
   if (compare_cmd->parsed()) {
@@ -218,6 +221,7 @@ int main(int argc, char** argv) {
     return rh::app::RunCompare(compare);
   }
   if (replay_cmd->parsed()) return rh::app::RunReplay(replay);
+  if (load_cmd->parsed()) return rh::app::RunLoadCommand(load);
   if (run_cmd->parsed()) {
     if (run_seed_opt->count() > 0) run.seed = run_seed;
     if (run_seeds_opt->count() > 0) run.seeds = run_seeds;

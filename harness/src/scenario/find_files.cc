@@ -21,10 +21,10 @@ bool Hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-// Folders of data that is not a scenario: policies and store profiles.
+// Folders of data that is not a scenario: policies, store profiles and load profiles.
 bool SkippedFolder(const fs::path& p) {
   const std::string name = p.filename().string();
-  return name == "policies" || name == "profiles";
+  return name == "policies" || name == "profiles" || name == "load";
 }
 
 void Note(std::vector<std::string>* errors, std::string message) {
