@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "pipeline/seams.h"
+#include "pipeline/vocabulary/intent.h"
 #include "run_facts.h"
 
 namespace rh::harness::oracles {
@@ -82,6 +83,19 @@ std::optional<std::size_t> FirstTicketRecord(const RunFacts& facts, std::uint64_
   const auto& records = facts.ForTicket(ticket_id);
   if (records.empty()) return std::nullopt;
   return records.front();
+}
+
+// True when the pipeline's triage of the ticket read a complaint (damage, or a parcel that never
+// came) where ground truth has none. Suppressing on its own reading is the pipeline's call, and
+// then it owes that episode its one recovery: without this window, the recovery it sends would be
+// judged as a second one for the customer's previous, real issue (found by `rehearse load`).
+bool PipelineReadAComplaint(const RunFacts& facts, std::uint64_t ticket_id) {
+  for (const std::size_t i : facts.ForTicket(ticket_id)) {
+    if (facts.trace[i].kind != "triage" || facts.trace[i].source != "pipeline") continue;
+    const auto intent = pipeline::ParseIntent(RunFacts::Str(facts.trace[i], "intent"));
+    return intent == pipeline::Intent::kDamagedItem || intent == pipeline::Intent::kDeliveredNotReceived;
+  }
+  return false;
 }
 
 // A recovery event and whose profile it is on.
@@ -306,8 +320,16 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
       }
     }
   }
+  const bool complaints_suppress = std::find(facts.policy.suppression.triggers.begin(),
+                                              facts.policy.suppression.triggers.end(),
+                                              pipeline::Issue::kComplaint) != facts.policy.suppression.triggers.end();
   for (const auto& [id, view] : facts.tickets) {
-    if (view.issues.empty() || view.email.empty() || view.periods.empty()) continue;
+    if (view.email.empty() || view.periods.empty()) continue;
+    std::string what = IssueNames(view);
+    if (what.empty() && complaints_suppress && PipelineReadAComplaint(facts, id)) {
+      what = "complaint, as the pipeline read it";
+    }
+    if (what.empty()) continue;
     const TicketView::Period& first = view.periods.front();
     std::optional<std::size_t> record;
     if (first.to) {
@@ -320,7 +342,7 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
       }
     }
     windows_of[view.email].push_back(
-        {first.from, first.to, "ticket " + std::to_string(id) + " (" + IssueNames(view) + ")", record});
+        {first.from, first.to, "ticket " + std::to_string(id) + " (" + what + ")", record});
   }
   std::map<std::string, std::vector<const RecoveryEvent*>> events_of;
   for (const RecoveryEvent& e : events) events_of[e.email].push_back(&e);
