@@ -342,8 +342,8 @@ sim::Response ListOrdersWith(Core& core, const RestRequest& req, std::optional<I
   // order Shopify's orders listing is commonly observed to use.
   const bool by_id = filter.since_id.has_value();
   std::vector<const Order*> matched;
-  for (const auto& [id, order] : core.state.orders) {
-    if (filter.Matches(order)) matched.push_back(&order);
+  for (const Order* order : core.OrdersOf(filter.customer_id)) {
+    if (filter.Matches(*order)) matched.push_back(order);
   }
   const bool descending = !by_id;
   std::vector<SortKey> keys;
@@ -401,9 +401,10 @@ sim::Response CountOrders(Core& core, Action&, const RestRequest& req) {
 sim::Response GetOrder(Core& core, Action&, const RestRequest& req) {
   const Order* order = OrderFromPath(core, req);
   if (!order) return NotFound();
-  OrderedJson rendered = RenderOrder(core, *order);
-  if (const auto fields = req.http.Query("fields")) rendered = SelectFields(rendered, *fields);
-  return JsonResponse(200, OrderedJson{{"order", rendered}});
+  if (const auto fields = req.http.Query("fields")) {
+    return JsonResponse(200, OrderedJson{{"order", SelectFields(RenderOrder(core, *order), *fields)}});
+  }
+  return sim::Response::Json(200, "{\"order\":" + core.OrderText(*order) + "}");
 }
 
 sim::Response UpdateOrder(Core& core, Action& action, const RestRequest& req) {
