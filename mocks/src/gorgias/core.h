@@ -254,6 +254,7 @@ struct Core {
   // json.cc stays the readable definition of the shapes; tests compare the two.
   std::string TicketText(const Ticket& ticket, TicketView view) const;
   std::string MessageText(const Message& message) const;
+  std::string CustomerText(const Customer& customer) const;  // the customer resource (with integrations)
   void AppendTicketText(std::string& out, const Ticket& ticket, TicketView view) const;
   void AppendMessageText(std::string& out, const Message& message) const;
   void AppendCustomerText(std::string& out, const Customer& customer, bool with_integrations) const;

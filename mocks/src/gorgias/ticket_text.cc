@@ -224,6 +224,13 @@ std::string Core::MessageText(const Message& message) const {
   return out;
 }
 
+std::string Core::CustomerText(const Customer& customer) const {
+  std::string out;
+  out.reserve(1024);
+  AppendCustomerText(out, customer, /*with_integrations=*/true);
+  return out;
+}
+
 std::string Core::WebhookContextText(const Ticket& ticket, const Message* message) const {
   std::string out;
   out.reserve(8192);
