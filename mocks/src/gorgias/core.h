@@ -248,6 +248,21 @@ struct Core {
   OrderedJson AccountJson() const;
   OrderedJson ReplyOptionsJson(const Ticket& ticket) const;
 
+  // --- ticket_text.cc: the same documents written straight to text ---
+  // Byte for byte DumpJson of the *JsonOf tree above, without building the tree: a ticket is
+  // rendered into every integration call and API answer, so this is the mock's hot path.
+  // json.cc stays the readable definition of the shapes; tests compare the two.
+  std::string TicketText(const Ticket& ticket, TicketView view) const;
+  std::string MessageText(const Message& message) const;
+  std::string CustomerText(const Customer& customer) const;  // the customer resource (with integrations)
+  void AppendTicketText(std::string& out, const Ticket& ticket, TicketView view) const;
+  void AppendMessageText(std::string& out, const Message& message) const;
+  void AppendCustomerText(std::string& out, const Customer& customer, bool with_integrations) const;
+  void AppendUserSummaryText(std::string& out, const User& user) const;
+  void AppendPartyText(std::string& out, const Party& party) const;
+  // The body of an integration call whose form is "{{context}}": {"ticket": ..., "message": ...}.
+  std::string WebhookContextText(const Ticket& ticket, const Message* message) const;
+
   // --- customers.cc ---
   // Validates a customer reference ({"id"} or {"email", names}) at `at`.
   std::optional<CustomerRef> ParseCustomerRef(const OrderedJson& value, const FieldPath& at,
@@ -341,6 +356,10 @@ struct Core {
   // Fires every active HTTP integration listening to `trigger` for `ticket` (and `message`).
   void Fire(std::string_view trigger, const Ticket& ticket, const Message* message, sim::WallTime now);
   OrderedJson WebhookContext(const Ticket& ticket, const Message* message) const;
+  // Signs nothing: hands a finished call to the emitter (or records why it was not sent) and
+  // keeps it in the bounded log of integration calls.
+  void EmitIntegrationCall(const Integration& integration, IntegrationCall call, bool url_ok,
+                           const std::string& target);
   sim::Response ListIntegrations(Ctx& ctx);
   sim::Response CreateIntegration(Ctx& ctx);
   sim::Response GetIntegration(Ctx& ctx);

@@ -241,14 +241,14 @@ sim::Response Core::CreateCustomer(Ctx& ctx) {
   if (c.email && FindCustomerByEmail(*c.email) != nullptr) return DuplicateEmail();
   const std::uint64_t id = InsertCustomer(std::move(c), ctx.now.wall);
   AddEvent(ctx, "customer-created", "Customer", id);
-  return JsonResponse(201, CustomerJsonOf(state.customers.at(id), true));
+  return sim::Response::Json(201, CustomerText(state.customers.at(id)));
 }
 
 sim::Response Core::GetCustomer(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.customers.find(*id) : state.customers.end();
   if (it == state.customers.end()) return NotFound();
-  return JsonResponse(200, CustomerJsonOf(it->second, true));
+  return sim::Response::Json(200, CustomerText(it->second));
 }
 
 sim::Response Core::UpdateCustomer(Ctx& ctx) {
@@ -277,7 +277,7 @@ sim::Response Core::UpdateCustomer(Ctx& ctx) {
   }
   InsertCustomer(std::move(updated), ctx.now.wall);
   AddEvent(ctx, "customer-updated", "Customer", *id);
-  return JsonResponse(200, CustomerJsonOf(state.customers.at(*id), true));
+  return sim::Response::Json(200, CustomerText(state.customers.at(*id)));
 }
 
 sim::Response Core::DeleteCustomer(Ctx& ctx) {

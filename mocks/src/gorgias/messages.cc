@@ -287,7 +287,7 @@ sim::Response Core::CreateTicketMessage(Ctx& ctx) {
   }
   const Message& message = state.messages.at(id);
   Fire("ticket-message-created", *ticket, &message, ctx.now.wall);
-  return JsonResponse(201, MessageJson(message));
+  return sim::Response::Json(201, MessageText(message));
 }
 
 sim::Response Core::GetTicketMessage(Ctx& ctx) {
@@ -295,7 +295,7 @@ sim::Response Core::GetTicketMessage(Ctx& ctx) {
   const auto mid = ctx.params.GetUint("mid");
   const auto it = mid ? state.messages.find(*mid) : state.messages.end();
   if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return NotFound();
-  return JsonResponse(200, MessageJson(it->second));
+  return sim::Response::Json(200, MessageText(it->second));
 }
 
 sim::Response Core::UpdateTicketMessage(Ctx& ctx) {
@@ -322,7 +322,7 @@ sim::Response Core::UpdateTicketMessage(Ctx& ctx) {
   it->second = std::move(updated);
   ticket->updated = ctx.now.wall;
   AddEvent(ctx, "ticket-updated", "Ticket", ticket->id);
-  return JsonResponse(202, MessageJson(it->second));
+  return sim::Response::Json(202, MessageText(it->second));
 }
 
 sim::Response Core::DeleteTicketMessage(Ctx& ctx) {

@@ -310,13 +310,13 @@ sim::Response Core::ListTickets(Ctx& ctx) {
 sim::Response Core::CreateTicket(Ctx& ctx) {
   auto created = CreateTicketFrom(ctx, ctx.body.is_null() ? OrderedJson::object() : ctx.body, false);
   if (!created) return created.error();
-  return JsonResponse(201, TicketJsonOf(state.tickets.at(*created), TicketView::kFull));
+  return sim::Response::Json(201, TicketText(state.tickets.at(*created), TicketView::kFull));
 }
 
 sim::Response Core::GetTicket(Ctx& ctx) {
   const Ticket* t = FindTicket(ctx);
   if (t == nullptr) return NotFound();
-  return JsonResponse(200, TicketJsonOf(*t, TicketView::kFull));
+  return sim::Response::Json(200, TicketText(*t, TicketView::kFull));
 }
 
 sim::Response Core::UpdateTicket(Ctx& ctx) {
@@ -423,7 +423,7 @@ sim::Response Core::UpdateTicket(Ctx& ctx) {
   if (t->status != before.status) Fire("ticket-status-updated", *t, nullptr, ctx.now.wall);
   if (t->assignee_user_id != before.assignee_user_id) Fire("ticket-assignment-updated", *t, nullptr, ctx.now.wall);
   // Choice: 200 with the ticket (the reference leaves 200 or 202 open).
-  return JsonResponse(200, TicketJsonOf(*t, TicketView::kFull));
+  return sim::Response::Json(200, TicketText(*t, TicketView::kFull));
 }
 
 sim::Response Core::DeleteTicket(Ctx& ctx) {
