@@ -354,9 +354,9 @@ std::vector<IntegrationCall> Core::IntegrationCallsWithStatus() const {
   return out;
 }
 
-sim::Response Core::ListIntegrations(Ctx& ctx) {
+Reply Core::ListIntegrations(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return sim::MakeUnexpected(*bad);
   const auto type = ctx.request.Query("type");
   std::vector<SortKey> keys;
   for (const auto& [id, i] : state.integrations) {
@@ -367,15 +367,15 @@ sim::Response Core::ListIntegrations(Ctx& ctx) {
                   [&](std::uint64_t id) { return IntegrationJson(state.integrations.at(id)); });
 }
 
-sim::Response Core::CreateIntegration(Ctx& ctx) {
+Reply Core::CreateIntegration(Ctx& ctx) {
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to create integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to create integration", errors));
   }
   Integration integration;
   ParseIntegration(ctx.body, errors, integration, true);
-  if (!errors.empty()) return ValidationError("Failed to create integration", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to create integration", errors));
   integration.id = NextFreeId(integration_seq, [&](std::uint64_t id) { return state.integrations.contains(id); });
   integration.created = integration.updated = ctx.now.wall;
   const std::uint64_t id = integration.id;
@@ -384,43 +384,43 @@ sim::Response Core::CreateIntegration(Ctx& ctx) {
   return JsonResponse(201, IntegrationJson(state.integrations.at(id)));
 }
 
-sim::Response Core::GetIntegration(Ctx& ctx) {
+Reply Core::GetIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, IntegrationJson(it->second));
 }
 
-sim::Response Core::UpdateIntegration(Ctx& ctx) {
+Reply Core::UpdateIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   }
   if (it->second.type != "http") {
     errors.Add({"type"}, "Only integrations of type http can be created or changed.");
-    return ValidationError("Failed to update integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   }
   Integration updated = it->second;
   ParseIntegration(ctx.body, errors, updated, false);
-  if (!errors.empty()) return ValidationError("Failed to update integration", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   updated.updated = ctx.now.wall;
   it->second = std::move(updated);
   AddEvent(ctx, "integration-updated", "Integration", *id);
   return JsonResponse(200, IntegrationJson(it->second));
 }
 
-sim::Response Core::DeleteIntegration(Ctx& ctx) {
+Reply Core::DeleteIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   if (it->second.type != "http") {
     FieldErrors errors;
     errors.Add({"type"}, "Only integrations of type http can be created or changed.");
-    return ValidationError("Failed to delete integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to delete integration", errors));
   }
   state.integrations.erase(it);
   AddEvent(ctx, "integration-deleted", "Integration", *id);
