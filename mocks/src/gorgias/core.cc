@@ -144,16 +144,16 @@ OrderedJson OptString(const std::optional<std::string>& s) { return s ? OrderedJ
 
 OrderedJson OptId(const std::optional<std::uint64_t>& id) { return id ? OrderedJson(*id) : OrderedJson(nullptr); }
 
-sim::Response ErrorResponse(int status, std::string_view msg, const OrderedJson& data) {
-  OrderedJson error = {{"msg", std::string(msg)}};
-  if (!data.is_null()) error["data"] = data;
-  return JsonResponse(status, OrderedJson{{"error", std::move(error)}});
+sim::Response ErrorResponse(const ApiError& error) {
+  OrderedJson body = {{"msg", error.msg}};
+  if (!error.data.is_null()) body["data"] = error.data;
+  return JsonResponse(error.status, OrderedJson{{"error", std::move(body)}});
 }
 
-sim::Response NotFound() { return ErrorResponse(404, "Resource not found."); }
+ApiError NotFound() { return {404, "Resource not found."}; }
 
-sim::Response ValidationError(std::string_view msg, const FieldErrors& errors) {
-  return ErrorResponse(400, msg, errors.data());
+ApiError ValidationError(std::string_view msg, const FieldErrors& errors) {
+  return {400, std::string(msg), errors.data()};
 }
 
 sim::Response EmptyResponse(int status) {
@@ -162,18 +162,9 @@ sim::Response EmptyResponse(int status) {
   return response;
 }
 
-std::string DescribeErrors(const sim::Response& response) {
-  const OrderedJson body = ParseOrderedJsonText(response.body);
-  std::string out = std::to_string(response.status);
-  if (body.is_discarded()) return out + " " + response.body;
-  const OrderedJson* error = Find(body, "error");
-  if (error == nullptr) return out + " " + response.body;
-  if (const OrderedJson* msg = Find(*error, "msg"); msg != nullptr && msg->is_string()) {
-    out += " " + msg->get<std::string>();
-  }
-  if (const OrderedJson* data = Find(*error, "data"); data != nullptr && !data->is_null()) {
-    out += ": " + data->dump(-1, ' ', false, kReplaceInvalidUtf8);
-  }
+std::string DescribeErrors(const ApiError& error) {
+  std::string out = std::to_string(error.status) + " " + error.msg;
+  if (!error.data.is_null()) out += ": " + error.data.dump(-1, ' ', false, kReplaceInvalidUtf8);
   return out;
 }
 
@@ -253,7 +244,7 @@ void Core::AddEvent(Ctx& ctx, std::string_view type, std::string_view object_typ
 }
 
 sim::Response Core::FailedRequest(const sim::Request& request, sim::Moment now, std::string_view reason) {
-  sim::Response response = ErrorResponse(500, "Internal Server Error");
+  sim::Response response = ErrorResponse({500, "Internal Server Error"});
   RequestLogEntry entry;
   entry.at = now.monotonic;
   entry.method = std::string(sim::MethodName(request.method));
@@ -283,7 +274,7 @@ sim::Response Core::HandleApi(const sim::Request& request, sim::Moment now) {
   std::string why;
   const std::optional<Caller> caller = Authenticate(request, now, why);
   if (!caller) {
-    sim::Response response = ErrorResponse(401, why);
+    sim::Response response = ErrorResponse({401, why});
     entry.status = response.status;
     entry.rate_limit = "not counted (unauthenticated)";
     request_log.Add(std::move(entry));
@@ -305,8 +296,8 @@ sim::Response Core::HandleApi(const sim::Request& request, sim::Moment now) {
       // Whole seconds, rounded up, never 0: a client that waits exactly this long gets in.
       const std::int64_t ns = d.retry_after.count();
       const std::int64_t seconds = std::max<std::int64_t>(1, (ns + 999'999'999) / 1'000'000'000);
-      response = ErrorResponse(429, "Too many requests: the API call limit of this account is reached.",
-                               OrderedJson{{"retry_after", seconds}});
+      response = ErrorResponse({429, "Too many requests: the API call limit of this account is reached.",
+                                OrderedJson{{"retry_after", seconds}}});
       response.headers.Set("Retry-After", std::to_string(seconds));
       entry.rate_limit = "refused " + header + " retry_after=" + std::to_string(seconds) + "s";
     } else {
@@ -459,13 +450,13 @@ sim::Response Core::Dispatch(const sim::Request& request, sim::Moment now, const
     allow += sim::MethodName(r.method);
   }
   if (route == nullptr) {
-    if (allow.empty()) return NotFound();
-    sim::Response response = ErrorResponse(405, "The specified HTTP method is not allowed.");
+    if (allow.empty()) return ErrorResponse(NotFound());
+    sim::Response response = ErrorResponse({405, "The specified HTTP method is not allowed."});
     response.headers.Set("Allow", allow);
     return response;
   }
   if (!Permits(caller, route->access)) {
-    return ErrorResponse(403, "You don't have the permission to perform this action.");
+    return ErrorResponse({403, "You don't have the permission to perform this action."});
   }
 
   Ctx ctx{request, now, caller.user_id, std::move(*params), nullptr, {}};
@@ -474,14 +465,15 @@ sim::Response Core::Dispatch(const sim::Request& request, sim::Moment now, const
     // Choice: a body that declares another media type (XML, multipart, form) is refused with
     // 415; a body without Content-Type is read as JSON.
     if (request.headers.Has("Content-Type") && !HasJsonContentType(request)) {
-      return ErrorResponse(415, "Unsupported Content-Type: the API only accepts application/json.");
+      return ErrorResponse({415, "Unsupported Content-Type: the API only accepts application/json."});
     }
     ctx.body = ParseOrderedJsonText(request.body);
     if (ctx.body.is_discarded()) {
-      return ErrorResponse(400, "Failed to decode JSON object: the request body is not valid JSON.");
+      return ErrorResponse({400, "Failed to decode JSON object: the request body is not valid JSON."});
     }
   }
-  return (this->*(route->handler))(ctx);
+  Reply reply = (this->*(route->handler))(ctx);
+  return reply ? std::move(*reply) : ErrorResponse(reply.error());
 }
 
 }  // namespace rh::mocks::gorgias::detail

@@ -83,10 +83,21 @@ OrderedJson Datetime(const std::optional<sim::WallTime>& t);
 OrderedJson OptString(const std::optional<std::string>& s);
 OrderedJson OptId(const std::optional<std::uint64_t>& id);
 
+// A Gorgias API error before rendering: the status, the message and the field errors (null
+// when there are none), rendered once as {"error": {"msg": ..., "data": ...}} by ErrorResponse.
+struct ApiError {
+  int status = 400;
+  std::string msg;
+  OrderedJson data;
+};
+
+// What a handler answers: the response, or the error the route table renders.
+using Reply = sim::Expected<sim::Response, ApiError>;
+
 // The error envelope {"error": {"msg": ..., "data": ...}}; `data` omitted when null.
-sim::Response ErrorResponse(int status, std::string_view msg, const OrderedJson& data = nullptr);
-sim::Response NotFound();
-sim::Response ValidationError(std::string_view msg, const FieldErrors& errors);
+sim::Response ErrorResponse(const ApiError& error);
+ApiError NotFound();
+ApiError ValidationError(std::string_view msg, const FieldErrors& errors);
 sim::Response EmptyResponse(int status);
 
 // One request as the handlers see it.
@@ -117,7 +128,7 @@ struct Access {
 };
 
 struct Core;
-using Handler = sim::Response (Core::*)(Ctx&);
+using Handler = Reply (Core::*)(Ctx&);
 struct Route {
   sim::Method method;
   std::string_view pattern;
@@ -224,8 +235,8 @@ struct Core {
   // --- pagination.cc ---
   // Parses limit, order_by and cursor; `orders` lists the accepted fields, the first being
   // the default (descending unless `default_ascending`).
-  std::optional<sim::Response> ParseListQuery(const Ctx& ctx, const std::vector<std::string_view>& orders,
-                                              ListQuery& out, bool default_ascending = false) const;
+  std::optional<ApiError> ParseListQuery(const Ctx& ctx, const std::vector<std::string_view>& orders,
+                                         ListQuery& out, bool default_ascending = false) const;
   // One page of `keys` (any order) as the list envelope, each item rendered by `render`.
   sim::Response ListPage(const Ctx& ctx, std::vector<SortKey> keys, const ListQuery& query,
                          const std::function<OrderedJson(std::uint64_t)>& render) const;
@@ -248,6 +259,21 @@ struct Core {
   OrderedJson AccountJson() const;
   OrderedJson ReplyOptionsJson(const Ticket& ticket) const;
 
+  // --- ticket_text.cc: the same documents written straight to text ---
+  // Byte for byte DumpJson of the *JsonOf tree above, without building the tree: a ticket is
+  // rendered into every integration call and API answer, so this is the mock's hot path.
+  // json.cc stays the readable definition of the shapes; tests compare the two.
+  std::string TicketText(const Ticket& ticket, TicketView view) const;
+  std::string MessageText(const Message& message) const;
+  std::string CustomerText(const Customer& customer) const;  // the customer resource (with integrations)
+  void AppendTicketText(std::string& out, const Ticket& ticket, TicketView view) const;
+  void AppendMessageText(std::string& out, const Message& message) const;
+  void AppendCustomerText(std::string& out, const Customer& customer, bool with_integrations) const;
+  void AppendUserSummaryText(std::string& out, const User& user) const;
+  void AppendPartyText(std::string& out, const Party& party) const;
+  // The body of an integration call whose form is "{{context}}": {"ticket": ..., "message": ...}.
+  std::string WebhookContextText(const Ticket& ticket, const Message* message) const;
+
   // --- customers.cc ---
   // Validates a customer reference ({"id"} or {"email", names}) at `at`.
   std::optional<CustomerRef> ParseCustomerRef(const OrderedJson& value, const FieldPath& at,
@@ -260,12 +286,12 @@ struct Core {
                            const Customer* existing, bool& channels_given) const;
   std::uint64_t InsertCustomer(Customer customer, sim::WallTime now);
   void DeleteCustomerAndTickets(Ctx& ctx, std::uint64_t id);
-  sim::Response ListCustomers(Ctx& ctx);
-  sim::Response CreateCustomer(Ctx& ctx);
-  sim::Response GetCustomer(Ctx& ctx);
-  sim::Response UpdateCustomer(Ctx& ctx);
-  sim::Response DeleteCustomer(Ctx& ctx);
-  sim::Response PutCustomerData(Ctx& ctx);
+  Reply ListCustomers(Ctx& ctx);
+  Reply CreateCustomer(Ctx& ctx);
+  Reply GetCustomer(Ctx& ctx);
+  Reply UpdateCustomer(Ctx& ctx);
+  Reply DeleteCustomer(Ctx& ctx);
+  Reply PutCustomerData(Ctx& ctx);
 
   // --- messages.cc ---
   // Validates one message at `at`; `on_ticket` is the ticket it is added to (null on create).
@@ -275,12 +301,12 @@ struct Core {
   // message without sent_datetime and `import` is false.
   std::uint64_t InsertMessage(Ctx& ctx, Ticket& ticket, const MessageDraft& draft, bool import);
   void RemoveMessage(std::uint64_t message_id, std::string_view why_not_sent, sim::WallTime now);
-  sim::Response ListTicketMessages(Ctx& ctx);
-  sim::Response CreateTicketMessage(Ctx& ctx);
-  sim::Response GetTicketMessage(Ctx& ctx);
-  sim::Response UpdateTicketMessage(Ctx& ctx);
-  sim::Response DeleteTicketMessage(Ctx& ctx);
-  sim::Response ListMessages(Ctx& ctx);
+  Reply ListTicketMessages(Ctx& ctx);
+  Reply CreateTicketMessage(Ctx& ctx);
+  Reply GetTicketMessage(Ctx& ctx);
+  Reply UpdateTicketMessage(Ctx& ctx);
+  Reply DeleteTicketMessage(Ctx& ctx);
+  Reply ListMessages(Ctx& ctx);
 
   // --- sending.cc ---
   // The channels the ticket can be answered on, in table order, internal-note last.
@@ -302,36 +328,36 @@ struct Core {
   bool ParseAssignee(const OrderedJson& value, const FieldPath& at, FieldErrors& errors,
                      std::optional<std::uint64_t>& assignee) const;
   // Creates a ticket from a validated request body; `import` seeds without events or sends.
-  sim::Expected<std::uint64_t, sim::Response> CreateTicketFrom(Ctx& ctx, const OrderedJson& body, bool import);
+  sim::Expected<std::uint64_t, ApiError> CreateTicketFrom(Ctx& ctx, const OrderedJson& body, bool import);
   void SetTicketTags(Ctx& ctx, Ticket& ticket, std::vector<std::uint64_t> tag_ids, bool fire);
   void DeleteTicketLocked(Ctx& ctx, std::uint64_t id, bool write_event);
-  sim::Response ListTickets(Ctx& ctx);
-  sim::Response CreateTicket(Ctx& ctx);
-  sim::Response GetTicket(Ctx& ctx);
-  sim::Response UpdateTicket(Ctx& ctx);
-  sim::Response DeleteTicket(Ctx& ctx);
-  sim::Response ListTicketTags(Ctx& ctx);
-  sim::Response AddTicketTags(Ctx& ctx);
-  sim::Response ReplaceTicketTags(Ctx& ctx);
-  sim::Response RemoveTicketTags(Ctx& ctx);
+  Reply ListTickets(Ctx& ctx);
+  Reply CreateTicket(Ctx& ctx);
+  Reply GetTicket(Ctx& ctx);
+  Reply UpdateTicket(Ctx& ctx);
+  Reply DeleteTicket(Ctx& ctx);
+  Reply ListTicketTags(Ctx& ctx);
+  Reply AddTicketTags(Ctx& ctx);
+  Reply ReplaceTicketTags(Ctx& ctx);
+  Reply RemoveTicketTags(Ctx& ctx);
   Ticket* FindTicket(Ctx& ctx);
 
   // --- resources.cc: users, tags, macros, events, account ---
-  sim::Response ListUsers(Ctx& ctx);
-  sim::Response GetUser(Ctx& ctx);
-  sim::Response ListTags(Ctx& ctx);
-  sim::Response CreateTag(Ctx& ctx);
-  sim::Response GetTag(Ctx& ctx);
-  sim::Response UpdateTag(Ctx& ctx);
-  sim::Response DeleteTag(Ctx& ctx);
-  sim::Response ListMacros(Ctx& ctx);
-  sim::Response CreateMacro(Ctx& ctx);
-  sim::Response GetMacro(Ctx& ctx);
-  sim::Response UpdateMacro(Ctx& ctx);
-  sim::Response DeleteMacro(Ctx& ctx);
-  sim::Response ListEvents(Ctx& ctx);
-  sim::Response GetEvent(Ctx& ctx);
-  sim::Response GetAccount(Ctx& ctx);
+  Reply ListUsers(Ctx& ctx);
+  Reply GetUser(Ctx& ctx);
+  Reply ListTags(Ctx& ctx);
+  Reply CreateTag(Ctx& ctx);
+  Reply GetTag(Ctx& ctx);
+  Reply UpdateTag(Ctx& ctx);
+  Reply DeleteTag(Ctx& ctx);
+  Reply ListMacros(Ctx& ctx);
+  Reply CreateMacro(Ctx& ctx);
+  Reply GetMacro(Ctx& ctx);
+  Reply UpdateMacro(Ctx& ctx);
+  Reply DeleteMacro(Ctx& ctx);
+  Reply ListEvents(Ctx& ctx);
+  Reply GetEvent(Ctx& ctx);
+  Reply GetAccount(Ctx& ctx);
   const Tag* FindTagByName(std::string_view name) const;
   std::uint64_t InsertTag(std::string name, sim::WallTime now);
 
@@ -341,11 +367,15 @@ struct Core {
   // Fires every active HTTP integration listening to `trigger` for `ticket` (and `message`).
   void Fire(std::string_view trigger, const Ticket& ticket, const Message* message, sim::WallTime now);
   OrderedJson WebhookContext(const Ticket& ticket, const Message* message) const;
-  sim::Response ListIntegrations(Ctx& ctx);
-  sim::Response CreateIntegration(Ctx& ctx);
-  sim::Response GetIntegration(Ctx& ctx);
-  sim::Response UpdateIntegration(Ctx& ctx);
-  sim::Response DeleteIntegration(Ctx& ctx);
+  // Signs nothing: hands a finished call to the emitter (or records why it was not sent) and
+  // keeps it in the bounded log of integration calls.
+  void EmitIntegrationCall(const Integration& integration, IntegrationCall call, bool url_ok,
+                           const std::string& target);
+  Reply ListIntegrations(Ctx& ctx);
+  Reply CreateIntegration(Ctx& ctx);
+  Reply GetIntegration(Ctx& ctx);
+  Reply UpdateIntegration(Ctx& ctx);
+  Reply DeleteIntegration(Ctx& ctx);
   std::vector<IntegrationCall> IntegrationCallsWithStatus() const;
 
   // --- inspection.cc ---
@@ -359,7 +389,7 @@ struct Core {
                                                                          sim::Moment now);
 };
 
-// The first error message of a 400 response body, for seed errors ("messages.0.channel: ...").
-std::string DescribeErrors(const sim::Response& response);
+// An error as one line, for seed errors ("400 Failed to create ticket: {...}").
+std::string DescribeErrors(const ApiError& error);
 
 }  // namespace rh::mocks::gorgias::detail

@@ -11,10 +11,10 @@ namespace rh::mocks::gorgias::detail {
 
 namespace {
 
-sim::Response DuplicateEmail() {
+ApiError DuplicateEmail() {
   FieldErrors errors;
   errors.Add({"email"}, "A customer with this email already exists.");
-  return ErrorResponse(409, "The resource already exists.", errors.data());
+  return {409, "The resource already exists.", errors.data()};
 }
 
 }  // namespace
@@ -194,9 +194,9 @@ void Core::DeleteCustomerAndTickets(Ctx& ctx, std::uint64_t id) {
   AddEvent(ctx, "customer-deleted", "Customer", id);
 }
 
-sim::Response Core::ListCustomers(Ctx& ctx) {
+Reply Core::ListCustomers(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime", "updated_datetime", "name"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime", "updated_datetime", "name"}, query)) return sim::MakeUnexpected(*bad);
   const auto email = ctx.request.Query("email");
   const auto external_id = ctx.request.Query("external_id");
   const auto name = ctx.request.Query("name");
@@ -227,47 +227,47 @@ sim::Response Core::ListCustomers(Ctx& ctx) {
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return CustomerJsonOf(state.customers.at(id), true); });
 }
 
-sim::Response Core::CreateCustomer(Ctx& ctx) {
+Reply Core::CreateCustomer(Ctx& ctx) {
   const OrderedJson body = ctx.body.is_null() ? OrderedJson::object() : ctx.body;
   FieldErrors errors;
   if (!body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to create customer", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to create customer", errors));
   }
   Customer c;
   bool channels_given = false;
   ParseCustomerFields(body, errors, c, nullptr, channels_given);
-  if (!errors.empty()) return ValidationError("Failed to create customer", errors);
-  if (c.email && FindCustomerByEmail(*c.email) != nullptr) return DuplicateEmail();
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to create customer", errors));
+  if (c.email && FindCustomerByEmail(*c.email) != nullptr) return sim::MakeUnexpected(DuplicateEmail());
   const std::uint64_t id = InsertCustomer(std::move(c), ctx.now.wall);
   AddEvent(ctx, "customer-created", "Customer", id);
-  return JsonResponse(201, CustomerJsonOf(state.customers.at(id), true));
+  return sim::Response::Json(201, CustomerText(state.customers.at(id)));
 }
 
-sim::Response Core::GetCustomer(Ctx& ctx) {
+Reply Core::GetCustomer(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.customers.find(*id) : state.customers.end();
-  if (it == state.customers.end()) return NotFound();
-  return JsonResponse(200, CustomerJsonOf(it->second, true));
+  if (it == state.customers.end()) return sim::MakeUnexpected(NotFound());
+  return sim::Response::Json(200, CustomerText(it->second));
 }
 
-sim::Response Core::UpdateCustomer(Ctx& ctx) {
+Reply Core::UpdateCustomer(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.customers.find(*id) : state.customers.end();
-  if (it == state.customers.end()) return NotFound();
+  if (it == state.customers.end()) return sim::MakeUnexpected(NotFound());
   const OrderedJson body = ctx.body.is_null() ? OrderedJson::object() : ctx.body;
   FieldErrors errors;
   if (!body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update customer", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update customer", errors));
   }
   Customer updated = it->second;
   bool channels_given = false;
   ParseCustomerFields(body, errors, updated, &it->second, channels_given);
-  if (!errors.empty()) return ValidationError("Failed to update customer", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update customer", errors));
   if (updated.email) {
     const Customer* other = FindCustomerByEmail(*updated.email);
-    if (other != nullptr && other->id != updated.id) return DuplicateEmail();
+    if (other != nullptr && other->id != updated.id) return sim::MakeUnexpected(DuplicateEmail());
   }
   // A changed email moves the customer's email channel with it (unless channels were given).
   if (!channels_given && it->second.email && updated.email && *it->second.email != *updated.email) {
@@ -277,30 +277,30 @@ sim::Response Core::UpdateCustomer(Ctx& ctx) {
   }
   InsertCustomer(std::move(updated), ctx.now.wall);
   AddEvent(ctx, "customer-updated", "Customer", *id);
-  return JsonResponse(200, CustomerJsonOf(state.customers.at(*id), true));
+  return sim::Response::Json(200, CustomerText(state.customers.at(*id)));
 }
 
-sim::Response Core::DeleteCustomer(Ctx& ctx) {
+Reply Core::DeleteCustomer(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
-  if (!id || !state.customers.contains(*id)) return NotFound();
+  if (!id || !state.customers.contains(*id)) return sim::MakeUnexpected(NotFound());
   DeleteCustomerAndTickets(ctx, *id);
   return EmptyResponse(204);
 }
 
-sim::Response Core::PutCustomerData(Ctx& ctx) {
+Reply Core::PutCustomerData(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.customers.find(*id) : state.customers.end();
-  if (it == state.customers.end()) return NotFound();
+  if (it == state.customers.end()) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update customer data", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update customer data", errors));
   }
   const OrderedJson* data = Find(ctx.body, "data");
   if (data == nullptr) errors.Add({"data"}, kMissing);
   std::optional<sim::WallTime> version;
   ReadDatetime(ctx.body, "version", {}, errors, version);
-  if (!errors.empty()) return ValidationError("Failed to update customer data", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update customer data", errors));
   Customer& c = it->second;
   // An older version than the stored one is silently ignored (still 202).
   if (version && c.data_version) {

@@ -21,7 +21,7 @@ constexpr std::int64_t kMaxDelayMs = 86'400'000;  // a day
 constexpr std::int64_t kMaxForcedFailures = 1'000'000;
 constexpr std::uint64_t kMaxTokenLifetimeSeconds = 10ull * 365 * 86'400;
 
-sim::Response BadRequest(std::string msg) { return ErrorResponse(400, msg); }
+sim::Response BadRequest(std::string msg) { return ErrorResponse({400, std::move(msg)}); }
 
 OrderedJson DeliveryJson(const CustomerDelivery& d) {
   return {{"message_id", d.message_id == 0 ? OrderedJson(nullptr) : OrderedJson(d.message_id)},
@@ -411,7 +411,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     const auto id = params->GetUint("id");
     const auto iid = params->GetUint("iid");
     const auto it = id ? state.customers.find(*id) : state.customers.end();
-    if (it == state.customers.end() || !iid) return NotFound();
+    if (it == state.customers.end() || !iid) return ErrorResponse(NotFound());
     it->second.integrations[std::to_string(*iid)] = body;
     it->second.updated = now.wall;
     return EmptyResponse(204);
@@ -451,7 +451,7 @@ sim::Response Core::InspectionRoute(const sim::Request& request, sim::Moment now
     RunDueSendsLocked(now);
     return EmptyResponse(204);
   }
-  return NotFound();
+  return ErrorResponse(NotFound());
 }
 
 }  // namespace rh::mocks::gorgias::detail

@@ -210,13 +210,77 @@ OrderedJson Core::WebhookContext(const Ticket& ticket, const Message* message) c
   return context;
 }
 
+namespace {
+
+// The context of one firing, built on first use: the tree only for integrations that template
+// anything, the text only for "{{context}}" bodies. Most integrations (the pipeline's) send the
+// whole context to a fixed url, so no tree is built at all.
+class FireContext {
+ public:
+  FireContext(const Core& core, const Ticket& ticket, const Message* message)
+      : core_(core), ticket_(ticket), message_(message) {}
+  const OrderedJson& Tree() {
+    if (!tree_) tree_ = core_.WebhookContext(ticket_, message_);
+    return *tree_;
+  }
+  const std::string& Text() {
+    if (!text_) text_ = core_.WebhookContextText(ticket_, message_);
+    return *text_;
+  }
+  // `text` with its {{...}} expressions rendered (the same text when it has none).
+  std::string Render(const std::string& text) {
+    if (text.find("{{") == std::string::npos) return text;
+    return RenderTemplate(text, Tree());
+  }
+
+ private:
+  const Core& core_;
+  const Ticket& ticket_;
+  const Message* message_;
+  std::optional<OrderedJson> tree_;
+  std::optional<std::string> text_;
+};
+
+// The request target and body of one call: the form templated against the context, carried as
+// query parameters on GET-like methods and as the body otherwise.
+void RenderCallForm(const OrderedJson& http, FireContext& context, IntegrationCall& call, std::string& target) {
+  const std::string content_type = http.value("request_content_type", "application/json");
+  const bool form_in_query = call.method == "GET" || call.method == "HEAD" || call.method == "DELETE";
+  const OrderedJson& form = http.contains("form") ? http["form"] : OrderedJson(nullptr);
+  const bool whole_context = form.is_string() && IsWholeContextForm(form.get<std::string>());
+  if (whole_context) {
+    // The whole context as the body; never in a query string.
+    if (form_in_query) return;
+    if (content_type == "application/x-www-form-urlencoded") {
+      call.body = UrlEncodedForm(context.Tree());
+    } else {
+      call.body = context.Text();
+    }
+    return;
+  }
+  if (form.is_string()) {
+    if (!form_in_query) call.body = context.Render(form.get<std::string>());
+    return;
+  }
+  if (!form.is_object()) return;
+  const OrderedJson rendered = RenderForm(form, context.Tree());
+  if (form_in_query) {
+    if (!rendered.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + UrlEncodedForm(rendered);
+  } else {
+    call.body = content_type == "application/x-www-form-urlencoded" ? UrlEncodedForm(rendered)
+                                                                     : rendered.dump(-1, ' ', false, kReplaceInvalidUtf8);
+  }
+}
+
+}  // namespace
+
 void Core::Fire(std::string_view trigger, const Ticket& ticket, const Message* message, sim::WallTime now) {
   std::vector<const Integration*> listeners;
   for (const auto& [id, integration] : state.integrations) {
     if (Listens(integration, trigger)) listeners.push_back(&integration);
   }
   if (listeners.empty()) return;
-  const OrderedJson context = WebhookContext(ticket, message);
+  FireContext context(*this, ticket, message);
   for (const Integration* integration : listeners) {
     const OrderedJson& http = integration->http;
     IntegrationCall call;
@@ -225,71 +289,48 @@ void Core::Fire(std::string_view trigger, const Ticket& ticket, const Message* m
     call.trigger = std::string(trigger);
     call.created = now;
     call.method = http.value("method", "GET");
-    call.url = RenderTemplate(http.value("url", ""), context);
+    call.url = context.Render(http.value("url", ""));
 
-    const std::string content_type = http.value("request_content_type", "application/json");
-    const bool form_in_query = call.method == "GET" || call.method == "HEAD" || call.method == "DELETE";
-    const OrderedJson& form = http.contains("form") ? http["form"] : OrderedJson(nullptr);
-    OrderedJson rendered;  // null: no body
-    std::string raw_body;
-    bool raw = false;
-    if (form.is_string()) {
-      if (IsWholeContextForm(form.get<std::string>())) {
-        rendered = context;
-      } else {
-        raw_body = RenderTemplate(form.get<std::string>(), context);
-        raw = true;
-      }
-    } else if (form.is_object()) {
-      rendered = RenderForm(form, context);
-    }
     std::string authority, target;
     const bool url_ok = SplitUrl(call.url, authority, target);
-    if (form_in_query) {
-      // GET-like calls carry an object form as query parameters, never a body.
-      if (rendered.is_object() && !rendered.empty() && !IsWholeContextForm(form.is_string() ? form.get<std::string>() : "")) {
-        target += (target.find('?') == std::string::npos ? "?" : "&") + UrlEncodedForm(rendered);
-      }
-    } else if (raw) {
-      call.body = std::move(raw_body);
-    } else if (!rendered.is_null()) {
-      call.body = content_type == "application/x-www-form-urlencoded" && rendered.is_object()
-                      ? UrlEncodedForm(rendered)
-                      : rendered.dump(-1, ' ', false, kReplaceInvalidUtf8);
-    }
+    RenderCallForm(http, context, call, target);
     call.headers.Set("Host", authority);
-    if (!call.body.empty()) call.headers.Set("Content-Type", content_type);
+    if (!call.body.empty()) call.headers.Set("Content-Type", http.value("request_content_type", "application/json"));
     if (const OrderedJson* headers = Find(http, "headers"); headers != nullptr && headers->is_object()) {
       for (const auto& [key, value] : headers->items()) {
-        if (value.is_string()) call.headers.Set(key, RenderTemplate(value.get<std::string>(), context));
+        if (value.is_string()) call.headers.Set(key, context.Render(value.get<std::string>()));
       }
     }
     if (!integration->hmac_secret.empty()) {
       call.headers.Set("X-Gorgias-Signature", sim::HexEncode(sim::HmacSha256(integration->hmac_secret, call.body)));
     }
-
-    if (!url_ok) {
-      call.outcome = "not_sent";
-      call.error = "the rendered url is not a valid URL: " + call.url;
-    } else if (webhooks == nullptr) {
-      call.outcome = "not_sent";
-      call.error = "no webhook emitter is attached to the mock";
-    } else {
-      call.delivery_id = Uuid4(rng);
-      Webhook webhook;
-      webhook.subscription = "integration:" + std::to_string(integration->id);
-      webhook.topic = call.trigger;
-      webhook.delivery_id = call.delivery_id;
-      webhook.request.method = sim::ParseMethod(call.method).value_or(sim::Method::kPost);
-      webhook.request.target = target;
-      webhook.request.headers = call.headers;
-      webhook.request.body = call.body;
-      webhooks->Emit(std::move(webhook));
-      call.outcome = "pending";
-    }
-    if (integration_calls.size() >= std::max<std::size_t>(1, config.request_log_capacity)) integration_calls.pop_front();
-    integration_calls.push_back(std::move(call));
+    EmitIntegrationCall(*integration, std::move(call), url_ok, target);
   }
+}
+
+void Core::EmitIntegrationCall(const Integration& integration, IntegrationCall call, bool url_ok,
+                               const std::string& target) {
+  if (!url_ok) {
+    call.outcome = "not_sent";
+    call.error = "the rendered url is not a valid URL: " + call.url;
+  } else if (webhooks == nullptr) {
+    call.outcome = "not_sent";
+    call.error = "no webhook emitter is attached to the mock";
+  } else {
+    call.delivery_id = Uuid4(rng);
+    Webhook webhook;
+    webhook.subscription = "integration:" + std::to_string(integration.id);
+    webhook.topic = call.trigger;
+    webhook.delivery_id = call.delivery_id;
+    webhook.request.method = sim::ParseMethod(call.method).value_or(sim::Method::kPost);
+    webhook.request.target = target;
+    webhook.request.headers = call.headers;
+    webhook.request.body = call.body;
+    webhooks->Emit(std::move(webhook));
+    call.outcome = "pending";
+  }
+  if (integration_calls.size() >= std::max<std::size_t>(1, config.request_log_capacity)) integration_calls.pop_front();
+  integration_calls.push_back(std::move(call));
 }
 
 std::vector<IntegrationCall> Core::IntegrationCallsWithStatus() const {
@@ -313,9 +354,9 @@ std::vector<IntegrationCall> Core::IntegrationCallsWithStatus() const {
   return out;
 }
 
-sim::Response Core::ListIntegrations(Ctx& ctx) {
+Reply Core::ListIntegrations(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return sim::MakeUnexpected(*bad);
   const auto type = ctx.request.Query("type");
   std::vector<SortKey> keys;
   for (const auto& [id, i] : state.integrations) {
@@ -326,15 +367,15 @@ sim::Response Core::ListIntegrations(Ctx& ctx) {
                   [&](std::uint64_t id) { return IntegrationJson(state.integrations.at(id)); });
 }
 
-sim::Response Core::CreateIntegration(Ctx& ctx) {
+Reply Core::CreateIntegration(Ctx& ctx) {
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to create integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to create integration", errors));
   }
   Integration integration;
   ParseIntegration(ctx.body, errors, integration, true);
-  if (!errors.empty()) return ValidationError("Failed to create integration", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to create integration", errors));
   integration.id = NextFreeId(integration_seq, [&](std::uint64_t id) { return state.integrations.contains(id); });
   integration.created = integration.updated = ctx.now.wall;
   const std::uint64_t id = integration.id;
@@ -343,43 +384,43 @@ sim::Response Core::CreateIntegration(Ctx& ctx) {
   return JsonResponse(201, IntegrationJson(state.integrations.at(id)));
 }
 
-sim::Response Core::GetIntegration(Ctx& ctx) {
+Reply Core::GetIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, IntegrationJson(it->second));
 }
 
-sim::Response Core::UpdateIntegration(Ctx& ctx) {
+Reply Core::UpdateIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   }
   if (it->second.type != "http") {
     errors.Add({"type"}, "Only integrations of type http can be created or changed.");
-    return ValidationError("Failed to update integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   }
   Integration updated = it->second;
   ParseIntegration(ctx.body, errors, updated, false);
-  if (!errors.empty()) return ValidationError("Failed to update integration", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update integration", errors));
   updated.updated = ctx.now.wall;
   it->second = std::move(updated);
   AddEvent(ctx, "integration-updated", "Integration", *id);
   return JsonResponse(200, IntegrationJson(it->second));
 }
 
-sim::Response Core::DeleteIntegration(Ctx& ctx) {
+Reply Core::DeleteIntegration(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.integrations.find(*id) : state.integrations.end();
-  if (it == state.integrations.end()) return NotFound();
+  if (it == state.integrations.end()) return sim::MakeUnexpected(NotFound());
   if (it->second.type != "http") {
     FieldErrors errors;
     errors.Add({"type"}, "Only integrations of type http can be created or changed.");
-    return ValidationError("Failed to delete integration", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to delete integration", errors));
   }
   state.integrations.erase(it);
   AddEvent(ctx, "integration-deleted", "Integration", *id);

@@ -254,13 +254,13 @@ void Core::RemoveMessage(std::uint64_t message_id, std::string_view why_not_sent
   }
 }
 
-sim::Response Core::ListTicketMessages(Ctx& ctx) {
+Reply Core::ListTicketMessages(Ctx& ctx) {
   const Ticket* ticket = FindTicket(ctx);
-  if (ticket == nullptr) return NotFound();
+  if (ticket == nullptr) return sim::MakeUnexpected(NotFound());
   // Choice: paginated like every other list (the mirror calls this list older and unpaginated;
   // a client reading "data" works with both).
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return sim::MakeUnexpected(*bad);
   std::vector<SortKey> keys;
   for (std::uint64_t id : ticket->message_ids) {
     const auto m = state.messages.find(id);
@@ -270,13 +270,13 @@ sim::Response Core::ListTicketMessages(Ctx& ctx) {
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return MessageJson(state.messages.at(id)); });
 }
 
-sim::Response Core::CreateTicketMessage(Ctx& ctx) {
+Reply Core::CreateTicketMessage(Ctx& ctx) {
   Ticket* ticket = FindTicket(ctx);
-  if (ticket == nullptr) return NotFound();
+  if (ticket == nullptr) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   const std::optional<MessageDraft> draft =
       ParseMessage(ctx.body.is_null() ? OrderedJson::object() : ctx.body, {}, errors, ctx, ticket);
-  if (!draft) return ValidationError("Failed to create message", errors);
+  if (!draft) return sim::MakeUnexpected(ValidationError("Failed to create message", errors));
   const std::uint64_t id = InsertMessage(ctx, *ticket, *draft, false);
   AddEvent(ctx, "ticket-message-created", "TicketMessage", id, {{"ticket_id", ticket->id}});
   // A customer writing on a closed ticket reopens it.
@@ -287,26 +287,26 @@ sim::Response Core::CreateTicketMessage(Ctx& ctx) {
   }
   const Message& message = state.messages.at(id);
   Fire("ticket-message-created", *ticket, &message, ctx.now.wall);
-  return JsonResponse(201, MessageJson(message));
+  return sim::Response::Json(201, MessageText(message));
 }
 
-sim::Response Core::GetTicketMessage(Ctx& ctx) {
+Reply Core::GetTicketMessage(Ctx& ctx) {
   const Ticket* ticket = FindTicket(ctx);
   const auto mid = ctx.params.GetUint("mid");
   const auto it = mid ? state.messages.find(*mid) : state.messages.end();
-  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return NotFound();
-  return JsonResponse(200, MessageJson(it->second));
+  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return sim::MakeUnexpected(NotFound());
+  return sim::Response::Json(200, MessageText(it->second));
 }
 
-sim::Response Core::UpdateTicketMessage(Ctx& ctx) {
+Reply Core::UpdateTicketMessage(Ctx& ctx) {
   Ticket* ticket = FindTicket(ctx);
   const auto mid = ctx.params.GetUint("mid");
   const auto it = mid ? state.messages.find(*mid) : state.messages.end();
-  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return NotFound();
+  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update message", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update message", errors));
   }
   Message updated = it->second;
   const FieldPath root;
@@ -318,27 +318,27 @@ sim::Response Core::UpdateTicketMessage(Ctx& ctx) {
   ReadDatetime(ctx.body, "opened_datetime", root, errors, updated.opened);
   if (const OrderedJson* v = Find(ctx.body, "meta")) updated.meta = *v;
   if (const OrderedJson* v = Find(ctx.body, "attachments"); v != nullptr && v->is_array()) updated.attachments = *v;
-  if (!errors.empty()) return ValidationError("Failed to update message", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update message", errors));
   it->second = std::move(updated);
   ticket->updated = ctx.now.wall;
   AddEvent(ctx, "ticket-updated", "Ticket", ticket->id);
-  return JsonResponse(202, MessageJson(it->second));
+  return sim::Response::Json(202, MessageText(it->second));
 }
 
-sim::Response Core::DeleteTicketMessage(Ctx& ctx) {
+Reply Core::DeleteTicketMessage(Ctx& ctx) {
   Ticket* ticket = FindTicket(ctx);
   const auto mid = ctx.params.GetUint("mid");
   const auto it = mid ? state.messages.find(*mid) : state.messages.end();
-  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return NotFound();
+  if (ticket == nullptr || it == state.messages.end() || it->second.ticket_id != ticket->id) return sim::MakeUnexpected(NotFound());
   RemoveMessage(*mid, "the message was deleted before it was sent", ctx.now.wall);
   ticket->updated = ctx.now.wall;
   AddEvent(ctx, "ticket-updated", "Ticket", ticket->id);
   return EmptyResponse(200);
 }
 
-sim::Response Core::ListMessages(Ctx& ctx) {
+Reply Core::ListMessages(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return sim::MakeUnexpected(*bad);
   std::optional<std::uint64_t> ticket_id;
   if (const auto t = ctx.request.Query("ticket_id")) {
     std::uint64_t n = 0;
@@ -346,7 +346,7 @@ sim::Response Core::ListMessages(Ctx& ctx) {
     if (ec != std::errc() || end != t->data() + t->size()) {
       FieldErrors errors;
       errors.Add({"ticket_id"}, kNotInteger);
-      return ValidationError("Invalid query parameters.", errors);
+      return sim::MakeUnexpected(ValidationError("Invalid query parameters.", errors));
     }
     ticket_id = n;
   }

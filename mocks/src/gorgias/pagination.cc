@@ -37,8 +37,8 @@ std::string EncodeCursor(std::string_view direction, const SortKey& key, bool te
 
 }  // namespace
 
-std::optional<sim::Response> Core::ParseListQuery(const Ctx& ctx, const std::vector<std::string_view>& orders,
-                                                  ListQuery& out, bool default_ascending) const {
+std::optional<ApiError> Core::ParseListQuery(const Ctx& ctx, const std::vector<std::string_view>& orders,
+                                             ListQuery& out, bool default_ascending) const {
   FieldErrors errors;
   out.field = std::string(orders.front());
   out.descending = !default_ascending;

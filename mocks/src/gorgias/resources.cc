@@ -23,9 +23,9 @@ std::vector<std::string> Repeated(const sim::Request& request, std::string_view 
 
 // --- users -----------------------------------------------------------------------------------
 
-sim::Response Core::ListUsers(Ctx& ctx) {
+Reply Core::ListUsers(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name"}, query)) return sim::MakeUnexpected(*bad);
   const auto email = ctx.request.Query("email");
   const std::vector<std::string> roles = Repeated(ctx.request, "roles");
   std::vector<SortKey> keys;
@@ -37,11 +37,11 @@ sim::Response Core::ListUsers(Ctx& ctx) {
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return UserJson(state.users.at(id)); });
 }
 
-sim::Response Core::GetUser(Ctx& ctx) {
+Reply Core::GetUser(Ctx& ctx) {
   auto id = ctx.params.GetUint("id");
   if (id && *id == 0) id = ctx.user_id;  // GET /api/users/0 is "me"
   const auto it = id ? state.users.find(*id) : state.users.end();
-  if (it == state.users.end()) return NotFound();
+  if (it == state.users.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, UserJson(it->second));
 }
 
@@ -90,24 +90,24 @@ void ParseTagFields(const OrderedJson& body, FieldErrors& errors, Tag& tag, bool
 
 }  // namespace
 
-sim::Response Core::ListTags(Ctx& ctx) {
+Reply Core::ListTags(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name"}, query)) return sim::MakeUnexpected(*bad);
   std::vector<SortKey> keys;
   for (const auto& [id, tag] : state.tags) keys.push_back({Micros(tag.created), tag.name, id});
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return TagJson(state.tags.at(id)); });
 }
 
-sim::Response Core::CreateTag(Ctx& ctx) {
+Reply Core::CreateTag(Ctx& ctx) {
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to create tag", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to create tag", errors));
   }
   Tag tag;
   ParseTagFields(ctx.body, errors, tag, true);
-  if (!errors.empty()) return ValidationError("Failed to create tag", errors);
-  if (FindTagByName(tag.name) != nullptr) return ErrorResponse(409, "The resource already exists.");
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to create tag", errors));
+  if (FindTagByName(tag.name) != nullptr) return sim::MakeUnexpected(ApiError{409, "The resource already exists."});
   const std::uint64_t id = InsertTag(tag.name, ctx.now.wall);
   Tag& stored = state.tags.at(id);
   stored.description = tag.description;
@@ -116,35 +116,35 @@ sim::Response Core::CreateTag(Ctx& ctx) {
   return JsonResponse(201, TagJson(stored));
 }
 
-sim::Response Core::GetTag(Ctx& ctx) {
+Reply Core::GetTag(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.tags.find(*id) : state.tags.end();
-  if (it == state.tags.end()) return NotFound();
+  if (it == state.tags.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, TagJson(it->second));
 }
 
-sim::Response Core::UpdateTag(Ctx& ctx) {
+Reply Core::UpdateTag(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.tags.find(*id) : state.tags.end();
-  if (it == state.tags.end()) return NotFound();
+  if (it == state.tags.end()) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update tag", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update tag", errors));
   }
   Tag updated = it->second;
   ParseTagFields(ctx.body, errors, updated, false);
-  if (!errors.empty()) return ValidationError("Failed to update tag", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update tag", errors));
   const Tag* other = FindTagByName(updated.name);
-  if (other != nullptr && other->id != updated.id) return ErrorResponse(409, "The resource already exists.");
+  if (other != nullptr && other->id != updated.id) return sim::MakeUnexpected(ApiError{409, "The resource already exists."});
   it->second = std::move(updated);
   AddEvent(ctx, "tag-updated", "Tag", *id);
   return JsonResponse(200, TagJson(it->second));
 }
 
-sim::Response Core::DeleteTag(Ctx& ctx) {
+Reply Core::DeleteTag(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
-  if (!id || !state.tags.contains(*id)) return NotFound();
+  if (!id || !state.tags.contains(*id)) return sim::MakeUnexpected(NotFound());
   for (auto& [tid, t] : state.tickets) {
     t.tag_ids.erase(std::remove(t.tag_ids.begin(), t.tag_ids.end(), *id), t.tag_ids.end());
   }
@@ -182,9 +182,9 @@ void ParseMacroFields(const OrderedJson& body, FieldErrors& errors, Macro& macro
 
 }  // namespace
 
-sim::Response Core::ListMacros(Ctx& ctx) {
+Reply Core::ListMacros(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name", "updated_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime", "name", "updated_datetime"}, query)) return sim::MakeUnexpected(*bad);
   std::vector<SortKey> keys;
   for (const auto& [id, m] : state.macros) {
     keys.push_back({Micros(query.field == "updated_datetime" ? m.updated : m.created), m.name, id});
@@ -192,15 +192,15 @@ sim::Response Core::ListMacros(Ctx& ctx) {
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return MacroJson(state.macros.at(id)); });
 }
 
-sim::Response Core::CreateMacro(Ctx& ctx) {
+Reply Core::CreateMacro(Ctx& ctx) {
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to create macro", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to create macro", errors));
   }
   Macro macro;
   ParseMacroFields(ctx.body, errors, macro, true);
-  if (!errors.empty()) return ValidationError("Failed to create macro", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to create macro", errors));
   macro.id = NextFreeId(macro_seq, [&](std::uint64_t id) { return state.macros.contains(id); });
   macro.created = macro.updated = ctx.now.wall;
   const std::uint64_t id = macro.id;
@@ -209,34 +209,34 @@ sim::Response Core::CreateMacro(Ctx& ctx) {
   return JsonResponse(201, MacroJson(state.macros.at(id)));
 }
 
-sim::Response Core::GetMacro(Ctx& ctx) {
+Reply Core::GetMacro(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.macros.find(*id) : state.macros.end();
-  if (it == state.macros.end()) return NotFound();
+  if (it == state.macros.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, MacroJson(it->second));
 }
 
-sim::Response Core::UpdateMacro(Ctx& ctx) {
+Reply Core::UpdateMacro(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.macros.find(*id) : state.macros.end();
-  if (it == state.macros.end()) return NotFound();
+  if (it == state.macros.end()) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   if (!ctx.body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update macro", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update macro", errors));
   }
   Macro updated = it->second;
   ParseMacroFields(ctx.body, errors, updated, false);
-  if (!errors.empty()) return ValidationError("Failed to update macro", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update macro", errors));
   updated.updated = ctx.now.wall;
   it->second = std::move(updated);
   AddEvent(ctx, "macro-updated", "Macro", *id);
   return JsonResponse(200, MacroJson(it->second));
 }
 
-sim::Response Core::DeleteMacro(Ctx& ctx) {
+Reply Core::DeleteMacro(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
-  if (!id || !state.macros.contains(*id)) return NotFound();
+  if (!id || !state.macros.contains(*id)) return sim::MakeUnexpected(NotFound());
   state.macros.erase(*id);
   AddEvent(ctx, "macro-deleted", "Macro", *id);
   return EmptyResponse(204);
@@ -244,9 +244,9 @@ sim::Response Core::DeleteMacro(Ctx& ctx) {
 
 // --- events ----------------------------------------------------------------------------------
 
-sim::Response Core::ListEvents(Ctx& ctx) {
+Reply Core::ListEvents(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime"}, query)) return sim::MakeUnexpected(*bad);
   FieldErrors errors;
   const auto object_type = ctx.request.Query("object_type");
   std::optional<std::uint64_t> object_id;
@@ -263,7 +263,7 @@ sim::Response Core::ListEvents(Ctx& ctx) {
       errors.Add({"user_ids"}, kNotInteger);
     }
   }
-  if (!errors.empty()) return ValidationError("Invalid query parameters.", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Invalid query parameters.", errors));
   std::vector<SortKey> keys;
   for (const auto& [id, e] : state.events) {
     if (object_type && e.object_type != *object_type) continue;
@@ -277,15 +277,15 @@ sim::Response Core::ListEvents(Ctx& ctx) {
   return ListPage(ctx, std::move(keys), query, [&](std::uint64_t id) { return EventJson(state.events.at(id)); });
 }
 
-sim::Response Core::GetEvent(Ctx& ctx) {
+Reply Core::GetEvent(Ctx& ctx) {
   const auto id = ctx.params.GetUint("id");
   const auto it = id ? state.events.find(*id) : state.events.end();
-  if (it == state.events.end()) return NotFound();
+  if (it == state.events.end()) return sim::MakeUnexpected(NotFound());
   return JsonResponse(200, EventJson(it->second));
 }
 
 // --- account ---------------------------------------------------------------------------------
 
-sim::Response Core::GetAccount(Ctx& /*ctx*/) { return JsonResponse(200, AccountJson()); }
+Reply Core::GetAccount(Ctx& /*ctx*/) { return JsonResponse(200, AccountJson()); }
 
 }  // namespace rh::mocks::gorgias::detail

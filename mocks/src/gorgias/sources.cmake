@@ -12,5 +12,6 @@ target_sources(rh_mocks PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/resources.cc
   ${CMAKE_CURRENT_LIST_DIR}/sending.cc
   ${CMAKE_CURRENT_LIST_DIR}/templating.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_text.cc
   ${CMAKE_CURRENT_LIST_DIR}/tickets.cc
 )

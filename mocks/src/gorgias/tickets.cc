@@ -129,7 +129,7 @@ bool Core::ParseAssignee(const OrderedJson& value, const FieldPath& at, FieldErr
   return errors.count() == before;
 }
 
-sim::Expected<std::uint64_t, sim::Response> Core::CreateTicketFrom(Ctx& ctx, const OrderedJson& body, bool import) {
+sim::Expected<std::uint64_t, ApiError> Core::CreateTicketFrom(Ctx& ctx, const OrderedJson& body, bool import) {
   FieldErrors errors;
   if (!body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
@@ -273,9 +273,9 @@ void Core::DeleteTicketLocked(Ctx& ctx, std::uint64_t id, bool write_event) {
   if (write_event) AddEvent(ctx, "ticket-deleted", "Ticket", id);
 }
 
-sim::Response Core::ListTickets(Ctx& ctx) {
+Reply Core::ListTickets(Ctx& ctx) {
   ListQuery query;
-  if (auto bad = ParseListQuery(ctx, {"created_datetime", "updated_datetime"}, query)) return *bad;
+  if (auto bad = ParseListQuery(ctx, {"created_datetime", "updated_datetime"}, query)) return sim::MakeUnexpected(*bad);
   FieldErrors errors;
   std::optional<std::uint64_t> customer_id;
   if (const auto v = ctx.request.Query("customer_id")) {
@@ -295,7 +295,7 @@ sim::Response Core::ListTickets(Ctx& ctx) {
     }
   }
   if (ticket_ids.size() > 100) errors.Add({"ticket_ids"}, "Length must be between 1 and 100.");
-  if (!errors.empty()) return ValidationError("Invalid query parameters.", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Invalid query parameters.", errors));
   std::vector<SortKey> keys;
   for (const auto& [id, t] : state.tickets) {
     if (customer_id && t.customer_id != *customer_id) continue;
@@ -307,26 +307,26 @@ sim::Response Core::ListTickets(Ctx& ctx) {
                   [&](std::uint64_t id) { return TicketJsonOf(state.tickets.at(id), TicketView::kListItem); });
 }
 
-sim::Response Core::CreateTicket(Ctx& ctx) {
+Reply Core::CreateTicket(Ctx& ctx) {
   auto created = CreateTicketFrom(ctx, ctx.body.is_null() ? OrderedJson::object() : ctx.body, false);
-  if (!created) return created.error();
-  return JsonResponse(201, TicketJsonOf(state.tickets.at(*created), TicketView::kFull));
+  if (!created) return sim::MakeUnexpected(created.error());
+  return sim::Response::Json(201, TicketText(state.tickets.at(*created), TicketView::kFull));
 }
 
-sim::Response Core::GetTicket(Ctx& ctx) {
+Reply Core::GetTicket(Ctx& ctx) {
   const Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
-  return JsonResponse(200, TicketJsonOf(*t, TicketView::kFull));
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
+  return sim::Response::Json(200, TicketText(*t, TicketView::kFull));
 }
 
-sim::Response Core::UpdateTicket(Ctx& ctx) {
+Reply Core::UpdateTicket(Ctx& ctx) {
   Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   const OrderedJson& body = ctx.body;
   if (!body.is_object()) {
     errors.Add({"_schema"}, kNotObject);
-    return ValidationError("Failed to update ticket", errors);
+    return sim::MakeUnexpected(ValidationError("Failed to update ticket", errors));
   }
   const FieldPath root;
   Ticket u = *t;
@@ -388,7 +388,7 @@ sim::Response Core::UpdateTicket(Ctx& ctx) {
   ReadDatetime(body, "trashed_datetime", root, errors, u.trashed);
   ReadDatetime(body, "opened_datetime", root, errors, u.opened);
   // created_datetime is settable on create only; like other read-only fields it is ignored.
-  if (!errors.empty()) return ValidationError("Failed to update ticket", errors);
+  if (!errors.empty()) return sim::MakeUnexpected(ValidationError("Failed to update ticket", errors));
 
   // Valid: apply, and write one event per kind of change.
   const Ticket before = *t;
@@ -423,12 +423,12 @@ sim::Response Core::UpdateTicket(Ctx& ctx) {
   if (t->status != before.status) Fire("ticket-status-updated", *t, nullptr, ctx.now.wall);
   if (t->assignee_user_id != before.assignee_user_id) Fire("ticket-assignment-updated", *t, nullptr, ctx.now.wall);
   // Choice: 200 with the ticket (the reference leaves 200 or 202 open).
-  return JsonResponse(200, TicketJsonOf(*t, TicketView::kFull));
+  return sim::Response::Json(200, TicketText(*t, TicketView::kFull));
 }
 
-sim::Response Core::DeleteTicket(Ctx& ctx) {
+Reply Core::DeleteTicket(Ctx& ctx) {
   const Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   DeleteTicketLocked(ctx, t->id, true);
   // Choice: 204, like Gorgias's other deletes of whole resources.
   return EmptyResponse(204);
@@ -486,9 +486,9 @@ bool ParseTagBody(const OrderedJson& body, FieldErrors& errors, std::vector<TagR
 
 }  // namespace
 
-sim::Response Core::ListTicketTags(Ctx& ctx) {
+Reply Core::ListTicketTags(Ctx& ctx) {
   const Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   // Unpaginated, as the reference says of this sub-resource.
   OrderedJson data = OrderedJson::array();
   for (std::uint64_t id : t->tag_ids) {
@@ -497,12 +497,12 @@ sim::Response Core::ListTicketTags(Ctx& ctx) {
   return JsonResponse(200, OrderedJson{{"data", std::move(data)}});
 }
 
-sim::Response Core::AddTicketTags(Ctx& ctx) {
+Reply Core::AddTicketTags(Ctx& ctx) {
   Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   std::vector<TagRef> refs;
-  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return ValidationError("Failed to add tags", errors);
+  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return sim::MakeUnexpected(ValidationError("Failed to add tags", errors));
   std::vector<std::uint64_t> ids = t->tag_ids;
   for (std::uint64_t id : ResolveTags(ctx, refs)) {
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -511,22 +511,22 @@ sim::Response Core::AddTicketTags(Ctx& ctx) {
   return EmptyResponse(201);
 }
 
-sim::Response Core::ReplaceTicketTags(Ctx& ctx) {
+Reply Core::ReplaceTicketTags(Ctx& ctx) {
   Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   std::vector<TagRef> refs;
-  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return ValidationError("Failed to set tags", errors);
+  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return sim::MakeUnexpected(ValidationError("Failed to set tags", errors));
   SetTicketTags(ctx, *t, ResolveTags(ctx, refs), true);
   return EmptyResponse(202);
 }
 
-sim::Response Core::RemoveTicketTags(Ctx& ctx) {
+Reply Core::RemoveTicketTags(Ctx& ctx) {
   Ticket* t = FindTicket(ctx);
-  if (t == nullptr) return NotFound();
+  if (t == nullptr) return sim::MakeUnexpected(NotFound());
   FieldErrors errors;
   std::vector<TagRef> refs;
-  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return ValidationError("Failed to remove tags", errors);
+  if (!ParseTagBody(ctx.body, errors, refs, state.tags)) return sim::MakeUnexpected(ValidationError("Failed to remove tags", errors));
   std::vector<std::uint64_t> remove;
   for (const TagRef& ref : refs) {
     if (ref.id) {

@@ -8,6 +8,7 @@
 
 #include "dialect.h"
 #include "llm_state.h"
+#include "mocks/common/json_text.h"
 #include "sim/crypto.h"
 
 namespace rh::mocks::llm::detail {
@@ -235,32 +236,52 @@ struct Envelope {
   OrderedJson usage;
 };
 
-sim::Response PlainCompletion(const Answer& ans, const Envelope& e) {
-  OrderedJson message = {{"role", "assistant"}};
+// The usage object as text: the same bytes as DumpJson(Usage(...)).
+void AppendUsageText(std::string& out, std::int64_t input_tokens, std::int64_t output_tokens) {
+  JsonTextObject usage(out);
+  usage.Int("prompt_tokens", input_tokens).Int("completion_tokens", output_tokens);
+  usage.Int("total_tokens", input_tokens + output_tokens);
+  usage.Raw("prompt_tokens_details", R"({"cached_tokens":0,"audio_tokens":0})");
+  usage.Raw("completion_tokens_details",
+            R"({"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0})");
+  usage.Close();
+}
+
+// A non-streamed completion, written straight to text (the mock's hot path): the same bytes as
+// the ordered document {id, object, created, model, choices, usage, service_tier,
+// system_fingerprint} printed by DumpJson.
+sim::Response PlainCompletion(const ApiRequest& p, const Answer& ans, const Envelope& e) {
+  std::string out;
+  out.reserve(512 + ans.text.size());
+  JsonTextObject doc(out);
+  doc.Str("id", e.id).Str("object", "chat.completion").Int("created", e.created).Str("model", e.model);
+  std::string& choices = doc.Key("choices");
+  choices += "[{\"index\":0,\"message\":";
+  JsonTextObject message(choices);
+  message.Str("role", "assistant");
   if (ans.tool_call) {
-    message["content"] = nullptr;
-    message["tool_calls"] = OrderedJson::array(
-        {{{"id", e.call_id}, {"type", "function"}, {"function", {{"name", ans.tool_name}, {"arguments", ans.text}}}}});
-    message["refusal"] = nullptr;
+    message.Null("content");
+    std::string& calls = message.Key("tool_calls");
+    calls.push_back('[');
+    JsonTextObject call(calls);
+    call.Str("id", e.call_id).Str("type", "function");
+    JsonTextObject function(call.Key("function"));
+    function.Str("name", ans.tool_name).Str("arguments", ans.text).Close();
+    call.Close();
+    calls.push_back(']');
+    message.Null("refusal");
   } else if (ans.structured_refusal) {
-    message["content"] = nullptr;
-    message["refusal"] = ans.text;
+    message.Null("content").Str("refusal", ans.text);
   } else {
-    message["content"] = ans.text;
-    message["refusal"] = nullptr;
+    message.Str("content", ans.text).Null("refusal");
   }
-  message["annotations"] = OrderedJson::array();
-  const OrderedJson doc = {
-      {"id", e.id},
-      {"object", "chat.completion"},
-      {"created", e.created},
-      {"model", e.model},
-      {"choices",
-       OrderedJson::array({{{"index", 0}, {"message", message}, {"logprobs", nullptr}, {"finish_reason", e.finish}}})},
-      {"usage", e.usage},
-      {"service_tier", "default"},
-      {"system_fingerprint", e.fingerprint}};
-  return JsonResponse(200, doc);
+  message.Raw("annotations", "[]").Close();
+  choices += ",\"logprobs\":null,\"finish_reason\":";
+  AppendJsonText(choices, e.finish);
+  choices += "}]";
+  AppendUsageText(doc.Key("usage"), p.input_tokens, ans.output_tokens);
+  doc.Str("service_tier", "default").Str("system_fingerprint", e.fingerprint).Close();
+  return sim::Response::Json(200, std::move(out));
 }
 
 sim::Response StreamedCompletion(const ApiRequest& p, const Answer& ans, const Envelope& e) {
@@ -397,8 +418,8 @@ class OpenAi final : public Dialect {
     e.fingerprint = "fp_" + sim::HexEncode(sim::Sha256(p.profile->snapshot)).substr(0, 10);
     e.created = std::chrono::duration_cast<std::chrono::seconds>(now.wall.time_since_epoch()).count();
     e.model = p.profile->snapshot;
-    e.usage = Usage(p, ans.output_tokens);
-    sim::Response r = p.stream ? StreamedCompletion(p, ans, e) : PlainCompletion(ans, e);
+    if (p.stream) e.usage = Usage(p, ans.output_tokens);  // the plain answer writes it as text
+    sim::Response r = p.stream ? StreamedCompletion(p, ans, e) : PlainCompletion(p, ans, e);
     r.headers.Set("x-request-id", request_id);
     r.headers.Set("openai-version", "2020-10-01");
     r.headers.Set("openai-organization", "org-rehearsal");

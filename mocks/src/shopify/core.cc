@@ -146,6 +146,31 @@ void Core::IndexOrder(const Order& order) {
   }
 }
 
+void Core::StateMayChange() { order_text_.clear(); }
+
+const std::string& Core::OrderText(const Order& order) const {
+  const auto it = order_text_.find(order.id);
+  if (it != order_text_.end()) return it->second;
+  if (order_text_.size() >= kOrderTextCacheSize) order_text_.clear();
+  return order_text_.emplace(order.id, DumpJson(RenderOrder(*this, order))).first->second;
+}
+
+std::vector<const Order*> Core::OrdersOf(std::optional<Id> customer_id) const {
+  std::vector<const Order*> out;
+  if (!customer_id) {
+    out.reserve(state.orders.size());
+    for (const auto& [id, order] : state.orders) out.push_back(&order);
+    return out;
+  }
+  const auto it = orders_of_customer.find(*customer_id);
+  if (it == orders_of_customer.end()) return out;
+  for (Id id : it->second) {
+    const auto order = state.orders.find(id);
+    if (order != state.orders.end()) out.push_back(&order->second);
+  }
+  return out;
+}
+
 // ---- Error bodies ----
 
 ApiError ErrorText(int status, std::string_view message) { return ApiError{status, OrderedJson(message)}; }

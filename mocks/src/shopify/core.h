@@ -134,9 +134,24 @@ struct Core {
   Reply CalculateRefund(Call& call);
   Reply CreateRefundRest(Call& call);
 
+  // Rendered orders are reused while nothing could have changed them: ShopifyMock calls
+  // StateMayChange() on every entry that may write (any request but GET and HEAD, every seed
+  // and setting), which forgets them all. Coarse on purpose: no writer can be missed, and
+  // repeated reads between two writes (a support lookup, a polling client) cost a copy.
+  void StateMayChange();
+  // DumpJson(RenderOrder(order)), the same bytes, rendered at most once per state version.
+  const std::string& OrderText(const Order& order) const;
+  // Every order (by id), or only `customer_id`'s (in creation order, from the index): the
+  // candidates a listing filters, so a customer's orders cost their number, not the store's.
+  std::vector<const Order*> OrdersOf(std::optional<Id> customer_id) const;
+
  private:
   bool Taken(IdKind kind, Id id) const;
   std::vector<IdSequence> sequences_;
+  // Order id -> rendered text, valid for the current state version; bounded (cleared when full),
+  // so a read of every order (a snapshot) holds no more than kOrderTextCacheSize of them.
+  static constexpr std::size_t kOrderTextCacheSize = 1024;
+  mutable std::map<Id, std::string> order_text_;
   sim::Rng request_id_rng_;
   sim::Rng webhook_id_rng_;
   sim::Rng event_id_rng_;

@@ -342,8 +342,8 @@ Reply ListOrdersWith(Core& core, const Call& call, std::optional<Id> customer_id
   // order Shopify's orders listing is commonly observed to use.
   const bool by_id = filter.since_id.has_value();
   std::vector<const Order*> matched;
-  for (const auto& [id, order] : core.state.orders) {
-    if (filter.Matches(order)) matched.push_back(&order);
+  for (const Order* order : core.OrdersOf(filter.customer_id)) {
+    if (filter.Matches(*order)) matched.push_back(order);
   }
   const bool descending = !by_id;
   std::vector<SortKey> keys;
@@ -401,9 +401,10 @@ Reply Core::CountOrders(Call& call) {
 Reply Core::GetOrder(Call& call) {
   const Order* order = OrderFromPath(*this, call);
   if (!order) return sim::MakeUnexpected(NotFound());
-  OrderedJson rendered = RenderOrder(*this, *order);
-  if (const auto fields = call.request.Query("fields")) rendered = SelectFields(rendered, *fields);
-  return JsonResponse(200, OrderedJson{{"order", rendered}});
+  if (const auto fields = call.request.Query("fields")) {
+    return JsonResponse(200, OrderedJson{{"order", SelectFields(RenderOrder(*this, *order), *fields)}});
+  }
+  return sim::Response::Json(200, "{\"order\":" + OrderText(*order) + "}");
 }
 
 Reply Core::UpdateOrder(Call& call) {

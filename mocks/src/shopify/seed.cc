@@ -133,7 +133,7 @@ Customer ParseCustomer(Core& core, const Json& c, const std::string& at, sim::Wa
   if (!out.email.empty()) {
     if (out.email.find('@') == std::string::npos) Fail(at + "email", "is invalid");
     for (const auto& [id, other] : core.state.customers) {
-      if (ToLower(other.email) == ToLower(out.email)) Fail(at + "email", "has already been taken");
+      if (sim::EqualsIgnoreCase(other.email, out.email)) Fail(at + "email", "has already been taken");
     }
   }
   out.first_name = OptString(c, "first_name", at).value_or("");
@@ -525,7 +525,7 @@ std::optional<Customer> SeedOrderCustomer(Core& core, const Json& o, Order& orde
       order.customer_id = cid;
     } else if (!cid && cemail) {
       for (const auto& [id, existing] : core.state.customers) {
-        if (ToLower(existing.email) == ToLower(*cemail)) order.customer_id = id;
+        if (sim::EqualsIgnoreCase(existing.email, *cemail)) order.customer_id = id;
       }
     }
     if (!order.customer_id) {
@@ -535,7 +535,7 @@ std::optional<Customer> SeedOrderCustomer(Core& core, const Json& o, Order& orde
     }
   } else if (order.email && !order.email->empty()) {
     for (const auto& [id, existing] : core.state.customers) {
-      if (ToLower(existing.email) == ToLower(*order.email)) order.customer_id = id;
+      if (sim::EqualsIgnoreCase(existing.email, *order.email)) order.customer_id = id;
     }
     if (!order.customer_id) {
       Customer fresh;

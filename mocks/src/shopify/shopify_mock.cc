@@ -418,6 +418,7 @@ ShopifyMock::ShopifyMock(Config config, sim::Rng rng)
   if (core_->config.emitter) {
     core_->config.emitter->set_on_gave_up([this](const std::string& subscription, int consecutive) {
       std::lock_guard lock(mu_);
+      core_->StateMayChange();
       Id id = 0;
       for (char c : subscription) {
         if (c < '0' || c > '9') return;
@@ -451,6 +452,8 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
   sim::Response response;
   {
     std::lock_guard lock(mu_);
+    // Reads leave the store as it is; anything else may change it.
+    if (request.method != sim::Method::kGet && request.method != sim::Method::kHead) core_->StateMayChange();
     Core& core = *core_;
     Action action{now, &outbox, {}, {}};
     const std::string_view path = request.Path();
@@ -532,6 +535,7 @@ sim::Response ShopifyMock::Handle(const sim::Request& request, sim::Moment now) 
 
 SeedResult<Id> ShopifyMock::SeedCustomer(const Json& customer, sim::Moment now) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   return detail::SeedCustomerImpl(*core_, customer, now);
 }
 
@@ -539,6 +543,7 @@ SeedResult<Id> ShopifyMock::SeedOrder(const Json& order, sim::Moment now, bool n
   std::vector<Webhook> outbox;
   SeedResult<Id> result = [&] {
     std::lock_guard lock(mu_);
+    core_->StateMayChange();
     Action action{now, &outbox, {}, {}};
     return detail::SeedOrderImpl(*core_, action, order, notify);
   }();
@@ -550,6 +555,7 @@ SeedResult<Id> ShopifyMock::SeedFulfillment(Id order_id, const Json& fulfillment
   std::vector<Webhook> outbox;
   SeedResult<Id> result = [&] {
     std::lock_guard lock(mu_);
+    core_->StateMayChange();
     Action action{now, &outbox, {}, {}};
     return detail::SeedFulfillmentImpl(*core_, action, order_id, fulfillment, notify);
   }();
@@ -561,6 +567,7 @@ SeedResult<Id> ShopifyMock::SeedReturn(Id order_id, const Json& request, sim::Mo
   std::vector<Webhook> outbox;
   SeedResult<Id> result = [&] {
     std::lock_guard lock(mu_);
+    core_->StateMayChange();
     Action action{now, &outbox, {}, {}};
     return detail::SeedReturnImpl(*core_, action, order_id, request);
   }();
@@ -573,6 +580,7 @@ SeedResult<Id> ShopifyMock::AddCarrierEvent(Id fulfillment_id, const std::string
   std::vector<Webhook> outbox;
   SeedResult<Id> result = [&] {
     std::lock_guard lock(mu_);
+    core_->StateMayChange();
     Action action{now, &outbox, {}, {}};
     return detail::CarrierEventImpl(*core_, action, fulfillment_id, status, std::move(message));
   }();
@@ -582,27 +590,32 @@ SeedResult<Id> ShopifyMock::AddCarrierEvent(Id fulfillment_id, const std::string
 
 Id ShopifyMock::AddWebhookSubscription(const WebhookSubscriptionConfig& subscription, sim::Moment now) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   return detail::AddSubscriptionImpl(*core_, subscription, now.wall);
 }
 
 void ShopifyMock::SetPlan(Plan plan) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   core_->config.plan = plan;
   detail::ApplyLimits(*core_, RestLimitsFor(plan), GraphqlLimitsFor(plan));
 }
 
 void ShopifyMock::SetRestLimits(RestLimits limits) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   detail::ApplyLimits(*core_, limits, core_->config.graphql_limits.value_or(GraphqlLimitsFor(core_->config.plan)));
 }
 
 void ShopifyMock::SetGraphqlLimits(GraphqlLimits limits) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   detail::ApplyLimits(*core_, core_->config.rest_limits.value_or(RestLimitsFor(core_->config.plan)), limits);
 }
 
 void ShopifyMock::SetOrdersEmailFilter(OrdersEmailFilter filter) {
   std::lock_guard lock(mu_);
+  core_->StateMayChange();
   core_->config.orders_email_filter = filter;
 }
 

@@ -8,6 +8,7 @@ rh_add_test(NAME gorgias_mock_tests
           ${CMAKE_CURRENT_LIST_DIR}/rate_limit_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/integration_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/units_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/ticket_text_test.cc
   LIBS rh::mocks rh::sim_live OpenSSL::Crypto
   LABELS "unit")
 

@@ -455,6 +455,26 @@ TEST(LlmMock, AnswersAClassificationToolCallWithJsonArgumentsOnOpenAi) {
   EXPECT_EQ(doc["model"], "gpt-4o-mini-2024-07-18");
 }
 
+// The non-streamed completion is written straight to text: it must print as the ordered
+// document does (nlohmann's escaping, OpenAI's key order), for a reply and a tool call.
+TEST(LlmMock, WritesAPlainCompletionAsItsOrderedDocumentPrints) {
+  LlmMock mock(QuietConfig(), sim::Rng(5));
+  Json reply = OpenAiChat("Draft a reply.", "Where is my order? \"quoted\" \\ tab\t \u0001 caf\u00e9");
+  Json tool = OpenAiChat("Classify the ticket.", "My parcel says delivered but I never received it.");
+  tool["tools"] = Json::array({{{"type", "function"},
+                                {"function", {{"name", "set_intent"}, {"parameters", {{"type", "object"}}}}}}});
+  for (const Json& body : {reply, tool}) {
+    const sim::Response r = mock.Handle(OpenAiRequest(body), At(1));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const OrderedJson doc = OrderedJson::parse(r.body);
+    EXPECT_EQ(DumpJson(doc), r.body);
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : doc.items()) keys.push_back(key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"id", "object", "created", "model", "choices", "usage", "service_tier",
+                                              "system_fingerprint"}));
+  }
+}
+
 TEST(LlmMock, ScriptsOverrideTheModelByContentAndByCallNumber) {
   LlmMock mock(QuietConfig(), sim::Rng(3));
   Script by_text;

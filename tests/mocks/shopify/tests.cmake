@@ -7,6 +7,7 @@ rh_add_test(NAME shopify_mock_tests
           ${CMAKE_CURRENT_LIST_DIR}/shopify_graphql_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/shopify_webhooks_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/shopify_inspection_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/order_text_test.cc
   LIBS rh::mocks rh::sim_live OpenSSL::Crypto
   LABELS "unit")
 
