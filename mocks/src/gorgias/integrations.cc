@@ -287,6 +287,7 @@ void Core::Fire(std::string_view trigger, const Ticket& ticket, const Message* m
     call.id = call_seq.Next();
     call.integration_id = integration->id;
     call.trigger = std::string(trigger);
+    call.ticket_id = ticket.id;
     call.created = now;
     call.method = http.value("method", "GET");
     call.url = context.Render(http.value("url", ""));

@@ -287,7 +287,7 @@ void ProduceWebhook(Core& core, Action& action, std::string_view topic, const Or
     if (core.config.emitter && action.outbox) {
       action.outbox->push_back(Webhook{std::to_string(sub_id), w.topic, w.webhook_id, w.request});
     }
-    if (core.webhooks.size() >= core.webhook_log_capacity) core.webhooks.erase(core.webhooks.begin());
+    if (core.webhooks.size() >= core.webhook_log_capacity) core.webhooks.pop_front();
     core.webhooks.push_back(std::move(w));
   }
 }

@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,9 +68,11 @@ struct Core {
   LeakyBucket rest_bucket;
   TokenBucket graphql_bucket;
   RequestLog request_log;
-  std::vector<ProducedWebhook> webhooks;
-  // Webhooks kept by Webhooks(): bounded like the request log.
-  std::size_t webhook_log_capacity = 100'000;
+  // The newest webhooks produced, for Webhooks() and /_rehearsal/webhooks (a debugging surface:
+  // no oracle or report reads it; deliveries are the emitter's record). Each holds a whole order
+  // document, so it is kept short: 10,000 entries are about 60 MB, the newest day of a large store.
+  std::deque<ProducedWebhook> webhooks;
+  std::size_t webhook_log_capacity = 10'000;
 
   // Child id -> order id.
   std::map<Id, Id> order_of_fulfillment;

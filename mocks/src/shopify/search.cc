@@ -3,6 +3,7 @@
 // and dates. Used by GET /customers/search.json and GraphQL `customers(query:)` and
 // `orders(query:)`. Pure functions.
 #include <algorithm>
+#include <memory>
 
 #include "core.h"
 
@@ -78,12 +79,15 @@ std::vector<std::vector<Term>> ParseQuery(std::string_view q) {
 
 // The parsed form of `query`, kept for the next call: a search evaluates the same query against
 // every customer or order, and parsing it each time cost more than matching. A pure memo (one
-// per thread, so mocks on parallel scenario threads never share it); results are unchanged.
-const std::vector<std::vector<Term>>& ParsedQuery(std::string_view query) {
+// per thread, so mocks on parallel scenario threads never share it); results are unchanged. The
+// caller holds the shared pointer, so a nested search with another query cannot pull the groups
+// from under it.
+using QueryGroups = std::vector<std::vector<Term>>;
+std::shared_ptr<const QueryGroups> ParsedQuery(std::string_view query) {
   thread_local std::string last_query;
-  thread_local std::vector<std::vector<Term>> last_groups = ParseQuery("");
+  thread_local std::shared_ptr<const QueryGroups> last_groups = std::make_shared<const QueryGroups>(ParseQuery(""));
   if (query != last_query) {
-    last_groups = ParseQuery(query);
+    last_groups = std::make_shared<const QueryGroups>(ParseQuery(query));
     last_query.assign(query);
   }
   return last_groups;
@@ -91,7 +95,8 @@ const std::vector<std::vector<Term>>& ParsedQuery(std::string_view query) {
 
 template <class Pred>
 bool Evaluate(std::string_view query, Pred&& term_matches) {
-  const auto& groups = ParsedQuery(query);
+  const std::shared_ptr<const QueryGroups> parsed = ParsedQuery(query);
+  const QueryGroups& groups = *parsed;
   for (const auto& group : groups) {
     if (group.empty()) continue;
     bool all = true;

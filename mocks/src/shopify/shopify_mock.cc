@@ -649,9 +649,14 @@ std::vector<RequestLogEntry> ShopifyMock::RequestLogEntries() const {
   return {entries.begin(), entries.end()};
 }
 
+std::size_t ShopifyMock::OrderCount() const {
+  std::lock_guard lock(mu_);
+  return core_->state.orders.size();
+}
+
 std::vector<ProducedWebhook> ShopifyMock::Webhooks() const {
   std::lock_guard lock(mu_);
-  return core_->webhooks;
+  return {core_->webhooks.begin(), core_->webhooks.end()};
 }
 
 std::int64_t ShopifyMock::RestBucketLevel(sim::Instant now) const {

@@ -169,6 +169,8 @@ struct IntegrationCall {
   std::uint64_t id = 0;
   std::uint64_t integration_id = 0;
   std::string trigger;  // hyphenated: ticket-created, ticket-message-created, ...
+  // The ticket the call is about, so a reader need not parse the body to know it.
+  std::uint64_t ticket_id = 0;
   std::string delivery_id;
   sim::WallTime created{};
   std::string method;

@@ -204,7 +204,11 @@ class ShopifyMock final : public sim::Service {
   // Calls `fn(const State&)` under the mutex, for assertions that the JSON does not show.
   void Inspect(const std::function<void(const State&)>& fn) const;
   std::vector<RequestLogEntry> RequestLogEntries() const;
+  // The newest produced webhooks (at most 10,000; a debugging surface, not ground truth).
   std::vector<ProducedWebhook> Webhooks() const;
+  // How many orders the store holds: what a caller counting Snapshot()["orders"] wants, without
+  // rendering every order (a snapshot of a large store is tens of KB per order).
+  std::size_t OrderCount() const;
   // Current fill of the REST bucket (whole calls, rounded up) and points left in the GraphQL one.
   std::int64_t RestBucketLevel(sim::Instant now) const;
   double GraphqlPointsAvailable(sim::Instant now) const;
