@@ -2,7 +2,11 @@
 
 #include <array>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <optional>
+#include <string_view>
 
 #include "mocks/gorgias/channels.h"
 #include "sim/check.h"
@@ -34,6 +38,36 @@ constexpr std::array<std::string_view, 3> kGorgiasTriggers = {"ticket-created", 
 constexpr std::array<std::string_view, 9> kShopifyTopics = {
     "orders/create",      "orders/updated",      "orders/cancelled", "fulfillments/create", "fulfillments/update",
     "refunds/create",     "returns/request",     "returns/approve",  "returns/close"};
+
+// Gorgias as the in-memory network reaches it: every request is shown to `note` as it is handled
+// (HandleAsync is the base's, which calls Handle, so the note and the change are one moment).
+class NotedService final : public sim::Service {
+ public:
+  NotedService(sim::Service& inner, std::function<void(const sim::Request&)> note)
+      : inner_(inner), note_(std::move(note)) {}
+  sim::Response Handle(const sim::Request& request, sim::Moment now) override {
+    note_(request);
+    return inner_.Handle(request, now);
+  }
+
+ private:
+  sim::Service& inner_;
+  std::function<void(const sim::Request&)> note_;
+};
+
+// The ticket id a request's target names (/api/tickets/{id}...), if any.
+std::optional<std::uint64_t> TicketIdOf(std::string_view target) {
+  constexpr std::string_view kPrefix = "/api/tickets/";
+  const auto at = target.find(kPrefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::uint64_t id = 0;
+  std::size_t digits = 0;
+  for (std::size_t i = at + kPrefix.size(); i < target.size() && target[i] >= '0' && target[i] <= '9'; ++i, ++digits) {
+    id = id * 10 + static_cast<std::uint64_t>(target[i] - '0');
+  }
+  if (digits == 0 || digits > 18) return std::nullopt;
+  return id;
+}
 
 }  // namespace
 
@@ -78,7 +112,8 @@ SimWorld::SimWorld(SimWorldConfig config)
 
   const sim::HostOptions host{config_.link};
   network_->AddHost(std::string(kShopifyHost), *shopify_, host);
-  network_->AddHost(std::string(kGorgiasHost), *gorgias_, host);
+  gorgias_host_ = std::make_unique<NotedService>(*gorgias_, [this](const sim::Request& r) { NoteGorgiasRequest(r); });
+  network_->AddHost(std::string(kGorgiasHost), *gorgias_host_, host);
   network_->AddHost(std::string(kKlaviyoHost), *klaviyo_, host);
   network_->AddHost(std::string(kLlmHost), *llm_, host);
 
@@ -286,6 +321,7 @@ mocks::gorgias::CustomerMessageResult SimWorld::CustomerWrites(const CustomerRef
   message.ticket_id = ticket_id;
   auto result = gorgias_->CustomerWrites(message, Now());
   RH_CHECK(result.has_value(), "a customer message was refused");
+  NoteGorgiasTicketChange(result->ticket_id);
   return *result;
 }
 
@@ -300,6 +336,7 @@ mocks::OrderedJson SimWorld::CallGorgiasAs(int agent, sim::Method method, const 
   request.headers.Set("Authorization", "Basic " + sim::Base64Encode(user + ":agent_key_" + std::to_string(agent + 1)));
   request.headers.Set("Content-Type", "application/json");
   if (!body.is_null()) request.body = body.dump();
+  NoteGorgiasRequest(request);
   const sim::Response response = gorgias_->Handle(request, Now());
   if (response.status >= 300) {
     std::fprintf(stderr, "gorgias %s %s -> %d %s\n", std::string(sim::MethodName(method)).c_str(), target.c_str(),
@@ -408,6 +445,25 @@ void SimWorld::RefreshGorgiasShopifyData(const CustomerRef& customer) {
   }
   auto done = gorgias_->SetCustomerIntegrationData(customer.gorgias_id, shopify_integration_id_, data, Now());
   RH_CHECK(done.has_value(), "updating the Gorgias customer's Shopify data failed");
+}
+
+void SimWorld::NoteGorgiasRequest(const sim::Request& request) {
+  if (request.method == sim::Method::kGet || request.method == sim::Method::kHead) return;
+  const auto ticket = TicketIdOf(request.target);
+  if (ticket) {
+    NoteGorgiasTicketChange(*ticket);
+  } else {
+    gorgias_all_changed_at_ = ++gorgias_writes_;  // a tag renamed, a customer merged: any ticket
+  }
+}
+
+void SimWorld::NoteGorgiasTicketChange(std::uint64_t ticket_id) {
+  gorgias_ticket_changed_at_[ticket_id] = ++gorgias_writes_;
+}
+
+std::uint64_t SimWorld::GorgiasTicketStamp(std::uint64_t ticket_id) const {
+  const auto it = gorgias_ticket_changed_at_.find(ticket_id);
+  return std::max(gorgias_all_changed_at_, it == gorgias_ticket_changed_at_.end() ? 0 : it->second);
 }
 
 }  // namespace rh::harness

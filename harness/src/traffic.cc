@@ -177,6 +177,20 @@ void TrafficGenerator::ScheduleRound() {
   }));
 }
 
+void TrafficGenerator::RefreshTags(OpenTicket& t) {
+  const std::uint64_t stamp = world_.GorgiasTicketStamp(t.id);
+  if (t.read_at_stamp == stamp) return;
+  t.read_at_stamp = stamp;
+  const auto json = world_.gorgias().TicketJson(t.id);
+  t.exists = json.has_value();
+  t.needs_review = t.replied = false;
+  if (!json) return;
+  for (const auto& tag : (*json)["tags"]) {
+    t.needs_review = t.needs_review || tag["name"] == "needs-review";
+    t.replied = t.replied || tag["name"] == "auto-replied";
+  }
+}
+
 // One round of the people, every five minutes, one look at each ticket still in play:
 // - customers unanswered for a day follow up once; an automatic answer that missed the point (the
 //   pipeline triaged another intent than theirs) brings them back, with a probability;
@@ -187,13 +201,9 @@ void TrafficGenerator::AgentRound() {
   bool agents_free = OnShift();
   for (OpenTicket& t : tickets_) {
     if (t.agent_done) continue;
-    const auto json = world_.gorgias().TicketJson(t.id);
-    if (!json) continue;
-    bool needs_review = false, replied = false;
-    for (const auto& tag : (*json)["tags"]) {
-      needs_review = needs_review || tag["name"] == "needs-review";
-      replied = replied || tag["name"] == "auto-replied";
-    }
+    RefreshTags(t);
+    if (!t.exists) continue;
+    const bool needs_review = t.needs_review, replied = t.replied;
     if (replied && !needs_review) {
       if (t.answer_judged) {
         t.agent_done = true;  // answered automatically, read, and settled
