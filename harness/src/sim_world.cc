@@ -223,6 +223,7 @@ CustomerRef SimWorld::AddCustomer(const CustomerSpec& spec) {
   auto klaviyo_id = klaviyo_->SeedProfile(profile, now);
   RH_CHECK(klaviyo_id.has_value(), "seeding a Klaviyo profile failed");
   ref.klaviyo_id = *klaviyo_id;
+  customer_slots_by_email_[ref.email].push_back(orders_by_customer_.size());
   orders_by_customer_.push_back({ref, {}});
   RefreshGorgiasShopifyData(ref);
   return ref;
@@ -264,9 +265,7 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
     RH_CHECK(fid.has_value(), "seeding a Shopify fulfillment failed");
     ref.fulfillment_id = *fid;
   }
-  for (auto& [c, orders] : orders_by_customer_) {
-    if (c.email == customer.email) orders.push_back(ref.id);
-  }
+  for (const std::size_t slot : CustomerSlots(customer.email)) orders_by_customer_[slot].second.push_back(ref.id);
   // An order that exists before the run reaches Klaviyo through the integration's sync, which
   // reads it from Shopify's API: its history becomes metrics at their own times, and the flows
   // those metrics trigger start now.
@@ -437,14 +436,19 @@ void SimWorld::RefreshGorgiasShopifyData(const CustomerRef& customer) {
   mocks::OrderedJson data = {{"__integration_type__", "shopify"}};
   if (auto c = shopify_->CustomerJson(customer.shopify_id)) data["customer"] = *c;
   data["orders"] = mocks::OrderedJson::array();
-  for (const auto& [c, orders] : orders_by_customer_) {
-    if (c.email != customer.email) continue;
-    for (const std::uint64_t id : orders) {
+  for (const std::size_t slot : CustomerSlots(customer.email)) {
+    for (const std::uint64_t id : orders_by_customer_[slot].second) {
       if (auto o = shopify_->OrderJson(id)) data["orders"].push_back(*o);
     }
   }
   auto done = gorgias_->SetCustomerIntegrationData(customer.gorgias_id, shopify_integration_id_, data, Now());
   RH_CHECK(done.has_value(), "updating the Gorgias customer's Shopify data failed");
+}
+
+const std::vector<std::size_t>& SimWorld::CustomerSlots(const std::string& email) const {
+  static const std::vector<std::size_t> kNone;
+  const auto it = customer_slots_by_email_.find(email);
+  return it == customer_slots_by_email_.end() ? kNone : it->second;
 }
 
 void SimWorld::NoteGorgiasRequest(const sim::Request& request) {

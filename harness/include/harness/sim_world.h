@@ -188,6 +188,7 @@ class SimWorld {
   // Moves the stamps of what `request` may write (see GorgiasTicketStamp).
   void NoteGorgiasRequest(const sim::Request& request);
   void NoteGorgiasTicketChange(std::uint64_t ticket_id);
+  const std::vector<std::size_t>& CustomerSlots(const std::string& email) const;
   // Calls a mock's API directly (a person's action, not the pipeline's); aborts on a refusal.
   mocks::OrderedJson CallGorgiasAs(int agent, sim::Method method, const std::string& target, const mocks::OrderedJson& body);
 
@@ -208,6 +209,8 @@ class SimWorld {
   WorldCredentials credentials_;
   std::uint64_t shopify_integration_id_ = 0;
   std::vector<std::pair<CustomerRef, std::vector<std::uint64_t>>> orders_by_customer_;
+  // Indexes into orders_by_customer_ by e-mail, in the order added (no scan per order; issue 11).
+  std::unordered_map<std::string, std::vector<std::size_t>> customer_slots_by_email_;
   std::map<std::uint64_t, std::string> true_intents_;  // Gorgias message id -> intent label
   std::uint64_t gorgias_writes_ = 0;                 // writes noted so far
   std::uint64_t gorgias_all_changed_at_ = 0;         // the last write that may touch any ticket
