@@ -259,17 +259,19 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
   RH_CHECK(id.has_value(), "seeding a Shopify order failed");
   OrderRef ref;
   ref.id = *id;
-  if (auto json = shopify_->OrderJson(ref.id)) ref.name = (*json)["name"].get<std::string>();
+  auto rendered = shopify_->OrderJson(ref.id);
+  if (rendered) ref.name = (*rendered)["name"].get<std::string>();
   if (spec.fulfillment) {
     auto fid = shopify_->SeedFulfillment(ref.id, FulfillmentJson(*spec.fulfillment, now), now, /*notify=*/false);
     RH_CHECK(fid.has_value(), "seeding a Shopify fulfillment failed");
     ref.fulfillment_id = *fid;
+    rendered = shopify_->OrderJson(ref.id);  // with its fulfillment
   }
   for (const std::size_t slot : CustomerSlots(customer.email)) orders_by_customer_[slot].second.push_back(ref.id);
   // An order that exists before the run reaches Klaviyo through the integration's sync, which
   // reads it from Shopify's API: its history becomes metrics at their own times, and the flows
   // those metrics trigger start now.
-  if (auto json = shopify_->OrderJson(ref.id)) klaviyo_->SyncShopifyOrder(mocks::Json::parse(json->dump()), now);
+  if (rendered) klaviyo_->SyncShopifyOrder(mocks::Json::parse(rendered->dump()), now);
   RefreshGorgiasShopifyData(customer);
   return ref;
 }

@@ -44,6 +44,7 @@ class TrafficGenerator {
   void Stop() { stopped_ = true; }
 
   int tickets_planned() const { return tickets_planned_; }
+  std::int64_t tickets_opened() const { return static_cast<std::int64_t>(tickets_.size()); }
 
  private:
   struct OpenTicket {
