@@ -1,7 +1,7 @@
 // The harness end to end (load, seed, run, judge with every oracle, KPIs and timelines, no files
 // written): scenarios per second over the shipped scripted suite, and simulated tickets per
-// CPU-second for each generated day of traffic. Single-threaded; `rehearse run --jobs N` spreads
-// scenarios over N cores.
+// CPU-second for each generated day of traffic, a large generated day and the BFCM week (issue
+// 11). Single-threaded; `rehearse run --jobs N` spreads scenarios over N cores.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -54,6 +54,43 @@ BENCHMARK_CAPTURE(BM_GeneratedDay, electronics, std::string("electronics-day.yam
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_GeneratedDay, food, std::string("food-day.yaml"))->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
+// Issue 11: generated worlds at scale. `orders` per day over `days` of the BFCM-week store (its file
+// scaled), so one store gives a large day, the week, and the 1-day/7-day cost ratio (compare the
+// tickets_per_cpu_s of week/1 and week/7).
+void BM_GeneratedAtScale(benchmark::State& state, const std::string& file) {
+  auto loaded = rh::harness::LoadScenarioFile(std::string(REHEARSAL_SOURCE_DIR) + "/bench/scenarios/" + file);
+  if (!loaded || !loaded->generate) {
+    state.SkipWithError(loaded ? "the scenario generates no traffic" : loaded.error().ToString().c_str());
+    return;
+  }
+  loaded->generate->orders_per_day = static_cast<int>(state.range(0));
+  loaded->generate->days = static_cast<int>(state.range(1));
+  loaded->run_for = rh::sim::Days(state.range(1));
+  std::int64_t tickets = 0, orders = 0;
+  for (auto _ : state) {
+    const rh::harness::ScenarioResult r = rh::harness::RunScenario(*loaded, rh::harness::RunOptions{});
+    if (!r.passed()) state.SkipWithError("the scenario failed");
+    tickets += r.kpis.tickets;
+    orders += r.kpis.orders;
+  }
+  state.counters["tickets"] = static_cast<double>(tickets) / static_cast<double>(state.iterations());
+  state.counters["orders"] = static_cast<double>(orders) / static_cast<double>(state.iterations());
+  state.counters["tickets_per_cpu_s"] = benchmark::Counter(static_cast<double>(tickets), benchmark::Counter::kIsRate);
+}
+// A large generated world: one day of 2,400 orders.
+BENCHMARK_CAPTURE(BM_GeneratedAtScale, large_day, std::string("bfcm-week.yaml"))
+    ->Args({2400, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->Iterations(1);
+// The BFCM week as shipped (600 orders a day for 7 days), and one day of the same store.
+BENCHMARK_CAPTURE(BM_GeneratedAtScale, bfcm_week, std::string("bfcm-week.yaml"))
+    ->Args({600, 1})
+    ->Args({600, 7})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->Iterations(1);
 
 // rehearse fuzz (docs/FUZZING.md): generated whole-scenario cases per CPU-second. On the reference
 // pipeline every case holds, so nothing shrinks; on a broken variant the campaign stops at the

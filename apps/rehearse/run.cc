@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +23,21 @@
 
 namespace rh::app {
 namespace {
+
+// Within a long scenario (a day or more of virtual time), on a terminal: the virtual time covered
+// and the generated tickets so far; the next Progress line overwrites it.
+void VirtualTimeBar(sim::Duration covered, sim::Duration total, std::int64_t tickets) {
+  if (total < sim::Days(1)) return;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(covered.count() * kWidth / total.count());
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(covered).count();
+  const auto total_hours = std::chrono::duration_cast<std::chrono::hours>(total).count();
+  std::fprintf(stderr, "\r\033[K[%.*s%*s] %lldd%02lldh of %lldd%02lldh virtual, %lld tickets", filled,
+               "##############################", kWidth - filled, "", static_cast<long long>(hours / 24),
+               static_cast<long long>(hours % 24), static_cast<long long>(total_hours / 24),
+               static_cast<long long>(total_hours % 24), static_cast<long long>(tickets));
+  std::fflush(stderr);
+}
 
 // `label` names the run: the scenario, and in a sweep its seed.
 void Progress(const harness::ScenarioResult& r, const std::string& label, int done, int total, bool interactive) {
@@ -218,6 +235,7 @@ int RunScenarios(const RunCommandOptions& options) {
   harness::RunOptions run_options;
   run_options.seed = options.seed;
   run_options.report_dir = options.report_dir;
+  if (interactive && options.jobs == 1) run_options.on_virtual_time = VirtualTimeBar;
   if (!options.report_dir.empty()) std::filesystem::create_directories(options.report_dir);
   harness::RunResult result = harness::RunAll(
       files, run_options, options.jobs, [&](const harness::ScenarioResult& r, int done, int total) {

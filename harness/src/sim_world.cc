@@ -2,7 +2,11 @@
 
 #include <array>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <optional>
+#include <string_view>
 
 #include "mocks/gorgias/channels.h"
 #include "sim/check.h"
@@ -34,6 +38,36 @@ constexpr std::array<std::string_view, 3> kGorgiasTriggers = {"ticket-created", 
 constexpr std::array<std::string_view, 9> kShopifyTopics = {
     "orders/create",      "orders/updated",      "orders/cancelled", "fulfillments/create", "fulfillments/update",
     "refunds/create",     "returns/request",     "returns/approve",  "returns/close"};
+
+// Gorgias as the in-memory network reaches it: every request is shown to `note` as it is handled
+// (HandleAsync is the base's, which calls Handle, so the note and the change are one moment).
+class NotedService final : public sim::Service {
+ public:
+  NotedService(sim::Service& inner, std::function<void(const sim::Request&)> note)
+      : inner_(inner), note_(std::move(note)) {}
+  sim::Response Handle(const sim::Request& request, sim::Moment now) override {
+    note_(request);
+    return inner_.Handle(request, now);
+  }
+
+ private:
+  sim::Service& inner_;
+  std::function<void(const sim::Request&)> note_;
+};
+
+// The ticket id a request's target names (/api/tickets/{id}...), if any.
+std::optional<std::uint64_t> TicketIdOf(std::string_view target) {
+  constexpr std::string_view kPrefix = "/api/tickets/";
+  const auto at = target.find(kPrefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::uint64_t id = 0;
+  std::size_t digits = 0;
+  for (std::size_t i = at + kPrefix.size(); i < target.size() && target[i] >= '0' && target[i] <= '9'; ++i, ++digits) {
+    id = id * 10 + static_cast<std::uint64_t>(target[i] - '0');
+  }
+  if (digits == 0 || digits > 18) return std::nullopt;
+  return id;
+}
 
 }  // namespace
 
@@ -78,7 +112,8 @@ SimWorld::SimWorld(SimWorldConfig config)
 
   const sim::HostOptions host{config_.link};
   network_->AddHost(std::string(kShopifyHost), *shopify_, host);
-  network_->AddHost(std::string(kGorgiasHost), *gorgias_, host);
+  gorgias_host_ = std::make_unique<NotedService>(*gorgias_, [this](const sim::Request& r) { NoteGorgiasRequest(r); });
+  network_->AddHost(std::string(kGorgiasHost), *gorgias_host_, host);
   network_->AddHost(std::string(kKlaviyoHost), *klaviyo_, host);
   network_->AddHost(std::string(kLlmHost), *llm_, host);
 
@@ -188,6 +223,7 @@ CustomerRef SimWorld::AddCustomer(const CustomerSpec& spec) {
   auto klaviyo_id = klaviyo_->SeedProfile(profile, now);
   RH_CHECK(klaviyo_id.has_value(), "seeding a Klaviyo profile failed");
   ref.klaviyo_id = *klaviyo_id;
+  customer_slots_by_email_[ref.email].push_back(orders_by_customer_.size());
   orders_by_customer_.push_back({ref, {}});
   RefreshGorgiasShopifyData(ref);
   return ref;
@@ -223,19 +259,19 @@ OrderRef SimWorld::AddOrder(const CustomerRef& customer, const OrderSpec& spec) 
   RH_CHECK(id.has_value(), "seeding a Shopify order failed");
   OrderRef ref;
   ref.id = *id;
-  if (auto json = shopify_->OrderJson(ref.id)) ref.name = (*json)["name"].get<std::string>();
+  auto rendered = shopify_->OrderJson(ref.id);
+  if (rendered) ref.name = (*rendered)["name"].get<std::string>();
   if (spec.fulfillment) {
     auto fid = shopify_->SeedFulfillment(ref.id, FulfillmentJson(*spec.fulfillment, now), now, /*notify=*/false);
     RH_CHECK(fid.has_value(), "seeding a Shopify fulfillment failed");
     ref.fulfillment_id = *fid;
+    rendered = shopify_->OrderJson(ref.id);  // with its fulfillment
   }
-  for (auto& [c, orders] : orders_by_customer_) {
-    if (c.email == customer.email) orders.push_back(ref.id);
-  }
+  for (const std::size_t slot : CustomerSlots(customer.email)) orders_by_customer_[slot].second.push_back(ref.id);
   // An order that exists before the run reaches Klaviyo through the integration's sync, which
   // reads it from Shopify's API: its history becomes metrics at their own times, and the flows
   // those metrics trigger start now.
-  if (auto json = shopify_->OrderJson(ref.id)) klaviyo_->SyncShopifyOrder(mocks::Json::parse(json->dump()), now);
+  if (rendered) klaviyo_->SyncShopifyOrder(mocks::Json::parse(rendered->dump()), now);
   RefreshGorgiasShopifyData(customer);
   return ref;
 }
@@ -286,6 +322,7 @@ mocks::gorgias::CustomerMessageResult SimWorld::CustomerWrites(const CustomerRef
   message.ticket_id = ticket_id;
   auto result = gorgias_->CustomerWrites(message, Now());
   RH_CHECK(result.has_value(), "a customer message was refused");
+  NoteGorgiasTicketChange(result->ticket_id);
   return *result;
 }
 
@@ -300,6 +337,7 @@ mocks::OrderedJson SimWorld::CallGorgiasAs(int agent, sim::Method method, const 
   request.headers.Set("Authorization", "Basic " + sim::Base64Encode(user + ":agent_key_" + std::to_string(agent + 1)));
   request.headers.Set("Content-Type", "application/json");
   if (!body.is_null()) request.body = body.dump();
+  NoteGorgiasRequest(request);
   const sim::Response response = gorgias_->Handle(request, Now());
   if (response.status >= 300) {
     std::fprintf(stderr, "gorgias %s %s -> %d %s\n", std::string(sim::MethodName(method)).c_str(), target.c_str(),
@@ -400,14 +438,38 @@ void SimWorld::RefreshGorgiasShopifyData(const CustomerRef& customer) {
   mocks::OrderedJson data = {{"__integration_type__", "shopify"}};
   if (auto c = shopify_->CustomerJson(customer.shopify_id)) data["customer"] = *c;
   data["orders"] = mocks::OrderedJson::array();
-  for (const auto& [c, orders] : orders_by_customer_) {
-    if (c.email != customer.email) continue;
-    for (const std::uint64_t id : orders) {
+  for (const std::size_t slot : CustomerSlots(customer.email)) {
+    for (const std::uint64_t id : orders_by_customer_[slot].second) {
       if (auto o = shopify_->OrderJson(id)) data["orders"].push_back(*o);
     }
   }
   auto done = gorgias_->SetCustomerIntegrationData(customer.gorgias_id, shopify_integration_id_, data, Now());
   RH_CHECK(done.has_value(), "updating the Gorgias customer's Shopify data failed");
+}
+
+const std::vector<std::size_t>& SimWorld::CustomerSlots(const std::string& email) const {
+  static const std::vector<std::size_t> kNone;
+  const auto it = customer_slots_by_email_.find(email);
+  return it == customer_slots_by_email_.end() ? kNone : it->second;
+}
+
+void SimWorld::NoteGorgiasRequest(const sim::Request& request) {
+  if (request.method == sim::Method::kGet || request.method == sim::Method::kHead) return;
+  const auto ticket = TicketIdOf(request.target);
+  if (ticket) {
+    NoteGorgiasTicketChange(*ticket);
+  } else {
+    gorgias_all_changed_at_ = ++gorgias_writes_;  // a tag renamed, a customer merged: any ticket
+  }
+}
+
+void SimWorld::NoteGorgiasTicketChange(std::uint64_t ticket_id) {
+  gorgias_ticket_changed_at_[ticket_id] = ++gorgias_writes_;
+}
+
+std::uint64_t SimWorld::GorgiasTicketStamp(std::uint64_t ticket_id) const {
+  const auto it = gorgias_ticket_changed_at_.find(ticket_id);
+  return std::max(gorgias_all_changed_at_, it == gorgias_ticket_changed_at_.end() ? 0 : it->second);
 }
 
 }  // namespace rh::harness

@@ -95,7 +95,9 @@ bool TrafficGenerator::OnShift() const {
 }
 
 sim::Duration TrafficGenerator::Start() {
-  const sim::Duration span = sim::Days(std::max(1, profile_.days));
+  // Carrier exceptions and tickets fall anywhere in the span (a week's traffic over the week).
+  const std::int64_t span_days = std::max(1, profile_.days);
+  const sim::Duration span = sim::Days(span_days);
   end_ = world_.scheduler().Now() + span;
   const int orders = std::max(1, profile_.orders_per_day * std::max(1, profile_.days));
   sim::Rng store = rng_.Fork("store");
@@ -126,17 +128,17 @@ sim::Duration TrafficGenerator::Start() {
     }
     const OrderRef ref = world_.AddOrder(customers_[customer], spec);
     orders_.emplace_back(customer, ref);
-    // Carriers: some shipments in transit hit an exception during the day; some of those
+    // Carriers: some shipments in transit hit an exception during the span; some of those
     // customers write about it a few hours later (triggered tickets, taken from the day's plan).
     if (spec.fulfillment && spec.fulfillment->shipment_status == "in_transit" && store.Bernoulli(profile_.delay_rate)) {
-      const sim::Instant when = world_.scheduler().Now() + sim::Minutes(store.UniformInt(0, 24 * 60 - 1));
+      const sim::Instant when = world_.scheduler().Now() + sim::Minutes(store.UniformInt(0, span_days * 24 * 60 - 1));
       world_.scheduler().ScheduleAt(when, Guarded([this, ref] { world_.CarrierEvent(ref, "delayed", "Carrier delay"); }));
       if (store.Bernoulli(profile_.write_on_delay)) {
         delayed.push_back({customer, when + sim::Minutes(store.UniformInt(30, 6 * 60))});
       }
     }
   }
-  // Tickets at the vertical's contact rate: the triggered ones first, the rest through the day
+  // Tickets at the vertical's contact rate: the triggered ones first, the rest through the span
   // with the profile's intent mix.
   const auto& mix = profile_.intent_mix.empty() ? DefaultIntentMix() : profile_.intent_mix;
   std::vector<std::string> intents;
@@ -161,7 +163,7 @@ sim::Duration TrafficGenerator::Start() {
     const auto& bank = Phrases().count(intent) ? Phrases().at(intent) : Phrases().at("other");
     std::string text = bank[static_cast<std::size_t>(traffic.Below(bank.size()))];
     if (traffic.Bernoulli(0.5)) text += " Order " + orders_[pick].second.name + ".";
-    const sim::Instant when = world_.scheduler().Now() + sim::Sec(traffic.UniformInt(0, 24 * 3600 - 1));
+    const sim::Instant when = world_.scheduler().Now() + sim::Sec(traffic.UniformInt(0, span_days * 24 * 3600 - 1));
     WriteAt(when, orders_[pick].first, intent, std::move(text), DrawChannel(traffic));
   }
   agent_free_at_.assign(static_cast<std::size_t>(std::max(1, profile_.agents)), world_.scheduler().Now());
@@ -177,6 +179,20 @@ void TrafficGenerator::ScheduleRound() {
   }));
 }
 
+void TrafficGenerator::RefreshTags(OpenTicket& t) {
+  const std::uint64_t stamp = world_.GorgiasTicketStamp(t.id);
+  if (t.read_at_stamp == stamp) return;
+  t.read_at_stamp = stamp;
+  const auto json = world_.gorgias().TicketJson(t.id);
+  t.exists = json.has_value();
+  t.needs_review = t.replied = false;
+  if (!json) return;
+  for (const auto& tag : (*json)["tags"]) {
+    t.needs_review = t.needs_review || tag["name"] == "needs-review";
+    t.replied = t.replied || tag["name"] == "auto-replied";
+  }
+}
+
 // One round of the people, every five minutes, one look at each ticket still in play:
 // - customers unanswered for a day follow up once; an automatic answer that missed the point (the
 //   pipeline triaged another intent than theirs) brings them back, with a probability;
@@ -187,13 +203,9 @@ void TrafficGenerator::AgentRound() {
   bool agents_free = OnShift();
   for (OpenTicket& t : tickets_) {
     if (t.agent_done) continue;
-    const auto json = world_.gorgias().TicketJson(t.id);
-    if (!json) continue;
-    bool needs_review = false, replied = false;
-    for (const auto& tag : (*json)["tags"]) {
-      needs_review = needs_review || tag["name"] == "needs-review";
-      replied = replied || tag["name"] == "auto-replied";
-    }
+    RefreshTags(t);
+    if (!t.exists) continue;
+    const bool needs_review = t.needs_review, replied = t.replied;
     if (replied && !needs_review) {
       if (t.answer_judged) {
         t.agent_done = true;  // answered automatically, read, and settled

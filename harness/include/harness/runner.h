@@ -22,6 +22,10 @@ struct RunOptions {
   std::string trace_path;             // when set, the trace goes to exactly this file (replay)
   double agent_cost_per_minute = 0.50;  // for the KPI cost per ticket ($30 an hour)
   double ai_price_per_resolution = 0.90;  // DESIGN.md: most plans
+  // For a progress bar: called after each virtual hour of a scenario's run with the virtual time
+  // covered, the run's total and the generated tickets opened so far (0 without `generate:`).
+  // Unset, the run goes in one piece; set, hour by hour, which runs the same events in the same order.
+  std::function<void(sim::Duration covered, sim::Duration total, std::int64_t tickets)> on_virtual_time;
 };
 
 // Runs one loaded scenario.

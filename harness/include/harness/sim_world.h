@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mocks/common/webhook_emitter.h"
@@ -173,12 +174,21 @@ class SimWorld {
     return it == true_intents_.end() ? std::string() : it->second;
   }
 
+  // A stamp that moves whenever the ticket's Gorgias state may have changed (a write through
+  // Gorgias's API or the world's helpers naming it, or a write that may touch every ticket). The
+  // simulated people re-read a ticket only when its stamp moved (issue 11): the answer is the same.
+  std::uint64_t GorgiasTicketStamp(std::uint64_t ticket_id) const;
+
   void RunFor(sim::Duration d) { scheduler_.RunFor(d); }
   // Runs until nothing is pending or `limit` of virtual time has passed.
   void RunUntilIdle(sim::Duration limit = sim::Days(30));
 
  private:
   void RefreshGorgiasShopifyData(const CustomerRef& customer);
+  // Moves the stamps of what `request` may write (see GorgiasTicketStamp).
+  void NoteGorgiasRequest(const sim::Request& request);
+  void NoteGorgiasTicketChange(std::uint64_t ticket_id);
+  const std::vector<std::size_t>& CustomerSlots(const std::string& email) const;
   // Calls a mock's API directly (a person's action, not the pipeline's); aborts on a refusal.
   mocks::OrderedJson CallGorgiasAs(int agent, sim::Method method, const std::string& target, const mocks::OrderedJson& body);
 
@@ -193,12 +203,18 @@ class SimWorld {
   std::unique_ptr<mocks::WebhookEmitter> gorgias_emitter_;
   std::unique_ptr<mocks::shopify::ShopifyMock> shopify_;
   std::unique_ptr<mocks::gorgias::GorgiasMock> gorgias_;
+  std::unique_ptr<sim::Service> gorgias_host_;  // gorgias_ as the network reaches it, writes noted
   std::unique_ptr<mocks::klaviyo::KlaviyoMock> klaviyo_;
   std::unique_ptr<mocks::llm::LlmMock> llm_;
   WorldCredentials credentials_;
   std::uint64_t shopify_integration_id_ = 0;
   std::vector<std::pair<CustomerRef, std::vector<std::uint64_t>>> orders_by_customer_;
+  // Indexes into orders_by_customer_ by e-mail, in the order added (no scan per order; issue 11).
+  std::unordered_map<std::string, std::vector<std::size_t>> customer_slots_by_email_;
   std::map<std::uint64_t, std::string> true_intents_;  // Gorgias message id -> intent label
+  std::uint64_t gorgias_writes_ = 0;                 // writes noted so far
+  std::uint64_t gorgias_all_changed_at_ = 0;         // the last write that may touch any ticket
+  std::unordered_map<std::uint64_t, std::uint64_t> gorgias_ticket_changed_at_;
 };
 
 }  // namespace rh::harness

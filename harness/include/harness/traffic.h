@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ class TrafficGenerator {
   void Stop() { stopped_ = true; }
 
   int tickets_planned() const { return tickets_planned_; }
+  std::int64_t tickets_opened() const { return static_cast<std::int64_t>(tickets_.size()); }
 
  private:
   struct OpenTicket {
@@ -55,12 +57,17 @@ class TrafficGenerator {
     bool followed_up = false;
     bool answer_judged = false;  // the customer read the automatic answer
     sim::Instant opened{};
+    // The ticket's tags as last read, valid while the world's stamp for it has not moved.
+    std::optional<std::uint64_t> read_at_stamp;
+    bool exists = false, needs_review = false, replied = false;
   };
   // Schedules a customer's first message of a new ticket.
   void WriteAt(sim::Instant when, std::size_t customer, std::string intent, std::string text, std::string channel);
   std::string DrawChannel(sim::Rng& rng) const;
   bool OnShift() const;
   void AgentRound();
+  // Reads the ticket's tags from Gorgias unless nothing wrote to it since the last read.
+  void RefreshTags(OpenTicket& ticket);
   void ScheduleRound();
   // `f` made safe to schedule: it does nothing once this generator is gone (the world may run on
   // after it, e.g. while the pipeline drains).

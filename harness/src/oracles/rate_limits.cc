@@ -165,26 +165,92 @@ void StormsAndGiveUps(const RunFacts& facts, std::vector<Violation>& out) {
   }
 }
 
+// Reads body.ticket.id of an integration call's JSON body without building its tree (the body is a
+// whole ticket; issue 11): a SAX pass that keeps only that one value. 0 when the body is not JSON,
+// not an object, has no object "ticket", or its id is neither an unsigned number nor all digits (as
+// the tree's reading was; the last of duplicated keys wins, as in the tree).
+class TicketIdReader final : public nlohmann::json_sax<mocks::OrderedJson> {
+ public:
+  std::uint64_t ticket_id() const { return root_is_object_ && ticket_is_object_ ? id_ : 0; }
+
+  bool null() override { return Scalar(0); }
+  bool boolean(bool) override { return Scalar(0); }
+  bool number_integer(number_integer_t) override { return Scalar(0); }
+  bool number_unsigned(number_unsigned_t v) override { return Scalar(v); }
+  bool number_float(number_float_t, const string_t&) override { return Scalar(0); }
+  bool string(string_t& v) override { return Scalar(Digits(v)); }
+  bool binary(binary_t&) override { return Scalar(0); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) root_is_object_ = true;
+    if (depth_ == 1 && key_ == "ticket") {
+      ticket_is_object_ = true;
+      id_ = 0;  // a later "ticket" replaces an earlier one
+    }
+    if (depth_ == 2 && in_ticket_ && key_ == "id") id_ = 0;  // an object is no id
+    ++depth_;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ <= 2) key_ = k;
+    if (depth_ == 1) in_ticket_ = k == "ticket";
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Container();
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  static std::uint64_t Digits(const std::string& text) {
+    std::uint64_t n = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return 0;
+      n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
+  }
+  // A value at depth 1 under "ticket" that is not an object; at depth 2 inside it, "id".
+  bool Scalar(std::uint64_t value) {
+    if (depth_ == 1 && key_ == "ticket") ticket_is_object_ = false;
+    if (depth_ == 2 && in_ticket_ && key_ == "id") id_ = value;
+    return true;
+  }
+  void Container() {
+    if (depth_ == 1 && key_ == "ticket") ticket_is_object_ = false;
+    if (depth_ == 2 && in_ticket_ && key_ == "id") id_ = 0;
+  }
+
+  int depth_ = 0;
+  bool root_is_object_ = false;
+  std::string key_;
+  bool in_ticket_ = false;
+  bool ticket_is_object_ = false;
+  std::uint64_t id_ = 0;
+};
+
+std::uint64_t TicketIdOfBody(const std::string& body) {
+  TicketIdReader reader;
+  if (!mocks::OrderedJson::sax_parse(body, &reader)) return 0;
+  return reader.ticket_id();
+}
+
 // Dropped for good: a ticket Gorgias told the pipeline about that never got a routing decision.
 void TicketsNeverRouted(const RunFacts& facts, std::vector<Violation>& out) {
   std::map<std::uint64_t, std::vector<const mocks::gorgias::IntegrationCall*>> told;
   for (const auto& call : facts.integration_calls) {
     if (call.trigger != "ticket-created" && call.trigger != "ticket-message-created") continue;
     if (call.url.find(std::string(kPipelineHost)) == std::string::npos) continue;
-    const auto body = mocks::OrderedJson::parse(call.body, nullptr, /*allow_exceptions=*/false);
-    if (!body.is_object() || !body.contains("ticket") || !body["ticket"].is_object()) continue;
-    const auto& id = body["ticket"].value("id", mocks::OrderedJson());
-    std::uint64_t ticket_id = 0;
-    if (id.is_number_unsigned()) ticket_id = id.get<std::uint64_t>();
-    if (id.is_string()) {
-      for (char c : id.get<std::string>()) {
-        if (c < '0' || c > '9') {
-          ticket_id = 0;
-          break;
-        }
-        ticket_id = ticket_id * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-    }
+    const std::uint64_t ticket_id = TicketIdOfBody(call.body);
     if (ticket_id != 0) told[ticket_id].push_back(&call);
   }
   std::map<std::string, std::vector<std::size_t>> attempts;  // delivery id -> webhook.attempt records

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 #include "mocks/llm/model.h"
@@ -151,6 +152,7 @@ RunFacts::RunFacts(const OracleContext& ctx)
   integration_calls = world.gorgias().IntegrationCalls();
   klaviyo = world.klaviyo().Snapshot();
   world.shopify().Inspect([this](const mocks::shopify::State& s) { shopify = s; });
+  IndexShopify();
 
   const std::string own = Lower(world.credentials().gorgias_email);
   for (const auto& [id, user] : gorgias.users) {
@@ -261,22 +263,31 @@ std::string RunFacts::EmailOfKlaviyoProfile(const std::string& profile_id) const
   return Lower(*it->second.email);
 }
 
-const mocks::shopify::Customer* RunFacts::ShopifyCustomer(const std::string& email) const {
-  for (const auto& [id, c] : shopify.customers) {
-    if (Lower(c.email) == email) return &c;
+void RunFacts::IndexShopify() {
+  for (const auto& [id, c] : shopify.customers) customer_by_email_.emplace(Lower(c.email), &c);  // the first wins
+  for (const auto& [id, order] : shopify.orders) {
+    if (order.customer_id) orders_by_customer_[*order.customer_id].push_back(&order);
+    if (order.email) orders_by_email_[Lower(*order.email)].push_back(&order);
   }
-  return nullptr;
+}
+
+const mocks::shopify::Customer* RunFacts::ShopifyCustomer(const std::string& email) const {
+  const auto it = customer_by_email_.find(email);
+  return it == customer_by_email_.end() ? nullptr : it->second;
 }
 
 std::vector<const mocks::shopify::Order*> RunFacts::OrdersOf(const std::string& email) const {
   std::vector<const mocks::shopify::Order*> out;
   if (email.empty()) return out;
+  // The orders by customer id and by e-mail, merged in id order without repeats (as the store's scan).
+  static const std::vector<const mocks::shopify::Order*> kNone;
   const mocks::shopify::Customer* customer = ShopifyCustomer(email);
-  for (const auto& [id, order] : shopify.orders) {
-    const bool by_id = customer != nullptr && order.customer_id && *order.customer_id == customer->id;
-    const bool by_email = order.email && Lower(*order.email) == email;
-    if (by_id || by_email) out.push_back(&order);
-  }
+  const auto by_id = customer != nullptr ? orders_by_customer_.find(customer->id) : orders_by_customer_.end();
+  const auto by_email = orders_by_email_.find(email);
+  const auto& of_customer = by_id == orders_by_customer_.end() ? kNone : by_id->second;
+  const auto& of_email = by_email == orders_by_email_.end() ? kNone : by_email->second;
+  std::set_union(of_customer.begin(), of_customer.end(), of_email.begin(), of_email.end(), std::back_inserter(out),
+                 [](const mocks::shopify::Order* x, const mocks::shopify::Order* y) { return x->id < y->id; });
   std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->created_at < b->created_at; });
   return out;
 }

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "harness/oracles.h"
@@ -159,8 +160,14 @@ class RunFacts {
   void IndexTrace();
   void BuildTickets();
   void BuildDeliveryIssues();
+  void IndexShopify();
 
   sim::WallTime wall_epoch_{};
+  // Shopify's customers and orders by lower-case e-mail and customer id, each list in id order, so
+  // OrdersOf and ShopifyCustomer read what a scan of the whole store would (issue 11).
+  std::unordered_map<std::string, const mocks::shopify::Customer*> customer_by_email_;
+  std::unordered_map<std::string, std::vector<const mocks::shopify::Order*>> orders_by_email_;
+  std::unordered_map<std::uint64_t, std::vector<const mocks::shopify::Order*>> orders_by_customer_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> by_kind_;
   std::map<std::uint64_t, std::vector<std::size_t>> by_ticket_;
   std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> handled_at_;  // (host, t_ns)

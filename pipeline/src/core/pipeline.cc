@@ -273,7 +273,8 @@ bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::D
     const bool own = stages::SenderEmail(event.message) == text::Lower(options_.gorgias_user_email);
     if (own) return false;  // the pipeline's own note or reply, coming back
     if (!stages::Flag(event.message, "from_agent")) {
-      Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
+      Enqueue(key, [this, event = std::move(event)]() mutable { return HandleCustomerMessage(std::move(event)); }, inbox_id,
+              pause);
     } else {
       Enqueue(key, [this, event = std::move(event)]() {
         return stages::RecordHumanReply(parts_->ctx, event, Ticket(event.ticket_id));
@@ -290,7 +291,8 @@ bool Pipeline::DispatchGorgias(GorgiasEvent event, std::int64_t inbox_id, sim::D
     }
     if (!message.is_object() || stages::Flag(message, "from_agent")) return false;
     event.message = std::move(message);
-    Enqueue(key, [this, event = std::move(event)]() { return HandleCustomerMessage(event); }, inbox_id, pause);
+    Enqueue(key, [this, event = std::move(event)]() mutable { return HandleCustomerMessage(std::move(event)); }, inbox_id,
+              pause);
     return true;
   }
   if (event.trigger == "ticket-updated" || event.trigger == "ticket-status-updated") {
