@@ -200,6 +200,21 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
+  run_cmd->add_option("--pipeline-cmd", run.outside.pipeline_cmd,
+                      "Rehearse an outside pipeline: start this shell command per scenario, with the mocks' URLs and "
+                      "credentials in REHEARSAL_* variables (docs/ANY-PIPELINE.md)");
+  run_cmd->add_option("--pipeline-url", run.outside.pipeline_url,
+                      "Rehearse an outside pipeline already running at this http:// URL (needs --mock-ports)");
+  run_cmd->add_option("--mock-ports", run.outside.mock_ports,
+                      "Fixed loopback ports of the mocks: shopify,gorgias,klaviyo,llm (e.g. 7001,7002,7003,7004)");
+  run_cmd->add_option("--settle-ms", run.outside.settle_ms,
+                      "Outside pipeline: quiet this long before the clock jumps to the next event")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60'000));
+  run_cmd->add_option("--start-timeout-ms", run.outside.start_timeout_ms,
+                      "Outside pipeline: how long the command has to listen (or the URL to answer)")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
 
   rh::app::FuzzCommandOptions fuzz;
   bool no_shrink = false;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,12 +17,17 @@
 
 namespace rh::harness {
 
+struct OutsidePipelineConfig;  // harness/outside_pipeline.h
+
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides every scenario's own seed
   std::string report_dir;             // when set, traces go to <report_dir>/traces/<name>.jsonl
   std::string trace_path;             // when set, the trace goes to exactly this file (replay)
   double agent_cost_per_minute = 0.50;  // for the KPI cost per ticket ($30 an hour)
   double ai_price_per_resolution = 0.90;  // DESIGN.md: most plans
+  // When set, the system under test is this outside pipeline instead of the reference one
+  // in-process, played in stepped time over loopback (harness/outside_pipeline.h).
+  std::shared_ptr<const OutsidePipelineConfig> outside;
 };
 
 // Runs one loaded scenario.

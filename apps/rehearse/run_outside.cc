@@ -1,0 +1,46 @@
+#include "run_outside.h"
+
+#include <memory>
+
+#include "harness/outside_pipeline.h"
+
+namespace rh::app {
+
+std::optional<std::string> ConfigureOutside(const OutsideFlags& flags, int jobs, harness::RunOptions& options) {
+  if (!flags.any()) {
+    if (!flags.mock_ports.empty()) return "--mock-ports needs --pipeline-cmd or --pipeline-url";
+    return std::nullopt;
+  }
+  if (!flags.pipeline_cmd.empty() && !flags.pipeline_url.empty()) return "give --pipeline-cmd or --pipeline-url, not both";
+  auto config = std::make_shared<harness::OutsidePipelineConfig>();
+  config->command = flags.pipeline_cmd;
+  config->url = flags.pipeline_url;
+  config->settle = sim::Ms(flags.settle_ms);
+  config->start_timeout = sim::Ms(flags.start_timeout_ms);
+  if (!flags.mock_ports.empty()) {
+    auto ports = harness::ParseMockPorts(flags.mock_ports);
+    if (!ports) return ports.error();
+    config->mock_ports = *ports;
+  }
+  const bool fixed_ports = !flags.mock_ports.empty();
+  if (!flags.pipeline_url.empty() && !fixed_ports) {
+    return "--pipeline-url needs --mock-ports: a pipeline already running talks to the ports it was configured with";
+  }
+  if (fixed_ports && jobs > 1) return "--mock-ports serves one scenario at a time: use --jobs 1";
+  options.outside = std::move(config);
+  return std::nullopt;
+}
+
+std::string OutsideDetails(const harness::ScenarioResult& r) {
+  if (r.pipeline.empty()) return {};
+  std::string not_applicable;
+  for (const auto& o : r.oracles) {
+    if (!o.applicable) not_applicable += (not_applicable.empty() ? "" : ", ") + o.id;
+  }
+  std::string out = "      pipeline " + r.pipeline;
+  if (!r.pipeline_note.empty()) out += "\n      " + r.pipeline_note;
+  if (!not_applicable.empty()) out += "\n      not applicable: " + not_applicable + " (docs/ANY-PIPELINE.md)";
+  return out + "\n";
+}
+
+}  // namespace rh::app
