@@ -179,6 +179,9 @@ int main(int argc, char** argv) {
                    "Work resumed after a crash waits this long, so requests the dead process had in flight land first")
       ->capture_default_str()
       ->check(CLI::Range(0, 600'000));
+  pipeline_cmd->add_flag("--follow-date", run_pipeline.follow_date,
+                         "Tell the date by the services' Date headers (for `rehearse run --pipeline-url`, whose clock "
+                         "jumps between events)");
 
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 
@@ -207,6 +210,8 @@ int main(int argc, char** argv) {
                       "Rehearse an outside pipeline already running at this http:// URL (needs --mock-ports)");
   run_cmd->add_option("--mock-ports", run.outside.mock_ports,
                       "Fixed loopback ports of the mocks: shopify,gorgias,klaviyo,llm (e.g. 7001,7002,7003,7004)");
+  run_cmd->add_flag("--print-env", run.outside.print_env,
+                    "Print the REHEARSAL_* environment for the pipeline at --pipeline-url with --mock-ports, and exit");
   run_cmd->add_option("--settle-ms", run.outside.settle_ms,
                       "Outside pipeline: quiet this long before the clock jumps to the next event")
       ->capture_default_str()

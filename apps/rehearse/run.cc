@@ -208,6 +208,7 @@ int SweepSeeds(const std::vector<std::string>& files, const RunCommandOptions& o
 }  // namespace
 
 int RunScenarios(const RunCommandOptions& options) {
+  if (options.outside.print_env) return PrintPipelineEnvironment(options.outside);
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths.push_back(std::string(REHEARSAL_SOURCE_DIR) + "/scenarios");
   std::vector<std::string> errors;

@@ -1,5 +1,6 @@
 #include "run_outside.h"
 
+#include <cstdio>
 #include <memory>
 
 #include "harness/outside_pipeline.h"
@@ -29,6 +30,27 @@ std::optional<std::string> ConfigureOutside(const OutsideFlags& flags, int jobs,
   if (fixed_ports && jobs > 1) return "--mock-ports serves one scenario at a time: use --jobs 1";
   options.outside = std::move(config);
   return std::nullopt;
+}
+
+int PrintPipelineEnvironment(const OutsideFlags& flags) {
+  auto ports = harness::ParseMockPorts(flags.mock_ports);
+  if (!ports) {
+    std::fprintf(stderr, "rehearse run: --print-env: %s\n", ports.error().c_str());
+    return 2;
+  }
+  constexpr std::string_view kScheme = "http://";
+  std::string listen = flags.pipeline_url.rfind(kScheme, 0) == 0 ? flags.pipeline_url.substr(kScheme.size()) : "";
+  listen = listen.substr(0, listen.find('/'));
+  if (listen.empty()) {
+    std::fprintf(stderr, "rehearse run: --print-env needs --pipeline-url http://HOST:PORT (where the pipeline listens)\n");
+    return 2;
+  }
+  // Every world has the same credentials; a default one gives them.
+  const harness::SimWorld world(harness::SimWorldConfig{});
+  for (const auto& [name, value] : harness::PipelineEnvironment(world.credentials(), *ports, listen)) {
+    std::printf("export %s='%s'\n", name.c_str(), value.c_str());
+  }
+  return 0;
 }
 
 std::string OutsideDetails(const harness::ScenarioResult& r) {

@@ -46,7 +46,7 @@ double Seconds(sim::Duration d) { return sim::ToSeconds(d); }
 // log, if it offers one, is read into `outside_log` when the run ends.
 struct Run {
   Run(const sc::Scenario& s, std::uint64_t seed, const RunOptions& options)
-      : scenario(s), world(WorldConfig(s, seed)), policy(PolicyFor(s)) {
+      : scenario(s), world(WorldConfig(s, seed, options.outside != nullptr)), policy(PolicyFor(s)) {
     if (!options.outside) {
       reference.emplace(world, policy, ":memory:", BreakageFor(s.variant));
       return;
@@ -61,7 +61,7 @@ struct Run {
 
   pipeline::DecisionLog& log() { return reference ? reference->log() : *outside_log; }
 
-  static SimWorldConfig WorldConfig(const sc::Scenario& s, std::uint64_t seed) {
+  static SimWorldConfig WorldConfig(const sc::Scenario& s, std::uint64_t seed, bool outside = false) {
     SimWorldConfig c;
     c.seed = seed;
     c.scenario = s.file.empty() ? s.name : s.file;
@@ -69,6 +69,7 @@ struct Run {
     c.build = std::string(kVersion) + "+" + kGitDescribe;
     c.replay = ReplayCommand(c.scenario, seed);
     if (s.start_at) c.epoch = *s.start_at;
+    if (!s.start_at && outside) c.epoch = OutsideCalendarStart();
     c.shopify.plan = PlanFor(s.store.shopify_plan);
     c.llm.faults.overload = s.faults.llm.overload;
     c.llm.faults.refusal = s.faults.llm.refusal;

@@ -66,6 +66,11 @@ struct DecisionsRead {
 sim::Expected<std::size_t, std::string> AppendDecisionsJson(const std::string& body, sim::WallTime decided_at,
                                                             pipeline::DecisionLog& log);
 
+// The calendar start of a world played for an outside pipeline whose scenario names none: the
+// machine's time now (whole seconds), so the pipeline's own clock agrees with the mocks' at the
+// start; it falls behind by what the jumps skip (docs/ANY-PIPELINE.md).
+sim::WallTime OutsideCalendarStart();
+
 // One scenario's outside pipeline: the mocks on loopback, the pipeline's process (if started by
 // command), the webhooks pointed at it, and the stepped clock. Lives inside one scenario's run,
 // after its SimWorld is built and before it is judged.

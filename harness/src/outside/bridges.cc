@@ -68,6 +68,9 @@ sim::Task<sim::Response> MockGateway::HandleAsync(sim::Request request, sim::Mom
   sim::Response response = *result ? std::move(**result) : Unavailable(502, "the mock gave no response");
   // The world's network already held the response for its service time, in the world's clock.
   response.service_time = std::chrono::nanoseconds(0);
+  // Read on the world's thread (the exchange resumed there): the world's calendar, as a real
+  // service's Date header gives its own.
+  response.headers.Set("Date", sim::FormatHttpDate(world_clock_.WallNow()));
   if (response.status == 429) {
     if (auto wait = RetryAfter(response)) time_.HoldFor(std::min(*wait, kLongestHold));
   }

@@ -26,8 +26,9 @@ class MockGateway final : public sim::Service {
  public:
   // `host` is the mock's name on the world's network ("shopify"); `world_client` is a client of
   // that network, used only on the world's thread.
-  MockGateway(std::string host, sim::HttpClient& world_client, sim::SteppedTime& time)
-      : host_(std::move(host)), world_client_(world_client), time_(time) {}
+  // `world_clock` dates the answers (the Date header follows the stepped clock).
+  MockGateway(std::string host, sim::HttpClient& world_client, const sim::Clock& world_clock, sim::SteppedTime& time)
+      : host_(std::move(host)), world_client_(world_client), world_clock_(world_clock), time_(time) {}
 
   sim::Response Handle(const sim::Request& request, sim::Moment now) override;
   sim::Task<sim::Response> HandleAsync(sim::Request request, sim::Moment now) override;
@@ -38,6 +39,7 @@ class MockGateway final : public sim::Service {
  private:
   std::string host_;
   sim::HttpClient& world_client_;
+  const sim::Clock& world_clock_;
   sim::SteppedTime& time_;
 };
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/outside_pipeline.h"
+#include "sim/clock.h"
 
 namespace rh::harness {
 namespace {
@@ -69,6 +70,11 @@ sim::Expected<MockPorts, std::string> ParseMockPorts(const std::string& text) {
                                std::to_string(ports.size()));
   }
   return MockPorts{ports[0], ports[1], ports[2], ports[3]};
+}
+
+sim::WallTime OutsideCalendarStart() {
+  const sim::RealClock machine;
+  return std::chrono::floor<std::chrono::seconds>(machine.WallNow());
 }
 
 std::string OutsidePipelineConfig::Describe() const {

@@ -77,7 +77,7 @@ sim::Expected<bool, std::string> OutsideSession::Impl::ServeMocks() {
       {kShopifyHost, &MockPorts::shopify}, {kGorgiasHost, &MockPorts::gorgias},
       {kKlaviyoHost, &MockPorts::klaviyo}, {kLlmHost, &MockPorts::llm}};
   for (const auto& [host, port] : mocks) {
-    gateways.push_back(std::make_unique<outside::MockGateway>(std::string(host), *world_client, time));
+    gateways.push_back(std::make_unique<outside::MockGateway>(std::string(host), *world_client, world.scheduler().clock(), time));
     sim::live::HttpServer::Config listen;
     listen.port = config.mock_ports.*port;
     listen.threads = 1;
