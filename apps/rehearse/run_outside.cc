@@ -50,6 +50,10 @@ int PrintPipelineEnvironment(const OutsideFlags& flags) {
   for (const auto& [name, value] : harness::PipelineEnvironment(world.credentials(), *ports, listen)) {
     std::printf("export %s='%s'\n", name.c_str(), value.c_str());
   }
+  // Not a setting: who the helpdesk's people are, for a policy's assignees (routing.*_user_id).
+  std::string agents;
+  for (std::uint64_t id : world.credentials().agent_user_ids) agents += (agents.empty() ? "" : " ") + std::to_string(id);
+  std::printf("# the agents' Gorgias user ids: %s\n", agents.c_str());
   return 0;
 }
 

@@ -74,10 +74,15 @@ def start_reference_pipeline(rehearse, source, folder, url, mock_ports):
     env = dict(os.environ)
     for name, value in re.findall(r"^export (\w+)='([^']*)'$", exports, re.M):
         env[name] = value
+    # The in-process harness gives a policy without an assignee the first agent; a process is told.
+    first_agent = re.search(r"^# the agents' Gorgias user ids: (\d+)", exports, re.M).group(1)
+    with open(os.path.join(source, "scenarios/policies/default.yaml"), encoding="utf-8") as f:
+        policy = f.read().replace("default_assignee_user_id: null", f"default_assignee_user_id: {first_agent}")
+    with open(os.path.join(folder, "policy.yaml"), "w", encoding="utf-8") as f:
+        f.write(policy)
     settings = os.path.join(folder, "pipeline.yaml")
     with open(settings, "w", encoding="utf-8") as f:
-        f.write(f"pipeline:\n  policy: {source}/scenarios/policies/default.yaml\n"
-                f"  decision_log: {folder}/decisions.sqlite\n")
+        f.write(f"pipeline:\n  policy: {folder}/policy.yaml\n  decision_log: {folder}/decisions.sqlite\n")
     # --follow-date: its calendar follows the mocks' Date headers, which jump with stepped time.
     child = subprocess.Popen([rehearse, "pipeline", "--settings", settings, "--resume-pause-ms", "0", "--follow-date"],
                              env=env,
@@ -94,7 +99,8 @@ def reference_url(rehearse, source):
             url, mock_ports = f"http://127.0.0.1:{pipeline_port}", ",".join(map(str, mocks))
             child = start_reference_pipeline(rehearse, source, folder, url, mock_ports)
             try:
-                done = run([rehearse, "run", "--pipeline-url", url, "--mock-ports", mock_ports, scenario])
+                report = ["--report", os.environ["OUTSIDE_TEST_REPORT"]] if "OUTSIDE_TEST_REPORT" in os.environ else []
+                done = run([rehearse, "run", "--pipeline-url", url, "--mock-ports", mock_ports, *report, scenario])
             finally:
                 child.send_signal(signal.SIGTERM)
                 child.wait(timeout=30)
