@@ -854,6 +854,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   result.status = ok ? "passed" : "failed";
   result.wall_seconds = sim::ToSeconds(wall.Now() - started);
   result.replay = ReplayCommand(result.file, result.seed);
+  if (options.outside) result.replay += " " + options.outside->CommandLineFlags();
   return result;
 }
 

@@ -33,7 +33,7 @@ std::string CaseOutput(const harness::ScenarioResult& s) {
   if (!s.trace_digest.empty()) text += "trace digest: " + s.trace_digest + "\n";
   if (!s.pipeline.empty()) text += "pipeline " + s.pipeline + "\n" + s.pipeline_note + "\n";
   for (const auto& o : s.oracles) {
-    if (!o.applicable) text += "NOT APPLICABLE oracle " + o.id + ": " + o.message + "\n";
+    if (!o.applicable) text += "oracle " + o.id + " " + o.message + "\n";
   }
   int failed = 0;
   for (const auto& e : s.expectations) {

@@ -46,6 +46,9 @@ struct OutsidePipelineConfig {
 
   // "command: python3 pipeline.py" or "url: http://127.0.0.1:9000", for reports.
   std::string Describe() const;
+  // The flags that put this pipeline under test again, quoted for a POSIX shell, for the replay
+  // line: "--pipeline-cmd 'python3 pipeline.py'".
+  std::string CommandLineFlags() const;
 };
 
 // The environment an outside pipeline gets (docs/ANY-PIPELINE.md lists every name):

@@ -77,6 +77,18 @@ sim::WallTime OutsideCalendarStart() {
   return std::chrono::floor<std::chrono::seconds>(machine.WallNow());
 }
 
+std::string OutsidePipelineConfig::CommandLineFlags() const {
+  auto quoted = [](const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  if (!command.empty()) return "--pipeline-cmd " + quoted(command);
+  const MockPorts& p = mock_ports;
+  return "--pipeline-url " + quoted(url) + " --mock-ports " + std::to_string(p.shopify) + "," + std::to_string(p.gorgias) +
+         "," + std::to_string(p.klaviyo) + "," + std::to_string(p.llm);
+}
+
 std::string OutsidePipelineConfig::Describe() const {
   return command.empty() ? "url: " + url : "command: " + command;
 }
