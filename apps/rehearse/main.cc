@@ -120,7 +120,10 @@ CLI::App* AddCompareCommand(CLI::App& app, rh::app::CompareCommandOptions& compa
   cmd->add_option("paths", compare.paths, "Scenario files and folders (default: scenarios/generated)");
   // One value per --policy, so the scenario paths after the second are not taken as policies.
   cmd->add_option("--policy", compare.policies, "A policy file; give it twice: A (current), then B")
-      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--pipeline-cmd", compare.pipeline_cmds,
+                  "Instead of two policies, two versions of an outside pipeline: give it twice, A then B "
+                  "(docs/ANY-PIPELINE.md)")
       ->allow_extra_args(false);
   seed_opt = cmd->add_option("--seed", seed, "Override every scenario's seed, on both sides");
   cmd->add_option("--json", compare.json_file, "Write the comparison as JSON to this file");

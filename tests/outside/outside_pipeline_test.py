@@ -5,6 +5,8 @@
   python-passes      the Python example passes the scenarios its README claims (--pipeline-cmd);
   python-bug-caught  the example broken on purpose (EXAMPLE_PIPELINE_BUG) fails, exit 1, and the
                      oracle that catches it is named in the output;
+  python-compare     `rehearse compare --pipeline-cmd A --pipeline-cmd B`: the example against itself
+                     broken (double-reply) names the oracles that now fail and exits 1;
   reference-url      the reference pipeline as a process (`rehearse pipeline`), already running,
                      passes the same scenarios through --pipeline-url and --mock-ports (started
                      afresh per scenario: it keeps its state in its decision log).
@@ -56,6 +58,16 @@ def python_bug_caught(rehearse, source):
     done = run([rehearse, "run", "--pipeline-cmd", python_command(source), scenario], env=env)
     assert done.returncode == 1, f"expected exit 1 for the broken pipeline, got {done.returncode}"
     assert re.search(r"I9 fired: .*unknown_tracking", done.stderr), "I9 should name the invented tracking number"
+    return 0
+
+
+def python_compare(rehearse, source):
+    scenario = os.path.join(source, "scenarios/workflows/wismo-healthy.yaml")
+    command = python_command(source)
+    done = run([rehearse, "compare", "--pipeline-cmd", command, "--pipeline-cmd",
+                f"EXAMPLE_PIPELINE_BUG=double-reply {command}", scenario])
+    assert done.returncode == 1, f"expected exit 1 (B is worse), got {done.returncode}"
+    assert "I7 now FAILS" in done.stdout, "the comparison should name I7, the double reply"
     return 0
 
 
@@ -114,7 +126,8 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     rehearse, source, case = sys.argv[1:]
-    cases = {"python-passes": python_passes, "python-bug-caught": python_bug_caught, "reference-url": reference_url}
+    cases = {"python-passes": python_passes, "python-bug-caught": python_bug_caught, "python-compare": python_compare,
+             "reference-url": reference_url}
     started = time.monotonic()
     result = cases[case](rehearse, source)
     print(f"{case}: ok in {time.monotonic() - started:.1f} s")
