@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "harness/outside_pipeline.h"
 #include "harness/scenario_loader.h"
 #include "reports/compare.h"
 #include "terminal.h"
@@ -12,8 +13,10 @@
 namespace rh::app {
 
 int RunCompare(const CompareCommandOptions& options) {
-  if (options.policies.size() != 2) {
-    std::fprintf(stderr, "rehearse compare: give --policy twice (A, then B); got %zu\n", options.policies.size());
+  const bool pipelines = !options.pipeline_cmds.empty();
+  if ((!pipelines && options.policies.size() != 2) || (pipelines && (options.pipeline_cmds.size() != 2 || !options.policies.empty()))) {
+    std::fprintf(stderr, "rehearse compare: give --policy twice (A, then B), or --pipeline-cmd twice; got %zu and %zu\n",
+                 options.policies.size(), options.pipeline_cmds.size());
     return 2;
   }
   std::vector<std::string> paths = options.paths;
@@ -27,8 +30,16 @@ int RunCompare(const CompareCommandOptions& options) {
   }
 
   harness::CompareOptions compare;
-  compare.policy_a = options.policies[0];
-  compare.policy_b = options.policies[1];
+  if (pipelines) {
+    for (int side = 0; side < 2; ++side) {
+      auto outside = std::make_shared<harness::OutsidePipelineConfig>();
+      outside->command = options.pipeline_cmds[side];
+      (side == 0 ? compare.pipeline_a : compare.pipeline_b) = std::move(outside);
+    }
+  } else {
+    compare.policy_a = options.policies[0];
+    compare.policy_b = options.policies[1];
+  }
   compare.seed = options.seed;
   compare.thresholds = options.thresholds;
   if (!options.report_dir.empty()) compare.traces_dir = options.report_dir + "/traces";

@@ -15,7 +15,8 @@
 namespace rh::app {
 
 struct CompareCommandOptions {
-  std::vector<std::string> policies;  // exactly two
+  std::vector<std::string> policies;  // exactly two, or none with two pipeline_cmds
+  std::vector<std::string> pipeline_cmds;  // two outside pipelines (A, B) under the scenarios' own policies
   std::vector<std::string> paths;
   std::optional<std::uint64_t> seed;
   std::string json_file;

@@ -124,7 +124,7 @@ nlohmann::ordered_json OptionalTimeJson(const std::optional<sim::WallTime>& t) {
   return t ? nlohmann::ordered_json(sim::FormatRfc3339Utc(*t)) : nlohmann::ordered_json(nullptr);
 }
 
-void PrintJson(const std::vector<pipeline::DecisionRow>& rows) {
+nlohmann::ordered_json RowsJson(const std::vector<pipeline::DecisionRow>& rows) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const pipeline::DecisionRow& r : rows) {
     // Details are JSON already: embed them as such, or as text if a hand-edited row broke them.
@@ -151,11 +151,25 @@ void PrintJson(const std::vector<pipeline::DecisionRow>& rows) {
         {"details", std::move(details)},
     });
   }
+  return out;
+}
+
+void PrintJson(const std::vector<pipeline::DecisionRow>& rows) {
+  const nlohmann::ordered_json out = RowsJson(rows);
   // Invalid UTF-8 in a stored text is replaced rather than thrown on.
   const std::string text = out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   std::fputs(text.c_str(), stdout);
   std::fputc('\n', stdout);
 }
+
+}  // namespace
+
+std::string DecisionsDocument(const std::vector<pipeline::DecisionRow>& rows) {
+  const nlohmann::ordered_json doc = {{"data", RowsJson(rows)}};
+  return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+namespace {
 
 // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
 std::string CsvField(std::string_view s) {

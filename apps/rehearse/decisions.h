@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/decision_log.h"
+
 namespace CLI {
 class App;
 }
@@ -22,5 +24,9 @@ CLI::App* AddDecisionsCommand(CLI::App& app);
 // Exit code 0 (also when nothing matches), 2 on a bad argument or a database it cannot read,
 // with the reason on stderr.
 int RunDecisions(const std::vector<std::string>& args);
+
+// The rows as the decisions endpoint of an outside pipeline shows them (docs/ANY-PIPELINE.md):
+// {"data": [{"id", "ticket_id", "kind", "intent", "route", "rule", "rationale", ...}]}.
+std::string DecisionsDocument(const std::vector<pipeline::DecisionRow>& rows);
 
 }  // namespace rh::app

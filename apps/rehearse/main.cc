@@ -121,7 +121,10 @@ CLI::App* AddCompareCommand(CLI::App& app, rh::app::CompareCommandOptions& compa
   cmd->add_option("paths", compare.paths, "Scenario files and folders (default: scenarios/generated)");
   // One value per --policy, so the scenario paths after the second are not taken as policies.
   cmd->add_option("--policy", compare.policies, "A policy file; give it twice: A (current), then B")
-      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--pipeline-cmd", compare.pipeline_cmds,
+                  "Instead of two policies, two versions of an outside pipeline: give it twice, A then B "
+                  "(docs/ANY-PIPELINE.md)")
       ->allow_extra_args(false);
   seed_opt = cmd->add_option("--seed", seed, "Override every scenario's seed, on both sides");
   cmd->add_option("--json", compare.json_file, "Write the comparison as JSON to this file");
@@ -180,6 +183,9 @@ int main(int argc, char** argv) {
                    "Work resumed after a crash waits this long, so requests the dead process had in flight land first")
       ->capture_default_str()
       ->check(CLI::Range(0, 600'000));
+  pipeline_cmd->add_flag("--follow-date", run_pipeline.follow_date,
+                         "Tell the date by the services' Date headers (for `rehearse run --pipeline-url`, whose clock "
+                         "jumps between events)");
 
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 
@@ -201,6 +207,23 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress output");
+  run_cmd->add_option("--pipeline-cmd", run.outside.pipeline_cmd,
+                      "Rehearse an outside pipeline: start this shell command per scenario, with the mocks' URLs and "
+                      "credentials in REHEARSAL_* variables (docs/ANY-PIPELINE.md)");
+  run_cmd->add_option("--pipeline-url", run.outside.pipeline_url,
+                      "Rehearse an outside pipeline already running at this http:// URL (needs --mock-ports)");
+  run_cmd->add_option("--mock-ports", run.outside.mock_ports,
+                      "Fixed loopback ports of the mocks: shopify,gorgias,klaviyo,llm (e.g. 7001,7002,7003,7004)");
+  run_cmd->add_flag("--print-env", run.outside.print_env,
+                    "Print the REHEARSAL_* environment for the pipeline at --pipeline-url with --mock-ports, and exit");
+  run_cmd->add_option("--settle-ms", run.outside.settle_ms,
+                      "Outside pipeline: quiet this long before the clock jumps to the next event")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60'000));
+  run_cmd->add_option("--start-timeout-ms", run.outside.start_timeout_ms,
+                      "Outside pipeline: how long the command has to listen (or the URL to answer)")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
 
   rh::app::FuzzCommandOptions fuzz;
   bool no_shrink = false;

@@ -40,11 +40,15 @@ void VirtualTimeBar(sim::Duration covered, sim::Duration total, std::int64_t tic
 }
 
 // `label` names the run: the scenario, and in a sweep its seed.
+std::string WhatFailed(const harness::ScenarioResult& r);
+
 void Progress(const harness::ScenarioResult& r, const std::string& label, int done, int total, bool interactive) {
   const char* mark = r.status == "passed" ? "PASS" : r.status == "failed" ? "FAIL" : "ERROR";
   if (!interactive) {
     std::fprintf(stderr, "%-5s %s (%.2f s)\n", mark, label.c_str(), r.wall_seconds);
     if (!r.error.empty()) std::fprintf(stderr, "      %s\n", r.error.c_str());
+    if (r.status == "failed" && !r.pipeline.empty()) std::fprintf(stderr, "      %s\n", WhatFailed(r).c_str());
+    std::fputs(OutsideDetails(r).c_str(), stderr);
     return;
   }
   constexpr int kWidth = 30;
@@ -221,6 +225,7 @@ int SweepSeeds(const std::vector<std::string>& files, const RunCommandOptions& o
 }  // namespace
 
 int RunScenarios(const RunCommandOptions& options) {
+  if (options.outside.print_env) return PrintPipelineEnvironment(options.outside);
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths.push_back(std::string(REHEARSAL_SOURCE_DIR) + "/scenarios");
   std::vector<std::string> errors;
@@ -231,11 +236,19 @@ int RunScenarios(const RunCommandOptions& options) {
     return 2;
   }
   const bool interactive = !options.quiet && Interactive();
+  if (options.seeds && options.outside.any()) {
+    std::fprintf(stderr, "rehearse run: --seeds sweeps the reference pipeline only; an outside pipeline runs with --seed\n");
+    return 2;
+  }
   if (options.seeds) return SweepSeeds(files, options, interactive);
   harness::RunOptions run_options;
   run_options.seed = options.seed;
   run_options.report_dir = options.report_dir;
   if (interactive && options.jobs == 1) run_options.on_virtual_time = VirtualTimeBar;
+  if (auto wrong = ConfigureOutside(options.outside, options.jobs, run_options)) {
+    std::fprintf(stderr, "rehearse run: %s\n", wrong->c_str());
+    return 2;
+  }
   if (!options.report_dir.empty()) std::filesystem::create_directories(options.report_dir);
   harness::RunResult result = harness::RunAll(
       files, run_options, options.jobs, [&](const harness::ScenarioResult& r, int done, int total) {

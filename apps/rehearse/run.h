@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "run_outside.h"
+
 namespace rh::app {
 
 struct RunCommandOptions {
@@ -22,6 +24,8 @@ struct RunCommandOptions {
   std::string junit_file;
   int jobs = 1;
   bool quiet = false;
+  // An outside pipeline under test instead of the reference one (docs/ANY-PIPELINE.md).
+  OutsideFlags outside;
 };
 
 int RunScenarios(const RunCommandOptions& options);

@@ -13,7 +13,9 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/policy.h"
 #include "pipeline/settings.h"
+#include "decisions.h"
 #include "pipeline/webhook_intake.h"
+#include "sim/following_clock.h"
 #include "sim/live/http_client.h"
 #include "sim/live/http_server.h"
 #include "sim/live/runtime.h"
@@ -24,6 +26,54 @@ namespace {
 // How long a stop waits for events under way, in real time (a service that never answers must
 // not hold the process forever; what is cut short is resumed by the next run).
 constexpr sim::Duration kShutdownGrace = sim::Sec(30);
+
+// The pipeline's intake, plus GET /rehearsal/decisions (docs/ANY-PIPELINE.md): its decision log
+// for the oracles of `rehearse run --pipeline-url`. Read through a read-only connection of its own
+// per request, so the workflow's connection is never shared across threads; a log in memory has
+// no file to open, and the route answers 404 as an endpoint not offered.
+class IntakeWithDecisions final : public sim::Service {
+ public:
+  IntakeWithDecisions(sim::Service& intake, std::string log_path) : intake_(intake), log_path_(std::move(log_path)) {}
+  sim::Response Handle(const sim::Request& request, sim::Moment now) override {
+    if (request.method != sim::Method::kGet || request.target != "/rehearsal/decisions") return intake_.Handle(request, now);
+    if (log_path_.empty() || log_path_ == ":memory:") return sim::Response::Json(404, R"({"error":"no decision log file"})");
+    auto log = pipeline::DecisionLog::OpenReadOnly(log_path_);
+    if (!log) return sim::Response::Json(500, nlohmann::json({{"error", log.error()}}).dump());
+    pipeline::DecisionFilter all;
+    all.limit = 1'000'000;
+    auto rows = log->Query(all);
+    if (!rows) return sim::Response::Json(500, nlohmann::json({{"error", rows.error()}}).dump());
+    return sim::Response::Json(200, DecisionsDocument(*rows));
+  }
+  sim::Task<sim::Response> HandleAsync(sim::Request request, sim::Moment now) override {
+    if (request.method == sim::Method::kGet && request.target == "/rehearsal/decisions") co_return Handle(request, now);
+    auto handling = intake_.HandleAsync(std::move(request), now);
+    co_return co_await std::move(handling);
+  }
+
+ private:
+  sim::Service& intake_;
+  std::string log_path_;
+};
+
+// Reads the Date header of every answer into the pipeline's calendar (--follow-date).
+class DateFollowingClient final : public sim::HttpClient {
+ public:
+  DateFollowingClient(sim::HttpClient& inner, sim::FollowingClock& clock) : inner_(inner), clock_(clock) {}
+  sim::Task<sim::SendResult> Send(sim::Request request, sim::SendOptions options) override {
+    auto sending = inner_.Send(std::move(request), options);
+    sim::SendResult result = co_await std::move(sending);
+    sim::WallTime date;
+    if (result) {
+      if (auto header = result->headers.Get("Date"); header && sim::ParseHttpDate(*header, date)) clock_.Observe(date);
+    }
+    co_return result;
+  }
+
+ private:
+  sim::HttpClient& inner_;
+  sim::FollowingClock& clock_;
+};
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "rehearse pipeline: %s\n", message.c_str());
@@ -72,19 +122,26 @@ int RunPipeline(const RunPipelineOptions& options) {
 
   sim::live::LiveRuntime runtime;
   runtime.Start();
-  sim::live::LiveHttpClient http(runtime);
+  sim::live::LiveHttpClient live_http(runtime);
+  // With --follow-date the calendar is the services' (their Date headers); else the machine's.
+  sim::FollowingClock calendar(runtime.clock());
+  DateFollowingClient dated_http(live_http, calendar);
+  sim::ExecutorWithClock dated_runtime(runtime, calendar);
+  sim::HttpClient& http = options.follow_date ? static_cast<sim::HttpClient&>(dated_http) : live_http;
+  sim::Executor& executor = options.follow_date ? static_cast<sim::Executor&>(dated_runtime) : runtime;
   const sim::Rng root(options.seed);
   const pipeline::clients::ClientConfigs configs = pipeline::clients::ClientConfigsFrom(*settings);
-  pipeline::clients::ClientSet clients(configs, http, runtime, root);
+  pipeline::clients::ClientSet clients(configs, http, executor, root);
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.gorgias_user_email = configs.gorgias.email;
   pipeline_options.resume_pause = std::chrono::milliseconds(options.resume_pause_ms);
   // Takes up at once what a previous run on this decision log accepted and did not finish.
-  pipeline::Pipeline workflow(runtime, {clients.shopify(), clients.gorgias(), clients.klaviyo(), clients.llm()}, *policy,
+  pipeline::Pipeline workflow(executor, {clients.shopify(), clients.gorgias(), clients.klaviyo(), clients.llm()}, *policy,
                               *log, pipeline_options);
   pipeline::WebhookIntake intake({settings->shopify.Get("api_secret"), settings->gorgias.Get("webhook_secret")}, workflow);
-  sim::live::HttpServer server(intake, listen);
+  IntakeWithDecisions routes(intake, settings->decision_log_path);
+  sim::live::HttpServer server(routes, listen);
   auto port = server.Start();
   if (!port) return Fail(port.error());
 
@@ -108,7 +165,7 @@ int RunPipeline(const RunPipelineOptions& options) {
   if (!workflow.WaitUntilNoEventsUnderWay(kShutdownGrace)) {
     std::fprintf(stderr, "rehearse pipeline: stopped with events under way; the next run resumes them\n");
   }
-  http.Close();
+  live_http.Close();
   runtime.Stop();
   return 0;
 }

@@ -17,6 +17,9 @@ struct RunPipelineOptions {
   std::uint64_t seed = 1;  // the retry jitter's stream
   // PipelineOptions::resume_pause: how long work resumed after a crash waits before it starts.
   std::int64_t resume_pause_ms = 5000;
+  // The calendar follows the Date headers of the services' answers (a rehearsal's stepped clock,
+  // docs/ANY-PIPELINE.md) instead of the machine's alone.
+  bool follow_date = false;
 };
 
 int RunPipeline(const RunPipelineOptions& options);

@@ -40,6 +40,8 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RETURN_WINDOW_DAYS = 30
+STALE_AFTER = timedelta(hours=72)
+EXCEPTION_STATUSES = ("failure", "attempted_delivery", "delayed")
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 WISMO_CUES = ("where is my", "where's my", "tracking", "has it shipped", "shipped yet", "not arrived",
@@ -101,8 +103,14 @@ class Shopify:
         self.headers = {"X-Shopify-Access-Token": config.shopify_token, "Accept": "application/json"}
 
     def newest_order(self, email):
-        query = urllib.parse.urlencode({"email": email, "status": "any", "limit": 5})
-        orders = call("GET", f"{self.base}/orders.json?{query}", self.headers).get("orders", [])
+        """The customer's newest order: the customer by e-mail, then their orders (never another's)."""
+        query = urllib.parse.urlencode({"query": f"email:{email}"})
+        customers = call("GET", f"{self.base}/customers/search.json?{query}", self.headers).get("customers", [])
+        customer = next((c for c in customers if (c.get("email") or "").lower() == email.lower()), None)
+        if customer is None:
+            return None
+        orders = call("GET", f"{self.base}/customers/{customer['id']}/orders.json?status=any&limit=5",
+                      self.headers).get("orders", [])
         orders.sort(key=lambda o: o.get("created_at") or "", reverse=True)
         return orders[0] if orders else None
 
@@ -134,6 +142,9 @@ class Gorgias:
         }
         return call("POST", f"{self.base}/api/tickets/{ticket['id']}/messages", self.headers, body)
 
+    def tag(self, ticket_id, names):
+        call("POST", f"{self.base}/api/tickets/{ticket_id}/tags", self.headers, {"names": names})
+
     def hand_over(self, ticket_id, summary):
         users = call("GET", f"{self.base}/api/users?limit=100", self.headers).get("data", [])
         agents = [u for u in users if (u.get("role") or {}).get("name") in ("agent", "admin", "lead")
@@ -147,14 +158,15 @@ class Gorgias:
 
 
 def classify(text):
+    """The intent, in the reference pipeline's labels: wismo, return, or other (for a person)."""
     lowered = text.lower()
     if any(cue in lowered for cue in ESCALATION_CUES):
-        return "person"
+        return "other"
     if any(cue in lowered for cue in RETURN_CUES):
         return "return"
     if any(cue in lowered for cue in WISMO_CUES):
         return "wismo"
-    return "person"
+    return "other"
 
 
 def parse_time(text):
@@ -174,6 +186,7 @@ class Pipeline:
         self.lock = threading.Lock()
         self.seen_messages = set()
         self.decisions = []
+        self.handed_over = set()  # tickets waiting for a person's answer
 
     def on_customer_message(self, ticket_id, message_id):
         with self.lock:
@@ -186,38 +199,71 @@ class Pipeline:
             return
         text = f"{message.get('subject') or ''} {message.get('body_text') or ''}"
         intent = classify(text)
+        self.record(ticket_id, "triage", intent=intent, rationale="keyword rules")
         customer_email = (ticket.get("customer") or {}).get("email") or ""
         if ticket.get("channel") != "email" or not customer_email:
-            self.decide(ticket_id, intent, "person", "only e-mail is answered automatically")
-            self.gorgias.hand_over(ticket_id, f"{intent} on {ticket.get('channel')}")
+            self.hand_over(ticket_id, intent, "only e-mail is answered automatically")
             return
-        order = self.shopify.newest_order(customer_email) if intent != "person" else None
-        answer, why = None, "not a case this pipeline answers"
+        order = self.shopify.newest_order(customer_email) if intent != "other" else None
+        # Rule ids are docs/POLICY.md's, so scenarios that name a rule read the same here.
+        answer, rule, why = None, "intent.never_auto", "not a case this pipeline answers"
         if intent == "wismo" and order is not None:
-            answer, why = self.wismo_answer(order), "order status from Shopify"
+            answer, rule, why = self.wismo_answer(order, message)
         elif intent == "return" and order is not None:
-            answer, why = self.return_answer(order, message)
+            answer, rule, why = self.return_answer(order, message)
         if answer is None:
-            self.decide(ticket_id, intent, "person", why)
-            self.gorgias.hand_over(ticket_id, f"{intent}: {why}")
+            self.hand_over(ticket_id, intent, why, rule)
             return
-        self.decide(ticket_id, intent, "auto", why)
+        self.record(ticket_id, "route", intent=intent, route="auto_send", rule=rule, rationale=why)
+        self.gorgias.tag(ticket_id, [f"intent:{intent}", "auto-replied"])
         external_id = f"python-pipeline-{ticket_id}-{message_id}"
         self.gorgias.reply_by_email(ticket, answer, external_id)
+        self.record(ticket_id, "auto_send", intent=intent, route="auto_send", rule=rule, rationale=why,
+                    final_text=answer, outcome="sent")
         if self.config.bug == "double-reply":
             self.gorgias.reply_by_email(ticket, answer, external_id + "-again")
 
-    def wismo_answer(self, order):
+    def hand_over(self, ticket_id, intent, why, rule="channel.not_automated"):
+        self.record(ticket_id, "route", intent=intent, route="human", rule=rule, rationale=why, outcome="pending_human")
+        with self.lock:
+            self.handed_over.add(ticket_id)
+        self.gorgias.tag(ticket_id, [f"intent:{intent}", "needs-review"])
+        self.gorgias.hand_over(ticket_id, f"{intent}: {why}")
+
+    def on_agent_message(self, ticket_id, sender_email):
+        """A person answered a ticket this pipeline handed over: logged, with the reason they noted."""
+        if sender_email == self.config.gorgias_email:
+            return  # our own note or reply
+        with self.lock:
+            if ticket_id not in self.handed_over:
+                return
+            self.handed_over.discard(ticket_id)
+        ticket = self.gorgias.ticket(ticket_id)
+        reasons = [m.get("body_text") or "" for m in ticket.get("messages", [])
+                   if m.get("channel") == "internal-note" and (m.get("body_text") or "").lower().startswith("reason:")]
+        self.record(ticket_id, "human_override", route="human", rationale="a person answered the handed-over ticket",
+                    override_reason=reasons[-1][len("reason:"):].strip() if reasons else "", sender="agent",
+                    outcome="overridden")
+
+    def wismo_answer(self, order, message):
+        """(answer or None, rule, why): tracking only while the shipment is healthy."""
         name = order.get("name", "your order")
         shipped = [f for f in order.get("fulfillments", []) if f.get("status") != "cancelled"]
         if not shipped:
-            return f"Hi! {name} has not shipped yet; we will e-mail you the tracking number as soon as it does."
+            return (f"Hi! {name} has not shipped yet; we will e-mail you the tracking number as soon as it does.",
+                    "wismo.awaiting_fulfillment", "the order has not shipped yet")
         fulfillment = shipped[-1]
+        if fulfillment.get("shipment_status") in EXCEPTION_STATUSES:
+            return None, "wismo.delivery_exception", f"the carrier reports {fulfillment.get('shipment_status')}"
+        last_scan, written = parse_time(fulfillment.get("updated_at")), parse_time(message.get("created_datetime"))
+        if last_scan and written and written - last_scan > STALE_AFTER:
+            return None, "wismo.stale_tracking", "no carrier scan for three days"
         number = fulfillment.get("tracking_number") or ""
         if self.config.bug == "invented-tracking":
             number = "1Z" + hashlib.sha1(name.encode()).hexdigest()[:16].upper()
         company = fulfillment.get("tracking_company") or "the carrier"
-        return f"Hi! {name} is on its way with {company}, tracking number {number}."
+        return (f"Hi! {name} is on its way with {company}, tracking number {number}.", "wismo.healthy_tracking",
+                "healthy tracking from Shopify")
 
     def return_answer(self, order, message):
         delivered = [parse_time(f.get("updated_at")) for f in order.get("fulfillments", [])
@@ -225,16 +271,17 @@ class Pipeline:
         delivered = [d for d in delivered if d is not None]
         written = parse_time(message.get("created_datetime"))
         if not delivered or written is None:
-            return None, "the order has not been delivered"
+            return None, "return.not_delivered", "the order has not been delivered"
         if written - max(delivered) > timedelta(days=RETURN_WINDOW_DAYS):
-            return None, "outside the return window"
+            return None, "return.outside_window", "outside the return window"
         return (f"Hi! You can return {order.get('name', 'your order')} within {RETURN_WINDOW_DAYS} days of delivery: "
-                "reply with the items you are sending back and we will e-mail a prepaid label."), "inside the window"
+                "reply with the items you are sending back and we will e-mail a prepaid label."), \
+            "return.inside_window", "inside the window"
 
-    def decide(self, ticket_id, intent, route, rationale):
+    def record(self, ticket_id, kind, **fields):
+        """One row of the decision log that GET /rehearsal/decisions shows (docs/ANY-PIPELINE.md)."""
         with self.lock:
-            self.decisions.append({"ticket_id": ticket_id, "intent": intent, "route": route,
-                                   "rationale": rationale})
+            self.decisions.append({"ticket_id": ticket_id, "kind": kind, **fields})
 
 
 def genuine(secret, body, signature, encoding):
@@ -296,16 +343,25 @@ def make_handler(pipeline):
                 (ticket.get("messages") or [None])[-1])
             if not isinstance(message, dict):
                 return self.answer(200, {"ok": True, "ignored": "no message"})
-            from_agent = str(message.get("from_agent")).lower() == "true"
-            if from_agent:
-                return self.answer(200, {"ok": True, "ignored": "agent message"})
             try:
                 ticket_id, message_id = int(ticket.get("id")), int(message.get("id"))
             except (TypeError, ValueError):
                 return self.answer(400, {"error": "ticket.id and message.id must be numbers"})
+            from_agent = str(message.get("from_agent")).lower() == "true"
+            if from_agent:
+                if message.get("channel") != "internal-note" and message.get("public", True):
+                    sender = ((message.get("sender") or {}).get("email")) or ""
+                    threading.Thread(target=self.agent_work, args=(ticket_id, sender), daemon=True).start()
+                return self.answer(200, {"ok": True})
             # Answer Gorgias at once and work after: its integration call has a short timeout.
             threading.Thread(target=self.work, args=(ticket_id, message_id), daemon=True).start()
             return self.answer(200, {"ok": True})
+
+        def agent_work(self, ticket_id, sender):
+            try:
+                pipeline.on_agent_message(ticket_id, sender)
+            except (ApiError, OSError, ValueError) as error:
+                print(f"pipeline.py: ticket {ticket_id}: {error}", file=sys.stderr, flush=True)
 
         def work(self, ticket_id, message_id):
             try:

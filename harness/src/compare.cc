@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/outside_pipeline.h"
 #include "harness/runner.h"
 #include "harness/scenario_loader.h"
 #include "pipeline/policy.h"
@@ -129,7 +130,8 @@ std::vector<std::string> Worse(const CompareResult& r, const CompareThresholds& 
 
 // Runs one scenario under one side's policy; the trace goes to `trace`.
 ScenarioResult RunSide(const scenario::Scenario& loaded, const std::optional<pipeline::Policy>& policy,
-                       const std::string& policy_file, const CompareOptions& options, const std::string& trace) {
+                       const std::string& policy_file, const CompareOptions& options, const std::string& trace,
+                       const std::shared_ptr<const OutsidePipelineConfig>& outside) {
   scenario::Scenario s = loaded;
   if (policy) {
     s.policy = *policy;
@@ -138,6 +140,7 @@ ScenarioResult RunSide(const scenario::Scenario& loaded, const std::optional<pip
   RunOptions run;
   run.seed = options.seed;
   run.trace_path = trace;
+  run.outside = outside;
   return RunScenario(s, run);
 }
 
@@ -145,8 +148,8 @@ ScenarioResult RunSide(const scenario::Scenario& loaded, const std::optional<pip
 
 CompareResult Compare(const std::vector<std::string>& scenario_files, const CompareOptions& options) {
   CompareResult out;
-  out.policy_a = options.policy_a;
-  out.policy_b = options.policy_b;
+  out.policy_a = options.pipeline_a ? options.pipeline_a->Describe() : options.policy_a;
+  out.policy_b = options.pipeline_b ? options.pipeline_b->Describe() : options.policy_b;
   std::optional<pipeline::Policy> policies[2];
   const std::string* files[2] = {&options.policy_a, &options.policy_b};
   for (int side = 0; side < 2; ++side) {
@@ -177,7 +180,8 @@ CompareResult Compare(const std::vector<std::string>& scenario_files, const Comp
     ScenarioResult results[2];
     for (int side = 0; side < 2; ++side) {
       const std::string trace = (dir / (side == 0 ? "a" : "b") / (loaded->name + ".jsonl")).string();
-      results[side] = RunSide(*loaded, policies[side], *files[side], options, trace);
+      results[side] = RunSide(*loaded, policies[side], *files[side], options, trace,
+                              side == 0 ? options.pipeline_a : options.pipeline_b);
       if (results[side].status == "error") out.errors.push_back(results[side].error);
       pools[side].Add(results[side]);
       decisions[side] = ByLabel(results[side], DecisionsInTrace(trace));

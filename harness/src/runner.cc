@@ -6,9 +6,12 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "harness/oracles.h"
+#include "harness/outside_pipeline.h"
 #include "harness/pipeline_variants.h"
 #include "harness/reference_pipeline.h"
 #include "harness/scenario_loader.h"
@@ -38,12 +41,27 @@ mocks::klaviyo::MessageKind KindOf(const std::string& name) {
 
 double Seconds(sim::Duration d) { return sim::ToSeconds(d); }
 
-// Everything one run holds; destroyed in reverse order (pipeline before world).
+// Everything one run holds; destroyed in reverse order (pipeline before world). The system under
+// test is the reference pipeline in-process, or an outside one (options.outside) whose decision
+// log, if it offers one, is read into `outside_log` when the run ends.
 struct Run {
-  Run(const sc::Scenario& s, std::uint64_t seed)
-      : scenario(s), world(WorldConfig(s, seed)), reference(world, PolicyFor(s), ":memory:", BreakageFor(s.variant)) {}
+  Run(const sc::Scenario& s, std::uint64_t seed, const RunOptions& options)
+      : scenario(s), world(WorldConfig(s, seed, options.outside != nullptr)), policy(PolicyFor(s)) {
+    if (!options.outside) {
+      reference.emplace(world, policy, ":memory:", BreakageFor(s.variant));
+      return;
+    }
+    auto log = pipeline::DecisionLog::Open(":memory:");
+    RH_CHECK(log.has_value(), "an in-memory decision log did not open");
+    outside_log = std::make_unique<pipeline::DecisionLog>(std::move(*log));
+    auto session = OutsideSession::Start(world, *options.outside);
+    if (!session) throw std::runtime_error(options.outside->Describe() + ": " + session.error());
+    outside = std::move(*session);
+  }
 
-  static SimWorldConfig WorldConfig(const sc::Scenario& s, std::uint64_t seed) {
+  pipeline::DecisionLog& log() { return reference ? reference->log() : *outside_log; }
+
+  static SimWorldConfig WorldConfig(const sc::Scenario& s, std::uint64_t seed, bool outside = false) {
     SimWorldConfig c;
     c.seed = seed;
     c.scenario = s.file.empty() ? s.name : s.file;
@@ -51,6 +69,7 @@ struct Run {
     c.build = std::string(kVersion) + "+" + kGitDescribe;
     c.replay = ReplayCommand(c.scenario, seed);
     if (s.start_at) c.epoch = *s.start_at;
+    if (!s.start_at && outside) c.epoch = OutsideCalendarStart();
     c.shopify.plan = PlanFor(s.store.shopify_plan);
     c.llm.faults.overload = s.faults.llm.overload;
     c.llm.faults.refusal = s.faults.llm.refusal;
@@ -83,7 +102,11 @@ struct Run {
 
   const sc::Scenario& scenario;
   SimWorld world;
-  ReferencePipeline reference;
+  pipeline::Policy policy;
+  std::optional<ReferencePipeline> reference;
+  std::unique_ptr<pipeline::DecisionLog> outside_log;
+  std::unique_ptr<OutsideSession> outside;
+  bool outside_offers_log = false;
   std::map<std::string, CustomerRef> customers;
   std::map<std::string, OrderRef> orders;
   std::map<std::string, std::string> lists;     // handle -> Klaviyo id
@@ -209,7 +232,7 @@ void Seed(Run& run) {
 
 // The pipeline's draft for a ticket (what an agent confirming it sends).
 std::string DraftFor(Run& run, std::uint64_t ticket) {
-  auto rows = run.reference.log().ForTicket(ticket);
+  auto rows = run.log().ForTicket(ticket);
   if (!rows) return {};
   for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
     if (!it->draft.empty()) return it->draft;
@@ -462,7 +485,7 @@ void CheckDecisions(Run& run, std::vector<ExpectationResult>& out) {
       Expect(out, who, false, "no such ticket");
       continue;
     }
-    auto rows = run.reference.log().ForTicket(id_it->second);
+    auto rows = run.log().ForTicket(id_it->second);
     std::vector<pipeline::DecisionRow> of_kind;
     if (rows) {
       for (const auto& r : *rows) {
@@ -516,7 +539,7 @@ std::vector<ExpectationResult> CheckExpectations(Run& run) {
              "got " + std::to_string(n));
     }
     std::optional<pipeline::DecisionRow> route;
-    if (auto rows = run.reference.log().ForTicket(id)) {
+    if (auto rows = run.log().ForTicket(id)) {
       for (const auto& r : *rows) {
         if (r.kind == pipeline::decision_kind::kRoute && !route) route = r;
       }
@@ -624,7 +647,7 @@ void MeasureKpis(Run& run, const RunOptions& options, const HelpdeskRecord& help
         delivered == first_delivered.end() ? std::nullopt : std::optional<sim::WallTime>(delivered->second);
     std::string intent = "untriaged";
     bool auto_sent = false, human = false;
-    if (auto rows = run.reference.log().ForTicket(id)) {
+    if (auto rows = run.log().ForTicket(id)) {
       for (const auto& r : *rows) {
         if (r.kind == pipeline::decision_kind::kTriage && intent == "untriaged") intent = r.intent;
         auto_sent = auto_sent || r.kind == pipeline::decision_kind::kAutoSend;
@@ -633,7 +656,7 @@ void MeasureKpis(Run& run, const RunOptions& options, const HelpdeskRecord& help
       }
     }
     k.tickets_by_intent[intent] += 1;
-    if (auto rows = run.reference.log().ForTicket(id)) {
+    if (auto rows = run.log().ForTicket(id)) {
       const auto route = std::find_if(rows->begin(), rows->end(),
                                       [](const pipeline::DecisionRow& r) { return r.kind == pipeline::decision_kind::kRoute; });
       if (route != rows->end()) run.routes_by_intent[route->intent][route->route] += 1;
@@ -742,6 +765,18 @@ void Measure(Run& run, const RunOptions& options, ScenarioResult& result) {
   BuildTimelines(run, helpdesk, result);
 }
 
+// An outside pipeline: the run in stepped time, then its decision log read and its process
+// stopped before the judging, so nothing changes the world while the oracles read it.
+void PlayOutside(Run& run, sim::Instant end, ScenarioResult& result) {
+  run.outside->PlayUntil(end);
+  const DecisionsRead decisions = run.outside->ReadDecisions(*run.outside_log);
+  run.outside_offers_log = decisions.offered;
+  result.pipeline_note = run.outside->Summary() + "; decisions endpoint: " +
+                         (decisions.offered ? std::to_string(decisions.rows) + " rows" : std::string("not offered")) +
+                         (decisions.error.empty() ? "" : " (" + decisions.error + ")");
+  run.outside.reset();
+}
+
 std::string SafeName(const std::string& name) {
   std::string out;
   for (char c : name) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_');
@@ -783,12 +818,13 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   result.name = scenario.name;
   result.file = scenario.file;
   result.seed = options.seed.value_or(scenario.seed.value_or(1));
+  if (options.outside) result.pipeline = options.outside->Describe();
   {
-    Run run(scenario, result.seed);
+    Run run(scenario, result.seed, options);
     ScriptLlm(run);
     Seed(run);
     std::unique_ptr<TrafficGenerator> traffic;
-    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.reference, *scenario.generate, scenario.store);
+    if (scenario.generate) traffic = std::make_unique<TrafficGenerator>(run.world, run.log(), *scenario.generate, scenario.store);
     sim::Duration last{0};
     for (const auto& step : scenario.timeline) {
       last = std::max(last, step.at);
@@ -796,13 +832,19 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
     }
     if (traffic) last = std::max(last, traffic->Start());
     const sim::Duration total = last + scenario.run_for;
-    RunWatched(run.world, total, traffic.get(), options.on_virtual_time);
+    if (run.outside) {
+      PlayOutside(run, sim::Instant{} + total, result);
+    } else {
+      RunWatched(run.world, total, traffic.get(), options.on_virtual_time);
+    }
     if (traffic) traffic->Stop();
     result.virtual_seconds = Seconds(total);
 
     result.expectations = CheckExpectations(run);
     OracleContext context{.world = run.world,
-                          .pipeline = run.reference,
+                          .pipeline = run.reference ? PipelineAccount(*run.reference)
+                                                    : PipelineAccount(run.policy, run.outside_offers_log ? run.outside_log.get() : nullptr,
+                                                                      /*records_traced=*/false),
                           .first_response_sla = scenario.first_response_sla,
                           .expected_to_fire = scenario.expect.oracles_fire};
     result.oracles = CheckInvariants(context);
@@ -829,6 +871,7 @@ ScenarioResult RunScenario(const sc::Scenario& scenario, const RunOptions& optio
   result.status = ok ? "passed" : "failed";
   result.wall_seconds = sim::ToSeconds(wall.Now() - started);
   result.replay = ReplayCommand(result.file, result.seed);
+  if (options.outside) result.replay += " " + options.outside->CommandLineFlags();
   return result;
 }
 

@@ -53,10 +53,10 @@ const std::map<std::string, double>& DefaultChannelMix() {
   return mix;
 }
 
-TrafficGenerator::TrafficGenerator(SimWorld& world, ReferencePipeline& reference, scenario::Generate profile,
+TrafficGenerator::TrafficGenerator(SimWorld& world, pipeline::DecisionLog& decisions, scenario::Generate profile,
                                    const scenario::Store& store)
     : world_(world),
-      reference_(reference),
+      decisions_(decisions),
       profile_(std::move(profile)),
       vertical_(profile_.vertical.empty() ? store.vertical : profile_.vertical),
       // The loader refused a zone that does not load; UTC is only a fallback for callers in code.
@@ -213,7 +213,7 @@ void TrafficGenerator::AgentRound() {
       }
       t.answer_judged = true;
       std::string triaged;
-      if (auto rows = reference_.log().ForTicket(t.id)) {
+      if (auto rows = decisions_.ForTicket(t.id)) {
         for (const auto& r : *rows) {
           if (r.kind == pipeline::decision_kind::kTriage && triaged.empty()) triaged = r.intent;
         }
@@ -246,7 +246,7 @@ void TrafficGenerator::AgentRound() {
     const int index = static_cast<int>(agent - agent_free_at_.begin());
     *agent = now + profile_.agent_handle_time;
     std::string draft;
-    if (auto rows = reference_.log().ForTicket(t.id)) {
+    if (auto rows = decisions_.ForTicket(t.id)) {
       for (const auto& r : *rows) {
         if (!r.draft.empty()) draft = r.draft;
       }

@@ -157,6 +157,7 @@ int ExpectationsHeld(const harness::ScenarioResult& s) {
 }
 
 std::string OracleOutcome(const harness::OracleResult& o) {
+  if (!o.applicable) return "not applicable";
   if (o.expected_to_fire) return o.held ? "did not fire (expected to)" : "fired, as expected";
   return o.held ? "held" : "violated";
 }

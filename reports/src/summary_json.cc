@@ -67,15 +67,22 @@ Json ScenarioJson(const harness::ScenarioResult& s, bool include_wall_times) {
   j["expectations"] = std::move(expectations);
   Json oracles = Json::array();
   for (const auto& o : s.oracles) {
-    oracles.push_back(Json{{"id", o.id},
-                           {"title", o.title},
-                           {"held", o.held},
-                           {"expected_to_fire", o.expected_to_fire},
-                           {"passed", o.passed()},
-                           {"message", o.message},
-                           {"evidence", o.evidence}});
+    Json oracle{{"id", o.id},
+                {"title", o.title},
+                {"held", o.held},
+                {"expected_to_fire", o.expected_to_fire},
+                {"passed", o.passed()},
+                {"message", o.message},
+                {"evidence", o.evidence}};
+    // Only an outside pipeline has oracles that do not apply; sim-mode summaries keep their bytes.
+    if (!o.applicable) oracle["applicable"] = false;
+    oracles.push_back(std::move(oracle));
   }
   j["oracles"] = std::move(oracles);
+  if (!s.pipeline.empty()) {
+    j["pipeline"] = s.pipeline;
+    j["pipeline_note"] = s.pipeline_note;
+  }
   j["kpis"] = KpisJson(s.kpis);
   return j;
 }

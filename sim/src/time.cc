@@ -115,4 +115,46 @@ bool ParseRfc3339(std::string_view s, WallTime& out) {
   return true;
 }
 
+namespace {
+constexpr std::string_view kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+}  // namespace
+
+std::string FormatHttpDate(WallTime t) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const auto days = std::chrono::floor<std::chrono::days>(secs);
+  const std::chrono::year_month_day ymd(days);
+  const std::chrono::hh_mm_ss hms(secs - days);
+  const unsigned weekday = std::chrono::weekday(days).c_encoding();
+  char out[40];
+  std::snprintf(out, sizeof out, "%s, %02u %s %04d %02d:%02d:%02d GMT", kWeekdays[weekday].data(),
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1].data(),
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return out;
+}
+
+bool ParseHttpDate(std::string_view text, WallTime& out) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters, fixed positions.
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT") return false;
+  auto number = [&](std::size_t at, std::size_t n, int& value) {
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + n, value);
+    return ec == std::errc() && end == text.data() + at + n;
+  };
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  if (!number(5, 2, day) || !number(12, 4, year) || !number(17, 2, hour) || !number(20, 2, minute) ||
+      !number(23, 2, second) || text[16] != ' ' || text[19] != ':' || text[22] != ':') {
+    return false;
+  }
+  const auto month = std::find(std::begin(kMonths), std::end(kMonths), text.substr(8, 3));
+  if (month == std::end(kMonths) || hour > 23 || minute > 59 || second > 60) return false;
+  const std::chrono::year_month_day ymd{std::chrono::year(year),
+                                        std::chrono::month(static_cast<unsigned>(month - std::begin(kMonths) + 1)),
+                                        std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok()) return false;
+  out = std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second);
+  return true;
+}
+
 }  // namespace rh::sim

@@ -9,16 +9,21 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/compare_result.h"
+#include "harness/runner.h"
 
 namespace rh::harness {
 
 struct CompareOptions {
   std::string policy_a, policy_b;  // policy files; "" : each scenario's own policy
+  // Two versions of an outside pipeline instead (harness/outside_pipeline.h); null: the
+  // reference pipeline in-process. Not deterministic then: the pipelines run on their own clocks.
+  std::shared_ptr<const OutsidePipelineConfig> pipeline_a, pipeline_b;
   std::optional<std::uint64_t> seed;  // overrides every scenario's seed, on both sides
   CompareThresholds thresholds;
   // When set, each side's traces are written to <traces_dir>/a/ and /b/; otherwise to a folder

@@ -82,9 +82,26 @@
 
 namespace rh::harness {
 
+// What the oracles read of the system under test itself, beside the world: the written policy they
+// judge by, its decision log, and whether its own records (triage, route, client attempts) are in
+// the world's trace. The reference pipeline in-process has all three; an outside pipeline
+// (outside_pipeline.h) has the policy, a log only when it offers the decisions endpoint, and no
+// records, so the oracles that need what it lacks are reported "not applicable", never passed.
+struct PipelineAccount {
+  // The in-process reference pipeline: implicit, as it is the usual case.
+  PipelineAccount(ReferencePipeline& reference)  // NOLINT(google-explicit-constructor)
+      : policy(reference.policy()), log(&reference.log()) {}
+  PipelineAccount(const pipeline::Policy& written_policy, pipeline::DecisionLog* decision_log, bool records_traced)
+      : policy(written_policy), log(decision_log), traced(records_traced) {}
+
+  const pipeline::Policy& policy;
+  pipeline::DecisionLog* log = nullptr;  // null: the pipeline offers none (I4 does not apply)
+  bool traced = true;                    // its triage and route records are in the trace (I12 and parts of I3, I8)
+};
+
 struct OracleContext {
   SimWorld& world;
-  ReferencePipeline& pipeline;  // its policy() and log()
+  PipelineAccount pipeline;
   // I11's service-level target for the first response.
   sim::Duration first_response_sla = sim::Hours(24);
   // I1: how long after an issue starts a send is still forgiven (webhooks, triage and the

@@ -19,11 +19,15 @@ struct OracleResult {
   std::string title;    // "no promotion to a customer with a live issue"
   bool held = true;     // false: violated at least once
   bool expected_to_fire = false;  // a negative scenario expects this oracle to fire
+  // False when the system under test does not give what the oracle reads (an outside pipeline
+  // without a decision log, say): `message` says why. Shown as such, never as a pass.
+  bool applicable = true;
   std::string message;  // what was violated, for a person ("review request sent to ana@... at 2d3h while ...")
   // The trace records that prove the violation, as JSONL lines of the run's trace (at most a few).
   std::vector<std::string> evidence;
   // Passed = held, or fired when expected to.
-  bool passed() const { return held != expected_to_fire; }
+  // Not applicable neither passes nor fails a scenario; the reports show it apart.
+  bool passed() const { return !applicable || held != expected_to_fire; }
 };
 
 // One `expect:` entry of a scenario.
@@ -95,6 +99,10 @@ struct ScenarioResult {
   // The one line that replays this scenario exactly ("rehearse run --seed 7 scenarios/a.yaml"),
   // written by the runner; a file that did not load has no seed to give.
   std::string replay;
+  // The system under test: "" for the reference pipeline in-process, else what ran
+  // ("command: python3 pipeline.py", "url: http://127.0.0.1:9000"), and how time was stepped.
+  std::string pipeline;
+  std::string pipeline_note;
   bool passed() const { return status == "passed"; }
 };
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "harness/scenario.h"
 
 namespace rh::harness {
+
+struct OutsidePipelineConfig;  // harness/outside_pipeline.h
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides every scenario's own seed
@@ -26,6 +29,9 @@ struct RunOptions {
   // covered, the run's total and the generated tickets opened so far (0 without `generate:`).
   // Unset, the run goes in one piece; set, hour by hour, which runs the same events in the same order.
   std::function<void(sim::Duration covered, sim::Duration total, std::int64_t tickets)> on_virtual_time;
+  // When set, the system under test is this outside pipeline instead of the reference one
+  // in-process, played in stepped time over loopback (harness/outside_pipeline.h).
+  std::shared_ptr<const OutsidePipelineConfig> outside;
 };
 
 // Runs one loaded scenario.

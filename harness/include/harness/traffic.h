@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/reference_pipeline.h"
 #include "harness/scenario.h"
 #include "harness/sim_world.h"
+#include "pipeline/decision_log.h"
 #include "pipeline/store_time.h"
 
 namespace rh::harness {
@@ -36,7 +36,9 @@ const std::map<std::string, double>& DefaultChannelMix();
 class TrafficGenerator {
  public:
   // `store` gives the vertical (unless the profile names one) and the time zone of the shifts.
-  TrafficGenerator(SimWorld& world, ReferencePipeline& reference, scenario::Generate profile,
+  // Agents read drafts from `decisions`, the pipeline's decision log (empty for an outside
+  // pipeline until the run ends: its agents then write their own replies).
+  TrafficGenerator(SimWorld& world, pipeline::DecisionLog& decisions, scenario::Generate profile,
                    const scenario::Store& store = {});
   // Seeds the store and schedules the traffic and the people; returns how long the traffic lasts.
   sim::Duration Start();
@@ -79,7 +81,7 @@ class TrafficGenerator {
   }
 
   SimWorld& world_;
-  ReferencePipeline& reference_;
+  pipeline::DecisionLog& decisions_;
   scenario::Generate profile_;
   std::string vertical_;
   pipeline::TimeZone zone_;

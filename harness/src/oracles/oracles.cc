@@ -47,6 +47,18 @@ const Oracle kOracles[] = {
      oracles::CheckI12, "every routing decision agreed with the written policy on the facts at the time"},
 };
 
+// Why oracle `id` cannot judge this system under test, or "" when it can.
+std::string NotApplicable(std::string_view id, const PipelineAccount& pipeline) {
+  if (id == "I4" && pipeline.log == nullptr) {
+    return "not applicable: the pipeline offers no decision log (GET /rehearsal/decisions, docs/ANY-PIPELINE.md)";
+  }
+  if (id == "I12" && !pipeline.traced) {
+    return "not applicable: the differential oracle needs the pipeline's own triage and routing records at the "
+           "time it decided, which an outside pipeline does not give";
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& InvariantTitles() {
@@ -67,6 +79,12 @@ std::vector<OracleResult> CheckInvariants(const OracleContext& context) {
     r.title = o.title;
     r.expected_to_fire = std::find(context.expected_to_fire.begin(), context.expected_to_fire.end(), r.id) !=
                          context.expected_to_fire.end();
+    if (std::string why = NotApplicable(r.id, context.pipeline); !why.empty()) {
+      r.applicable = false;
+      r.message = std::move(why);
+      out.push_back(std::move(r));
+      continue;
+    }
     const std::vector<oracles::Violation> violations = o.check(facts);
     r.held = violations.empty();
     if (r.held) {

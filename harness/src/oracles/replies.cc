@@ -181,6 +181,21 @@ std::vector<Violation> CheckI2(const RunFacts& facts) {
   return out;
 }
 
+// I3 for a pipeline that leaves no routing record (an outside one): the written policy on the
+// facts when its reply was written, on the customer's true intent. A reason when it says human.
+std::optional<std::string> OutsideReplyOutsideSafeZone(const RunFacts& facts, const Reply& r) {
+  if (r.answered == nullptr) return std::nullopt;
+  const pipeline::Intent intent = facts.TruthOf(*r.answered).value_or(pipeline::Intent::kOther);
+  const sim::WallTime written = r.message->created;
+  PolicyCase c = facts.PolicyCaseAt(*r.view, *r.answered, written, intent, 1.0);
+  c.draft_problem = pipeline::DescribeProblems(pipeline::CheckDraft(r.Body(), facts.DraftFactsOf(r.view->email)));
+  const PolicyRoute d = WrittenPolicyRoute(facts.policy, c);
+  if (d.automatic) return std::nullopt;
+  return "automatic " + r.Where(facts) + ": on the facts at " + facts.When(written) + " (" +
+         std::string(pipeline::IntentName(intent)) + (c.order ? std::string() : ", no order") +
+         ") the written policy says human by rule " + d.rule + " (" + d.why + ")";
+}
+
 std::vector<Violation> CheckI3(const RunFacts& facts) {
   std::vector<Violation> out;
   for (const Reply& r : PipelineReplies(facts)) {
@@ -188,6 +203,15 @@ std::vector<Violation> CheckI3(const RunFacts& facts) {
     const std::optional<std::size_t> route = facts.RouteBefore(r.message->ticket_id, r.position);
     AddIfSome(v.evidence, route);
     AddIfSome(v.evidence, r.request);
+    if (!route && !facts.context.pipeline.traced) {
+      // An outside pipeline leaves no routing record to hold it to: the written policy alone
+      // judges its reply, on the facts when the reply was written.
+      if (auto why = OutsideReplyOutsideSafeZone(facts, r)) {
+        v.message = *why;
+        out.push_back(std::move(v));
+      }
+      continue;
+    }
     if (!route) {
       v.message = "automatic " + r.Where(facts) + " with no routing decision before it";
       out.push_back(std::move(v));

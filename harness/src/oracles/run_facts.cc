@@ -140,7 +140,7 @@ std::optional<std::int64_t> RunFacts::Int(const sim::TraceRecord& record, std::s
 }
 
 RunFacts::RunFacts(const OracleContext& ctx)
-    : context(ctx), policy(ctx.pipeline.policy()), trace(ctx.world.trace().records()) {
+    : context(ctx), policy(ctx.pipeline.policy), trace(ctx.world.trace().records()) {
   SimWorld& world = ctx.world;
   const sim::Moment moment = world.Now();
   now = moment.monotonic;
@@ -159,24 +159,29 @@ RunFacts::RunFacts(const OracleContext& ctx)
     if (Lower(user.email) == own) pipeline_user_id = id;
   }
 
-  pipeline::DecisionLog& log = ctx.pipeline.log();
-  auto count = log.Count();
-  if (count) {
-    pipeline::DecisionFilter all;
-    all.limit = static_cast<std::size_t>(std::max<std::int64_t>(*count, 0));
-    auto read = log.Query(all);
-    if (read) {
-      rows = std::move(*read);
-    } else {
-      log_error = read.error();
-    }
-  } else {
-    log_error = count.error();
-  }
+  // No log (an outside pipeline without the decisions endpoint): I4 is not applicable
+  // (oracles.cc), and the other oracles read no rows.
+  if (ctx.pipeline.log != nullptr) ReadLog(*ctx.pipeline.log);
 
   IndexTrace();
   BuildTickets();
   BuildDeliveryIssues();
+}
+
+void RunFacts::ReadLog(pipeline::DecisionLog& log) {
+  auto count = log.Count();
+  if (!count) {
+    log_error = count.error();
+    return;
+  }
+  pipeline::DecisionFilter all;
+  all.limit = static_cast<std::size_t>(std::max<std::int64_t>(*count, 0));
+  auto read = log.Query(all);
+  if (read) {
+    rows = std::move(*read);
+  } else {
+    log_error = read.error();
+  }
 }
 
 void RunFacts::IndexTrace() {

@@ -157,6 +157,7 @@ class RunFacts {
   static std::optional<double> Num(const sim::TraceRecord& record, std::string_view key);
 
  private:
+  void ReadLog(pipeline::DecisionLog& log);
   void IndexTrace();
   void BuildTickets();
   void BuildDeliveryIssues();

@@ -53,4 +53,9 @@ std::string FormatRfc3339(WallTime t, std::chrono::minutes utc_offset, int fract
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)"; false on anything else.
 bool ParseRfc3339(std::string_view text, WallTime& out);
 
+// HTTP's Date header (RFC 9110 IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT", whole seconds.
+std::string FormatHttpDate(WallTime t);
+// Parses IMF-fixdate only (not the obsolete forms); false on anything else.
+bool ParseHttpDate(std::string_view text, WallTime& out);
+
 }  // namespace rh::sim
