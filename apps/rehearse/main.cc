@@ -141,6 +141,25 @@ CLI::App* AddCompareCommand(CLI::App& app, rh::app::CompareCommandOptions& compa
   return cmd;
 }
 
+// `rehearse pipeline`: the reference pipeline as a process.
+CLI::App* AddPipelineCommand(CLI::App& app, rh::app::RunPipelineOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "pipeline", "Run the reference pipeline live against the services its settings name; print one JSON line of webhook URLs; run until SIGINT or SIGTERM");
+  cmd->add_option("--settings", options.settings_path, "Settings file (YAML; REHEARSAL_* variables override)")
+      ->capture_default_str();
+  cmd->add_option("--threads", options.threads, "Listener threads")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--seed", options.seed, "Seed of the retry jitter")->capture_default_str();
+  cmd
+      ->add_option("--resume-pause-ms", options.resume_pause_ms,
+                   "Work resumed after a crash waits this long, so requests the dead process had in flight land first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600'000));
+  cmd->add_flag("--follow-date", options.follow_date,
+                "Tell the date by the services' Date headers (for `rehearse run --pipeline-url`, whose clock "
+                "jumps between events)");
+  return cmd;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,20 +191,7 @@ int main(int argc, char** argv) {
   CLI::App* serve_cmd = AddServeCommand(app, serve);
 
   rh::app::RunPipelineOptions run_pipeline;
-  auto* pipeline_cmd = app.add_subcommand(
-      "pipeline", "Run the reference pipeline live against the services its settings name; print one JSON line of webhook URLs; run until SIGINT or SIGTERM");
-  pipeline_cmd->add_option("--settings", run_pipeline.settings_path, "Settings file (YAML; REHEARSAL_* variables override)")
-      ->capture_default_str();
-  pipeline_cmd->add_option("--threads", run_pipeline.threads, "Listener threads")->capture_default_str()->check(CLI::Range(1, 64));
-  pipeline_cmd->add_option("--seed", run_pipeline.seed, "Seed of the retry jitter")->capture_default_str();
-  pipeline_cmd
-      ->add_option("--resume-pause-ms", run_pipeline.resume_pause_ms,
-                   "Work resumed after a crash waits this long, so requests the dead process had in flight land first")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 600'000));
-  pipeline_cmd->add_flag("--follow-date", run_pipeline.follow_date,
-                         "Tell the date by the services' Date headers (for `rehearse run --pipeline-url`, whose clock "
-                         "jumps between events)");
+  CLI::App* pipeline_cmd = AddPipelineCommand(app, run_pipeline);
 
   CLI::App* decisions_cmd = rh::app::AddDecisionsCommand(app);
 

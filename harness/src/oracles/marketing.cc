@@ -280,35 +280,11 @@ std::vector<Violation> CheckI1(const RunFacts& facts) {
   return out;
 }
 
-std::vector<Violation> CheckI5(const RunFacts& facts) {
-  std::vector<Violation> out;
-  std::string metric_id;
-  for (const auto& [id, m] : facts.klaviyo.metrics) {
-    if (m.name == facts.policy.recovery.metric) metric_id = id;
-  }
-  std::vector<RecoveryEvent> events;
-  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
-    if (metric_id.empty() || e.metric_id != metric_id) continue;
-    RecoveryEvent r;
-    r.event = &e;
-    r.email = facts.EmailOfKlaviyoProfile(e.profile_id);
-    events.push_back(std::move(r));
-  }
-  // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.
-  const EventEvidence event_evidence = [&](const mocks::klaviyo::Event& e, Violation& v) {
-    const sim::Instant from = facts.ToInstant(e.time);
-    for (const auto& [id, ex] : facts.exchanges) {
-      if (ex.host == kKlaviyoHost && ex.Path() == "/api/events" && ex.handled_index &&
-          facts.trace[*ex.handled_index].time >= from && facts.trace[*ex.handled_index].time < from + kEventTimeSlack) {
-        v.evidence.push_back(ex.request_index);
-      }
-    }
-  };
-
-  // A customer's issues, as live windows from ground truth: each delivery exception (from the
-  // exception scan to "delivered"), and each ticket with a live issue (from the customer's first
-  // message to its first close). Overlapping windows are one episode: the customer stays
-  // suppressed throughout, and the recovery is owed once, when the last of them is resolved.
+// A customer's issues, as live windows from ground truth: each delivery exception (from the
+// exception scan to "delivered"), and each ticket with a live issue (from the customer's first
+// message to its first close). Overlapping windows are one episode: the customer stays
+// suppressed throughout, and the recovery is owed once, when the last of them is resolved.
+std::map<std::string, std::vector<IssueWindow>> IssueWindowsByCustomer(const RunFacts& facts) {
   std::map<std::string, std::vector<IssueWindow>> windows_of;
   if (DeliveryExceptionsSuppress(facts.policy)) {
     const ScanRecords scans(facts);
@@ -344,6 +320,35 @@ std::vector<Violation> CheckI5(const RunFacts& facts) {
     windows_of[view.email].push_back(
         {first.from, first.to, "ticket " + std::to_string(id) + " (" + what + ")", record});
   }
+  return windows_of;
+}
+
+std::vector<Violation> CheckI5(const RunFacts& facts) {
+  std::vector<Violation> out;
+  std::string metric_id;
+  for (const auto& [id, m] : facts.klaviyo.metrics) {
+    if (m.name == facts.policy.recovery.metric) metric_id = id;
+  }
+  std::vector<RecoveryEvent> events;
+  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
+    if (metric_id.empty() || e.metric_id != metric_id) continue;
+    RecoveryEvent r;
+    r.event = &e;
+    r.email = facts.EmailOfKlaviyoProfile(e.profile_id);
+    events.push_back(std::move(r));
+  }
+  // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.
+  const EventEvidence event_evidence = [&](const mocks::klaviyo::Event& e, Violation& v) {
+    const sim::Instant from = facts.ToInstant(e.time);
+    for (const auto& [id, ex] : facts.exchanges) {
+      if (ex.host == kKlaviyoHost && ex.Path() == "/api/events" && ex.handled_index &&
+          facts.trace[*ex.handled_index].time >= from && facts.trace[*ex.handled_index].time < from + kEventTimeSlack) {
+        v.evidence.push_back(ex.request_index);
+      }
+    }
+  };
+
+  std::map<std::string, std::vector<IssueWindow>> windows_of = IssueWindowsByCustomer(facts);
   std::map<std::string, std::vector<const RecoveryEvent*>> events_of;
   for (const RecoveryEvent& e : events) events_of[e.email].push_back(&e);
 
