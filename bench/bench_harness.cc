@@ -32,22 +32,29 @@ void BM_ScriptedSuite(benchmark::State& state) {
 }
 BENCHMARK(BM_ScriptedSuite)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
+// Runs the scenario once per iteration (every oracle on, the report computed) and counts its
+// tickets and orders per run, and tickets per CPU-second.
+void RunCounting(benchmark::State& state, const rh::harness::scenario::Scenario& scenario, const char* tickets_name,
+                 const char* orders_name) {
+  std::int64_t tickets = 0, orders = 0;
+  for (auto _ : state) {
+    const rh::harness::ScenarioResult r = rh::harness::RunScenario(scenario, rh::harness::RunOptions{});
+    if (!r.passed()) state.SkipWithError("the scenario failed");
+    tickets += r.kpis.tickets;
+    orders += r.kpis.orders;
+  }
+  state.counters[tickets_name] = static_cast<double>(tickets) / static_cast<double>(state.iterations());
+  state.counters[orders_name] = static_cast<double>(orders) / static_cast<double>(state.iterations());
+  state.counters["tickets_per_cpu_s"] = benchmark::Counter(static_cast<double>(tickets), benchmark::Counter::kIsRate);
+}
+
 void BM_GeneratedDay(benchmark::State& state, const std::string& file) {
   auto loaded = rh::harness::LoadScenarioFile(kScenarios + "/generated/" + file);
   if (!loaded) {
     state.SkipWithError(loaded.error().ToString().c_str());
     return;
   }
-  std::int64_t tickets = 0, orders = 0;
-  for (auto _ : state) {
-    const rh::harness::ScenarioResult r = rh::harness::RunScenario(*loaded, rh::harness::RunOptions{});
-    if (!r.passed()) state.SkipWithError("the scenario failed");
-    tickets += r.kpis.tickets;
-    orders += r.kpis.orders;
-  }
-  state.counters["tickets_per_day"] = static_cast<double>(tickets) / static_cast<double>(state.iterations());
-  state.counters["orders_per_day"] = static_cast<double>(orders) / static_cast<double>(state.iterations());
-  state.counters["tickets_per_cpu_s"] = benchmark::Counter(static_cast<double>(tickets), benchmark::Counter::kIsRate);
+  RunCounting(state, *loaded, "tickets_per_day", "orders_per_day");
 }
 BENCHMARK_CAPTURE(BM_GeneratedDay, apparel, std::string("apparel-day.yaml"))->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_GeneratedDay, electronics, std::string("electronics-day.yaml"))
@@ -67,16 +74,7 @@ void BM_GeneratedAtScale(benchmark::State& state, const std::string& file) {
   loaded->generate->orders_per_day = static_cast<int>(state.range(0));
   loaded->generate->days = static_cast<int>(state.range(1));
   loaded->run_for = rh::sim::Days(state.range(1));
-  std::int64_t tickets = 0, orders = 0;
-  for (auto _ : state) {
-    const rh::harness::ScenarioResult r = rh::harness::RunScenario(*loaded, rh::harness::RunOptions{});
-    if (!r.passed()) state.SkipWithError("the scenario failed");
-    tickets += r.kpis.tickets;
-    orders += r.kpis.orders;
-  }
-  state.counters["tickets"] = static_cast<double>(tickets) / static_cast<double>(state.iterations());
-  state.counters["orders"] = static_cast<double>(orders) / static_cast<double>(state.iterations());
-  state.counters["tickets_per_cpu_s"] = benchmark::Counter(static_cast<double>(tickets), benchmark::Counter::kIsRate);
+  RunCounting(state, *loaded, "tickets", "orders");
 }
 // A large generated world: one day of 2,400 orders.
 BENCHMARK_CAPTURE(BM_GeneratedAtScale, large_day, std::string("bfcm-week.yaml"))
