@@ -189,13 +189,9 @@ void RepeatedTags(const RunFacts& facts, std::vector<Violation>& out) {
 
 // Recovery events: one per issue (Klaviyo drops a repeated unique_id; a new one gets through).
 void RepeatedRecoveryEvents(const RunFacts& facts, std::vector<Violation>& out) {
-  std::string metric_id;
-  for (const auto& [id, m] : facts.klaviyo.metrics) {
-    if (m.name == facts.policy.recovery.metric) metric_id = id;
-  }
   std::map<std::pair<std::string, std::string>, std::vector<const mocks::klaviyo::Event*>> by_issue;
-  for (const auto& e : facts.klaviyo.events) {
-    if (metric_id.empty() || e.metric_id != metric_id) continue;
+  for (const mocks::klaviyo::Event* event : facts.RecoveryEvents()) {
+    const mocks::klaviyo::Event& e = *event;
     std::string key = e.unique_id;
     if (e.properties.is_object() && e.properties.contains("issue_id")) {
       const auto& v = e.properties["issue_id"];

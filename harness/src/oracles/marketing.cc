@@ -325,16 +325,11 @@ std::map<std::string, std::vector<IssueWindow>> IssueWindowsByCustomer(const Run
 
 std::vector<Violation> CheckI5(const RunFacts& facts) {
   std::vector<Violation> out;
-  std::string metric_id;
-  for (const auto& [id, m] : facts.klaviyo.metrics) {
-    if (m.name == facts.policy.recovery.metric) metric_id = id;
-  }
   std::vector<RecoveryEvent> events;
-  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
-    if (metric_id.empty() || e.metric_id != metric_id) continue;
+  for (const mocks::klaviyo::Event* e : facts.RecoveryEvents()) {
     RecoveryEvent r;
-    r.event = &e;
-    r.email = facts.EmailOfKlaviyoProfile(e.profile_id);
+    r.event = e;
+    r.email = facts.EmailOfKlaviyoProfile(e->profile_id);
     events.push_back(std::move(r));
   }
   // Klaviyo events reach the service as POST /api/events; the ones in the event's second show it.

@@ -96,13 +96,10 @@ std::map<std::string, std::vector<sim::WallTime>> ApprovalsByCustomer(const RunF
 // person approved it, one approval for each such event of the customer.
 std::vector<Violation> UnapprovedDiscounts(const RunFacts& facts) {
   std::vector<Violation> out;
-  std::string metric_id;
-  for (const auto& [id, m] : facts.klaviyo.metrics) {
-    if (m.name == facts.policy.recovery.metric) metric_id = id;
-  }
   std::map<std::string, std::vector<sim::WallTime>> approvals = ApprovalsByCustomer(facts);
-  for (const mocks::klaviyo::Event& e : facts.klaviyo.events) {
-    if (metric_id.empty() || e.metric_id != metric_id || !e.properties.contains("discount_kind")) continue;
+  for (const mocks::klaviyo::Event* event : facts.RecoveryEvents()) {
+    const mocks::klaviyo::Event& e = *event;
+    if (!e.properties.contains("discount_kind")) continue;
     const std::string email = facts.EmailOfKlaviyoProfile(e.profile_id);
     // Klaviyo keeps the event's second: an approval within it came first.
     std::vector<sim::WallTime>& mine = approvals[email];

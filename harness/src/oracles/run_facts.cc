@@ -262,6 +262,19 @@ std::string RunFacts::EmailOfGorgiasCustomer(std::uint64_t customer_id) const {
   return {};
 }
 
+std::vector<const mocks::klaviyo::Event*> RunFacts::RecoveryEvents() const {
+  std::string metric_id;
+  for (const auto& [id, m] : klaviyo.metrics) {
+    if (m.name == policy.recovery.metric) metric_id = id;
+  }
+  std::vector<const mocks::klaviyo::Event*> out;
+  if (metric_id.empty()) return out;
+  for (const mocks::klaviyo::Event& e : klaviyo.events) {
+    if (e.metric_id == metric_id) out.push_back(&e);
+  }
+  return out;
+}
+
 std::string RunFacts::EmailOfKlaviyoProfile(const std::string& profile_id) const {
   auto it = klaviyo.profiles.find(profile_id);
   if (it == klaviyo.profiles.end() || !it->second.email) return {};

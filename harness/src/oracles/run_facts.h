@@ -113,6 +113,8 @@ class RunFacts {
   // People and orders.
   std::string EmailOfGorgiasCustomer(std::uint64_t customer_id) const;
   std::string EmailOfKlaviyoProfile(const std::string& profile_id) const;
+  // Klaviyo's events of the policy's recovery metric, in the order Klaviyo stored them.
+  std::vector<const mocks::klaviyo::Event*> RecoveryEvents() const;
   // The customer's Shopify orders (by customer id or order email), oldest first.
   std::vector<const mocks::shopify::Order*> OrdersOf(const std::string& email) const;
   const mocks::shopify::Customer* ShopifyCustomer(const std::string& email) const;
