@@ -15,6 +15,7 @@ packages=(
   nodejs npm                  # official SDK conformance tests (later issues)
   clang-14 libclang-rt-14-dev # the libFuzzer targets (make fuzz; tests/fuzz), with ASan and UBSan
   chromium                    # the HTML report's headless render test (Reports.HtmlRendersInHeadlessChromium)
+  python3                     # the source check (scripts/check_sources.py) and the outside-pipeline tests (examples/python-pipeline)
 )
 
 missing=()
