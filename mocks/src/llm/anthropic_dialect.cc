@@ -215,11 +215,7 @@ sim::Response StreamedMessage(const Answer& ans, const Envelope& e) {
                           {"delta", {{"stop_reason", e.finish}, {"stop_sequence", nullptr}}},
                           {"usage", {{"output_tokens", ans.output_tokens}}}});
   event("message_stop", {{"type", "message_stop"}});
-  sim::Response r;
-  r.status = 200;
-  r.body = std::move(out);
-  r.headers.Set("Content-Type", "text/event-stream; charset=utf-8");
-  return r;
+  return EventStreamResponse(std::move(out), "text/event-stream; charset=utf-8");
 }
 
 class Anthropic final : public Dialect {

@@ -43,6 +43,8 @@ std::string Rfc3339Seconds(sim::WallTime t);
 std::string TextOfContent(const OrderedJson& content);
 // Pieces of a streamed text: cut after whitespace once a piece has 12 bytes or more.
 std::vector<std::string> StreamPieces(const std::string& text);
+// A 200 carrying server-sent events (a streamed answer); each API names its own content type.
+sim::Response EventStreamResponse(std::string events, std::string_view content_type);
 // An API key as OpenAI shows it in an error: "sk-pro***xyz".
 std::string MaskKey(const std::string& key);
 

@@ -139,6 +139,14 @@ sim::Response AnthropicError(int status, std::string_view type, std::string_view
   return r;
 }
 
+sim::Response EventStreamResponse(std::string events, std::string_view content_type) {
+  sim::Response r;
+  r.status = 200;
+  r.body = std::move(events);
+  r.headers.Set("Content-Type", std::string(content_type));
+  return r;
+}
+
 std::string MaskKey(const std::string& key) {
   if (key.size() <= 9) return "***";
   return key.substr(0, 6) + "***" + key.substr(key.size() - 3);

@@ -331,11 +331,7 @@ sim::Response StreamedCompletion(const ApiRequest& p, const Answer& ans, const E
     out += "data: " + c.dump(-1, ' ', false, kReplaceInvalidUtf8) + "\n\n";
   }
   out += "data: [DONE]\n\n";
-  sim::Response r;
-  r.status = 200;
-  r.body = std::move(out);
-  r.headers.Set("Content-Type", "text/event-stream");
-  return r;
+  return EventStreamResponse(std::move(out), "text/event-stream");
 }
 
 class OpenAi final : public Dialect {
