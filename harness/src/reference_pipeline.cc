@@ -14,20 +14,9 @@ pipeline::DecisionLog ReferencePipeline::OpenLog(const std::string& path) {
   return std::move(*log);
 }
 
-ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path,
-                                     Breakage breakage)
-    : world_(world), policy_(std::move(policy)), log_(OpenLog(decision_log_path)) {
-  namespace pc = pipeline::clients;
+pipeline::clients::ClientConfigs WorldClientConfigs(const SimWorld& world) {
   const WorldCredentials& creds = world.credentials();
-  if (!policy_.routing.default_assignee_user_id && !creds.agent_user_ids.empty()) {
-    policy_.routing.default_assignee_user_id = creds.agent_user_ids.front();
-  }
-  http_ = world.MakeClient("pipeline");
-  sim::Trace* trace = &world.trace();
-  const sim::Rng rng = world.rng().Fork("pipeline");
-  const std::shared_ptr<const pc::Pacing> pacing = breakage.pacing ? breakage.pacing : pc::KeepToLimits();
-
-  pc::ClientConfigs configs;
+  pipeline::clients::ClientConfigs configs;
   configs.shopify.host = std::string(kShopifyHost);
   configs.shopify.access_token = creds.shopify_access_token;
   configs.shopify.api_version = creds.shopify_api_version;
@@ -41,6 +30,23 @@ ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, c
   configs.klaviyo.revision = creds.klaviyo_revision;
   configs.llm.host = std::string(kLlmHost);
   configs.llm.api_key = creds.llm_api_key;
+  return configs;
+}
+
+ReferencePipeline::ReferencePipeline(SimWorld& world, pipeline::Policy policy, const std::string& decision_log_path,
+                                     Breakage breakage)
+    : world_(world), policy_(std::move(policy)), log_(OpenLog(decision_log_path)) {
+  namespace pc = pipeline::clients;
+  const WorldCredentials& creds = world.credentials();
+  if (!policy_.routing.default_assignee_user_id && !creds.agent_user_ids.empty()) {
+    policy_.routing.default_assignee_user_id = creds.agent_user_ids.front();
+  }
+  http_ = world.MakeClient("pipeline");
+  sim::Trace* trace = &world.trace();
+  const sim::Rng rng = world.rng().Fork("pipeline");
+  const std::shared_ptr<const pc::Pacing> pacing = breakage.pacing ? breakage.pacing : pc::KeepToLimits();
+
+  pc::ClientConfigs configs = WorldClientConfigs(world);
   configs.SetPacing(pacing);
   clients_ = std::make_unique<pc::ClientSet>(configs, *http_, world.scheduler(), rng, trace);
 

@@ -17,6 +17,10 @@
 
 namespace rh::harness {
 
+// The four clients' configs for a pipeline inside `world`: its in-memory hosts and its credentials
+// (pacing left at the clients' default). Shared by ReferencePipeline and tests that build their own.
+pipeline::clients::ClientConfigs WorldClientConfigs(const SimWorld& world);
+
 // A pipeline variant's collaborators: what replaces the real ones at the pipeline's seams, for
 // the negative tests (each oracle must be shown to fire on a pipeline broken in its way). Every
 // member left null is the real collaborator, so `{}` is the reference pipeline. The broken ones

@@ -20,10 +20,7 @@
 
 #include "harness/reference_pipeline.h"
 #include "harness/sim_world.h"
-#include "pipeline/clients/gorgias_client.h"
-#include "pipeline/clients/klaviyo_client.h"
-#include "pipeline/clients/llm_client.h"
-#include "pipeline/clients/shopify_client.h"
+#include "pipeline/clients/client_set.h"
 #include "pipeline/decision_log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/webhook_intake.h"
@@ -108,35 +105,15 @@ class PipelineProcess {
     auto log = DecisionLog::Open(db_path);
     if (!log) throw std::runtime_error(log.error());
     log_ = std::make_unique<DecisionLog>(std::move(*log));
-    namespace pc = clients;
     const harness::WorldCredentials& creds = world.credentials();
     if (!policy_.routing.default_assignee_user_id) policy_.routing.default_assignee_user_id = creds.agent_user_ids.front();
     http_ = std::make_unique<MortalHttpClient>(world.MakeClient("pipeline"), life_);
-    const sim::Rng rng = world.rng().Fork("pipeline");
-    pc::ShopifyConfig shopify;
-    shopify.host = std::string(harness::kShopifyHost);
-    shopify.access_token = creds.shopify_access_token;
-    shopify.api_version = creds.shopify_api_version;
-    shopify_ = std::make_unique<pc::ShopifyClient>(shopify, *http_, executor_, rng.Fork("shopify"));
-    pc::GorgiasConfig gorgias;
-    gorgias.host = std::string(harness::kGorgiasHost);
-    gorgias.email = creds.gorgias_email;
-    gorgias.api_key = creds.gorgias_api_key;
-    gorgias.support_email = "support@rehearsal-store.example";
-    gorgias_ = std::make_unique<pc::GorgiasClient>(gorgias, *http_, executor_, rng.Fork("gorgias"));
-    pc::KlaviyoConfig klaviyo;
-    klaviyo.host = std::string(harness::kKlaviyoHost);
-    klaviyo.api_key = creds.klaviyo_api_key;
-    klaviyo.revision = creds.klaviyo_revision;
-    klaviyo_ = std::make_unique<pc::KlaviyoClient>(klaviyo, *http_, executor_, rng.Fork("klaviyo"));
-    pc::LlmConfig llm;
-    llm.host = std::string(harness::kLlmHost);
-    llm.api_key = creds.llm_api_key;
-    llm_ = std::make_unique<pc::LlmClient>(llm, *http_, executor_, rng.Fork("llm"));
+    clients_ = std::make_unique<clients::ClientSet>(harness::WorldClientConfigs(world), *http_, executor_,
+                                                    world.rng().Fork("pipeline"));
     PipelineOptions options;
     options.gorgias_user_email = creds.gorgias_email;
-    pipeline_ = std::make_unique<Pipeline>(executor_, PipelineClients{*shopify_, *gorgias_, *klaviyo_, *llm_}, policy_,
-                                           *log_, options, &world.trace());
+    const PipelineClients each{clients_->shopify(), clients_->gorgias(), clients_->klaviyo(), clients_->llm()};
+    pipeline_ = std::make_unique<Pipeline>(executor_, each, policy_, *log_, options, &world.trace());
     intake_ = std::make_unique<WebhookIntake>(
         IntakeConfig{creds.shopify_api_secret, creds.gorgias_webhook_secret}, *pipeline_, &world.trace());
   }
@@ -164,10 +141,7 @@ class PipelineProcess {
   Policy policy_;
   std::unique_ptr<DecisionLog> log_;
   std::unique_ptr<sim::HttpClient> http_;
-  std::unique_ptr<clients::ShopifyClient> shopify_;
-  std::unique_ptr<clients::GorgiasClient> gorgias_;
-  std::unique_ptr<clients::KlaviyoClient> klaviyo_;
-  std::unique_ptr<clients::LlmClient> llm_;
+  std::unique_ptr<clients::ClientSet> clients_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<WebhookIntake> intake_;
 };
